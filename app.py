@@ -1,0 +1,23 @@
+"""hxgy entry point: page setup, login, and the pages this user's role may open."""
+
+import streamlit as st
+
+from hxgy import ui
+from hxgy.navigation import pages_for_role
+
+st.set_page_config(page_title="家校社协同育人", page_icon=":material/diversity_3:", layout="wide")
+
+user = ui.login_gate()
+if user is None:
+    st.stop()
+if ui.sidebar_account(user):
+    st.info("您已退出登录。")
+    st.stop()
+
+sections = {
+    section: [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.key, default=p.key == "home") for p in pages]
+    for section, pages in pages_for_role(user.role).items()
+}
+page = st.navigation(sections)
+st.session_state[ui.VIA_APP_KEY] = True
+page.run()

@@ -1,0 +1,85 @@
+"""A deterministic demo: a realistic school (or a district of them) generated from a seed.
+
+``load_demo(session, demo_spec(anchor))`` fills an empty database; the same
+spec always gives the same rows. ``district_spec`` makes benchmark-sized data.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.demo.records import RecordMaker
+from db.demo.spec import DEMO_PASSWORD, DemoSpec, SchoolSpec, demo_spec, district_spec
+from db.demo.structure import World, build_structure
+from hxgy.auth import hash_password
+from hxgy.models import AppMeta, ClassAssignment, Staff, UserAccount
+
+__all__ = ["DEMO_PASSWORD", "DemoAccount", "DemoSpec", "demo_spec", "district_spec", "load_demo"]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo login printed for newcomers."""
+
+    username: str
+    role: str
+    display_name: str
+
+
+def load_demo(session: Session, spec: DemoSpec) -> list[DemoAccount]:
+    """Generate every school of ``spec`` into the session (the caller commits)."""
+    accounts: list[DemoAccount] = []
+    for school in spec.schools:
+        world = build_structure(session, spec, school)
+        dean_user = None
+        if school.with_accounts:
+            accounts, dean_user = _add_accounts(session, world, school)
+        maker = RecordMaker(session, world, random.Random(school.seed * 7919 + 1), dean_user)
+        for term in world.terms:
+            maker.make_term(term)
+    session.merge(AppMeta(key="demo", value="1"))
+    session.merge(AppMeta(key="demo_anchor", value=spec.anchor.isoformat()))
+    session.flush()
+    return accounts
+
+
+def _add_accounts(session: Session, world: World, school: SchoolSpec) -> tuple[list[DemoAccount], int]:
+    """One account per role; they exist only in a demo database."""
+    current_year = max(t.year for t in world.terms)
+    head_class = world.classes.get((current_year, 3, 2)) or next(iter(world.classes.values()))
+    teacher_staff = session.scalars(
+        select(ClassAssignment.staff_id).where(
+            ClassAssignment.class_id == head_class.id, ClassAssignment.role == "subject_teacher"
+        )
+    ).first()
+    staff_names = dict(session.execute(select(Staff.id, Staff.name).where(Staff.school_id == world.school_id)).all())
+    specs = [
+        ("admin", "admin", "系统管理员", None),
+        ("principal", "principal", staff_names[world.principal_staff], world.principal_staff),
+        ("dean", "dean", staff_names[world.dean_staff], world.dean_staff),
+        ("headteacher", "head_teacher", staff_names[head_class.head_staff], head_class.head_staff),
+        ("teacher", "teacher", staff_names.get(teacher_staff, "任课教师"), teacher_staff),
+        ("meeting", "meeting", "会议室大屏", None),
+        ("district", "district", f"{school.district}教育局", None),
+    ]
+    password_hash = hash_password(DEMO_PASSWORD)
+    users = [
+        UserAccount(
+            username=username,
+            display_name=name,
+            password_hash=password_hash,
+            role=role,
+            school_id=None if role == "district" else world.school_id,
+            district=school.district,
+            staff_id=staff,
+        )
+        for username, role, name, staff in specs
+    ]
+    session.add_all(users)
+    session.flush()
+    dean = next(u for u in users if u.role == "dean")
+    return [DemoAccount(u.username, u.role, u.display_name) for u in users], dean.id

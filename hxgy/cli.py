@@ -1,0 +1,189 @@
+"""Command line: set up the database, load the demo, manage accounts.
+
+python -m hxgy init [--demo]        migrate; first start: demo school or a first admin
+python -m hxgy migrate              apply database migrations
+python -m hxgy demo [--district N]  load the demo (or N benchmark schools) into an empty database
+python -m hxgy create-user NAME --role ROLE --display-name TEXT [--school CODE]
+python -m hxgy accounts             list accounts
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import date
+
+from sqlalchemy import func, select
+
+from hxgy import config, db
+from hxgy.auth import AccountError, PasswordError, create_user, generate_password
+from hxgy.glossary import ROLE_LABELS
+from hxgy.migrate import upgrade_to_head
+from hxgy.models import ROLES, AppMeta, School, UserAccount
+
+
+def _database_is_empty() -> bool:
+    with db.read_session() as session:
+        return (session.scalar(select(func.count()).select_from(School)) or 0) == 0
+
+
+def _print_accounts(accounts: list[tuple[str, str, str]], password: str | None) -> None:
+    print("\n  Demo accounts (演示账户), password for all: " + (password or "(see above)"))
+    for username, role, name in accounts:
+        print(f"    {username:<12} {ROLE_LABELS.get(role, role):<6} {name}")
+    print()
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    """Apply every migration."""
+    upgrade_to_head()
+    print(f"database is up to date: {_safe_url()}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Load the demo into an empty database."""
+    from db.demo import DEMO_PASSWORD, demo_spec, district_spec, load_demo
+
+    if not _database_is_empty():
+        print("the database already holds data; the demo loads only into an empty one", file=sys.stderr)
+        return 2
+    anchor = date.fromisoformat(args.anchor) if args.anchor else config.today()
+    spec = district_spec(anchor, schools=args.district) if args.district else demo_spec(anchor)
+    began = time.perf_counter()
+    with db.write_session() as session:
+        accounts = load_demo(session, spec)
+    print(f"demo loaded: {len(spec.schools)} school(s) up to {anchor} in {time.perf_counter() - began:.1f} s")
+    _print_accounts([(a.username, a.role, a.display_name) for a in accounts], DEMO_PASSWORD)
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Migrate, make sure a cookie key exists, then fill a new database."""
+    upgrade_to_head()
+    config.cookie_key(create=True)
+    if args.demo:
+        if _database_is_empty():
+            return cmd_demo(argparse.Namespace(anchor=args.anchor, district=0))
+        with db.read_session() as session:
+            demo = session.get(AppMeta, "demo") is not None
+            rows = session.execute(
+                select(UserAccount.username, UserAccount.role, UserAccount.display_name).order_by(UserAccount.id)
+            ).all()
+        if demo:
+            from db.demo import DEMO_PASSWORD
+
+            _print_accounts([tuple(r) for r in rows], DEMO_PASSWORD)
+        return 0
+    return _first_admin(args.school)
+
+
+def _first_admin(school_name: str) -> int:
+    """Outside demo mode: one school and one admin, with a password nobody else knows."""
+    from db.seed import add_school_defaults
+
+    with db.write_session() as session:
+        if session.scalar(select(func.count()).select_from(UserAccount)):
+            print("accounts exist; nothing to do")
+            return 0
+        school = session.scalar(select(School).order_by(School.id).limit(1))
+        if school is None:
+            school = School(code="S001", name=school_name)
+            session.add(school)
+            session.flush()
+            add_school_defaults(session, school_id=school.id)
+        chosen = os.environ.get("HXGY_ADMIN_PASSWORD", "")
+        password = chosen or generate_password()
+        create_user(
+            session, username="admin", password=password, role="admin", display_name="系统管理员", school_id=school.id
+        )
+    if chosen:
+        print("created account 'admin' with the password from HXGY_ADMIN_PASSWORD")
+    else:
+        print(f"created account 'admin' with password: {password}\n(shown once; change it after logging in)")
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    """Create an account; the password comes from an environment variable or is generated."""
+    password = os.environ.get(args.password_env, "") if args.password_env else ""
+    generated = not password
+    password = password or generate_password()
+    try:
+        with db.write_session() as session:
+            school_id = None
+            if args.school:
+                school_id = session.scalar(select(School.id).where(School.code == args.school))
+                if school_id is None:
+                    print(f"no school with code {args.school}", file=sys.stderr)
+                    return 2
+            create_user(
+                session,
+                username=args.username,
+                password=password,
+                role=args.role,
+                display_name=args.display_name,
+                school_id=school_id,
+                district=args.district,
+            )
+    except (AccountError, PasswordError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"created {args.username} ({args.role})" + (f", password: {password}" if generated else ""))
+    return 0
+
+
+def cmd_accounts(_args: argparse.Namespace) -> int:
+    """List every account."""
+    with db.read_session() as session:
+        rows = session.execute(
+            select(UserAccount.username, UserAccount.role, UserAccount.display_name, School.code, UserAccount.active)
+            .outerjoin(School, School.id == UserAccount.school_id)
+            .order_by(UserAccount.id)
+        ).all()
+    for username, role, name, school, active in rows:
+        print(f"{username:<16} {role:<13} {school or '-':<8} {'active' if active else 'disabled':<9} {name}")
+    return 0
+
+
+def _safe_url() -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(config.database_url()).render_as_string(hide_password=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m hxgy``."""
+    parser = argparse.ArgumentParser(prog="python -m hxgy", description="hxgy 家校社协同育人 command line")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("init", help="migrate; on an empty database load the demo or create the first admin")
+    p.add_argument("--demo", action="store_true", help="load the demo school if the database is empty")
+    p.add_argument("--anchor", help="the demo's 'today' (ISO date); default today")
+    p.add_argument("--school", default="我的学校", help="name of the first school outside demo mode")
+    p.set_defaults(func=cmd_init)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    p = sub.add_parser("demo", help="load demo data into an empty database")
+    p.add_argument("--anchor", help="the demo's 'today' (ISO date); default today")
+    p.add_argument("--district", type=int, default=0, help="generate N benchmark schools instead")
+    p.set_defaults(func=cmd_demo)
+    p = sub.add_parser("create-user", help="create an account")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--display-name", required=True)
+    p.add_argument("--school", help="school code (all roles but district)")
+    p.add_argument("--district", default="", help="district name (district role)")
+    p.add_argument("--password-env", help="read the password from this environment variable")
+    p.set_defaults(func=cmd_create_user)
+    sub.add_parser("accounts", help="list accounts").set_defaults(func=cmd_accounts)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command and return its exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    finally:
+        db.dispose_engines()

@@ -1,0 +1,75 @@
+"""The data model: every table of hxgy, importable from here."""
+
+from hxgy.models.admin import ROLES, AppMeta, AuditLog, UserAccount
+from hxgy.models.base import Base
+from hxgy.models.people import (
+    HEAD_TEACHER,
+    SUBJECT_TEACHER,
+    ClassAssignment,
+    Enrolment,
+    Family,
+    Guardian,
+    Staff,
+    Student,
+)
+from hxgy.models.records import (
+    TO_HOME,
+    TO_SCHOOL,
+    Activity,
+    ActivityClass,
+    Communication,
+    MoralScore,
+    ParentRequest,
+    Partner,
+    SatisfactionResult,
+    VolunteerRecord,
+)
+from hxgy.models.school import School, SchoolClass, SchoolYear, Term
+from hxgy.models.settings import (
+    CATEGORY_KINDS,
+    HOME_VISIT_CODE,
+    TARGET_MEASURES,
+    Category,
+    MoralDimension,
+    MoralLevel,
+    MoralRater,
+    Target,
+)
+
+__all__ = [
+    "CATEGORY_KINDS",
+    "HEAD_TEACHER",
+    "HOME_VISIT_CODE",
+    "ROLES",
+    "SUBJECT_TEACHER",
+    "TARGET_MEASURES",
+    "TO_HOME",
+    "TO_SCHOOL",
+    "Activity",
+    "ActivityClass",
+    "AppMeta",
+    "AuditLog",
+    "Base",
+    "Category",
+    "ClassAssignment",
+    "Communication",
+    "Enrolment",
+    "Family",
+    "Guardian",
+    "MoralDimension",
+    "MoralLevel",
+    "MoralRater",
+    "MoralScore",
+    "ParentRequest",
+    "Partner",
+    "SatisfactionResult",
+    "School",
+    "SchoolClass",
+    "SchoolYear",
+    "Staff",
+    "Student",
+    "Target",
+    "Term",
+    "UserAccount",
+    "VolunteerRecord",
+]

@@ -1,0 +1,68 @@
+"""Accounts, the audit log and facts about the database itself."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hxgy.models.base import Base, CreatedAt, utcnow
+
+ROLES = ("admin", "district", "principal", "dean", "head_teacher", "teacher", "meeting")
+
+
+class UserAccount(CreatedAt, Base):
+    """Someone who logs in, with one role; school-bound except the district role."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('admin', 'district', 'principal', 'dean', 'head_teacher', 'teacher', 'meeting')",
+            name="role_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)  # stored lower-case
+    display_name: Mapped[str] = mapped_column(String(60))
+    email: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
+    district: Mapped[str] = mapped_column(String(100), default="")  # for the district role
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    # raised on logout, password change or disabling: older sessions end
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AuditLog(Base):
+    """Who did what, when, and what it was before."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_school_at", "school_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(String(60), default="")
+    action: Mapped[str] = mapped_column(String(30))  # create, update, delete, login, import, denied ...
+    entity: Mapped[str] = mapped_column(String(40), default="")
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[str | None] = mapped_column(Text)  # JSON
+    after: Mapped[str | None] = mapped_column(Text)  # JSON
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class AppMeta(Base):
+    """Facts about this database, e.g. that it holds the demo school."""
+
+    __tablename__ = "app_meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

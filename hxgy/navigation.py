@@ -1,0 +1,49 @@
+"""The pages of the app and which roles may open each.
+
+app.py builds st.navigation from ``pages_for_role``; every page file also
+calls hxgy.ui.guard with its key, so a page outside a role is refused even
+when opened directly by URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hxgy.models import ROLES
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page: its file under pages/, title, icon, section and the roles that may open it."""
+
+    key: str
+    path: str
+    title: str
+    icon: str
+    section: str
+    roles: frozenset[str]
+
+
+ALL_ROLES = frozenset(ROLES)
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("home", "pages/home.py", "首页", ":material/home:", "概览", ALL_ROLES),
+    PageSpec("account", "pages/account.py", "我的账户", ":material/person:", "账户", ALL_ROLES - {"meeting"}),
+)
+
+PAGES_BY_KEY: dict[str, PageSpec] = {page.key: page for page in PAGES}
+
+
+def page_allowed(role: str, page_key: str) -> bool:
+    """Whether ``role`` may open the page ``page_key``."""
+    page = PAGES_BY_KEY.get(page_key)
+    return page is not None and role in page.roles
+
+
+def pages_for_role(role: str) -> dict[str, list[PageSpec]]:
+    """The pages a role sees, grouped by section in display order."""
+    sections: dict[str, list[PageSpec]] = {}
+    for page in PAGES:
+        if role in page.roles:
+            sections.setdefault(page.section, []).append(page)
+    return sections

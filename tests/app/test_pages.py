@@ -1,0 +1,183 @@
+"""Every page of every role runs; pages outside a role are refused on the server."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hxgy import auth, db, terms
+from hxgy.models import ROLES, AuditLog, Guardian, School, Student, UserAccount
+from hxgy.navigation import PAGES, pages_for_role
+from hxgy.queries.home import school_snapshot
+from tests.app.conftest import all_text
+from tests.conftest import DEMO_ANCHOR, run_cli
+
+USERNAME = {
+    "admin": "admin",
+    "district": "district",
+    "principal": "principal",
+    "dean": "dean",
+    "head_teacher": "headteacher",
+    "teacher": "teacher",
+    "meeting": "meeting",
+}
+
+
+def test_logged_out_visitors_see_only_the_login_form(make_app, demo_url) -> None:
+    at = make_app(demo_url)
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["家校社协同育人"]
+    assert len(at.text_input) == 2 and not at.metric and not at.dataframe
+    assert "hxgy-demo" in all_text(at), "a demo database tells newcomers how to sign in"
+
+
+def test_wrong_password_is_refused_in_chinese(make_app, demo_url) -> None:
+    at = make_app(demo_url)
+    at.run()
+    at.text_input[0].input("principal")
+    at.text_input[1].input("not-the-password")
+    at.button[0].click()
+    at.run()
+    assert "用户名或密码不正确" in at.error[0].value
+    assert not at.metric
+
+
+def test_login_by_form_shows_the_schools_real_figures(make_app, demo_url) -> None:
+    at = make_app(demo_url)
+    at.run()
+    at.text_input[0].input("Principal")
+    at.text_input[1].input("hxgy-demo")
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    engine = db.create_db_engine(demo_url)
+    with Session(engine) as session:
+        school = session.scalar(select(School).where(School.code == "DH001"))
+        term = terms.current_term(session, school_id=school.id, today=DEMO_ANCHOR)
+        snap = school_snapshot(session, school_id=school.id, period=terms.term_period(term))
+        logins = session.scalar(select(AuditLog.id).where(AuditLog.action == "login", AuditLog.username == "principal"))
+    engine.dispose()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["在校学生"] == f"{snap.students:,}"
+    assert metrics["本学期沟通记录"] == f"{snap.communications:,}"
+    assert metrics["班级"] == "32"
+    assert logins is not None, "the login is in the audit log"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_of_every_role_runs(make_app, demo_url, role) -> None:
+    at = make_app(demo_url, USERNAME[role])
+    at.run()
+    assert not at.exception, at.exception
+    for pages in pages_for_role(role).values():
+        for page in pages:
+            at.switch_page(page.path)
+            at.run()
+            assert not at.exception, (role, page.key, at.exception)
+            assert not at.error, (role, page.key, [e.value for e in at.error])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pages_outside_a_role_are_refused_even_when_run_directly(make_app, demo_url, role) -> None:
+    """Run the page file itself, as Streamlit does for a URL in its legacy pages/ mode."""
+    outside = [p for p in PAGES if role not in p.roles]
+    for page in outside:
+        at = make_app(demo_url, USERNAME[role], script=page.path)
+        at.run()
+        assert not at.exception
+        assert "无权访问" in all_text(at)
+        assert not at.metric and not at.dataframe and not at.text_input
+    if outside:
+        engine = db.create_db_engine(demo_url)
+        with Session(engine) as session:
+            refused = session.scalars(
+                select(AuditLog.detail).where(AuditLog.action == "denied", AuditLog.username == USERNAME[role])
+            ).all()
+        engine.dispose()
+        assert {f"page {p.key}" for p in outside} <= set(refused), "refusals are logged"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.key)
+def test_a_page_run_directly_while_logged_out_shows_the_login_form_only(make_app, demo_url, page) -> None:
+    at = make_app(demo_url, script=page.path)
+    at.run()
+    assert not at.exception
+    assert len(at.text_input) == 2 and at.button[0].label == "登录"
+    assert not at.metric and not at.dataframe
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_allowed_pages_run_directly_too(make_app, demo_url, role) -> None:
+    for pages in pages_for_role(role).values():
+        for page in pages:
+            at = make_app(demo_url, USERNAME[role], script=page.path)
+            at.run()
+            assert not at.exception and not at.error, (role, page.key)
+
+
+def test_home_is_shaped_by_role(make_app, demo_url) -> None:
+    head = make_app(demo_url, "headteacher")
+    head.run()
+    assert [s.value for s in head.subheader] == ["三(2)班"]
+    assert {m.label for m in head.metric} >= {"已家访学生", "已沟通学生"}
+
+    district = make_app(demo_url, "district")
+    district.run()
+    frame = district.dataframe[0].value
+    assert len(frame) == 3 and "东湖区实验小学" in frame["学校"].tolist()
+
+
+def test_the_meeting_screen_shows_no_child_or_parent_name(make_app, demo_url) -> None:
+    at = make_app(demo_url, "meeting")
+    at.run()
+    text = all_text(at)
+    assert "在校学生" in text
+    engine = db.create_db_engine(demo_url)
+    with Session(engine) as session:
+        names = set(session.scalars(select(Student.name))) | set(session.scalars(select(Guardian.name)))
+    engine.dispose()
+    assert not [n for n in names if n in text]
+
+
+def test_a_disabled_account_is_signed_out_at_once(make_app, empty_database_url) -> None:
+    assert run_cli(empty_database_url, "init", env={"HXGY_ADMIN_PASSWORD": "admin-passphrase"}).returncode == 0
+    at = make_app(empty_database_url, "admin")
+    at.run()
+    assert at.title and at.title[-1].value == "我的学校"
+    engine = db.create_db_engine(empty_database_url)
+    with db.write_session(engine) as session:
+        session.scalar(select(UserAccount)).active = False
+    engine.dispose()
+    at.run()
+    assert "停用" in all_text(at) and not at.metric
+
+
+def test_change_password_on_the_account_page(make_app, empty_database_url) -> None:
+    assert run_cli(empty_database_url, "init", env={"HXGY_ADMIN_PASSWORD": "admin-passphrase"}).returncode == 0
+    at = make_app(empty_database_url, "admin")
+    at.run()
+    at.switch_page("pages/account.py")
+    at.run()
+
+    def submit(old: str, new: str, again: str) -> None:
+        fields = at.text_input
+        fields[0].input(old)
+        fields[1].input(new)
+        fields[2].input(again)
+        at.button[-1].click()
+        at.run()
+
+    submit("admin-passphrase", "new-passphrase-1", "different")
+    assert "不一致" in at.error[0].value
+    submit("wrong-passphrase", "new-passphrase-1", "new-passphrase-1")
+    assert "原密码不正确" in at.error[0].value
+    submit("admin-passphrase", "短", "短")
+    assert "至少" in at.error[0].value
+    submit("admin-passphrase", "我们的新学期口令", "我们的新学期口令")
+    assert not at.error and "密码已修改" in at.success[0].value
+    engine = db.create_db_engine(empty_database_url)
+    with Session(engine) as session:
+        assert auth.verify_password("我们的新学期口令", session.scalar(select(UserAccount)).password_hash)
+    engine.dispose()

@@ -1,0 +1,152 @@
+"""Shared fixtures: real databases of the backend under test, and the demo school.
+
+The suite runs on SQLite by default. With HXGY_TEST_DATABASE_URL pointing at a
+PostgreSQL server (``./test.sh`` sets it when one answers, CI always), every
+database a test gets is a fresh PostgreSQL database on that server instead.
+On CI a missing PostgreSQL or Chromium fails the run; it never skips.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from hxgy import db
+from hxgy.models import Base
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO_ANCHOR = date(2026, 11, 22)  # the demo's "today" in every test
+TEST_COOKIE_KEY = "test-cookie-key-" + "k" * 40
+PG_URL = os.environ.get("HXGY_TEST_DATABASE_URL", "").strip()
+ON_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def backend() -> str:
+    """'postgresql' when the suite runs against PostgreSQL, else 'sqlite'."""
+    return "postgresql" if PG_URL else "sqlite"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip on a developer machine; on CI a missing dependency is a failure."""
+    if ON_CI:
+        pytest.fail(f"required on CI: {reason}")
+    pytest.skip(reason)
+
+
+def new_database(tmp_dir: Path, name: str) -> str:
+    """The URL of a new, empty database on the backend under test."""
+    if not PG_URL:
+        return f"sqlite:///{tmp_dir / (name + '.db')}"
+    db_name = f"hxgy_test_{name}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{db_name}"'))
+    admin.dispose()
+    return make_url(PG_URL).set(database=db_name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    """Remove a database made by ``new_database`` (SQLite files go with tmp_path)."""
+    db.dispose_engines()
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_environment() -> Iterator[None]:
+    """Pin today and the cookie key for every test, and check PostgreSQL answers."""
+    os.environ["HXGY_TODAY"] = DEMO_ANCHOR.isoformat()
+    os.environ["HXGY_COOKIE_KEY"] = TEST_COOKIE_KEY
+    if PG_URL:
+        probe = create_engine(PG_URL)
+        try:
+            with probe.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:  # any failure means the server is not usable
+            pytest.exit(f"HXGY_TEST_DATABASE_URL is set but PostgreSQL does not answer: {exc}", returncode=3)
+        finally:
+            probe.dispose()
+    yield
+
+
+@pytest.fixture(scope="session")
+def _schema_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One PostgreSQL database with the schema, emptied before each test that uses it."""
+    url = new_database(tmp_path_factory.mktemp("schema"), "schema")
+    engine = db.create_db_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+def engine(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """An engine on an empty database with the full schema."""
+    if PG_URL:
+        url = request.getfixturevalue("_schema_database")
+        eng = db.create_db_engine(url)
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        with eng.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    else:
+        eng = db.create_db_engine(f"sqlite:///{tmp_path / 'unit.db'}")
+        Base.metadata.create_all(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """The URL of a database with no tables at all (for migration and CLI tests)."""
+    url = new_database(tmp_path, "empty")
+    yield url
+    drop_database(url)
+
+
+def run_cli(url: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m hxgy`` against a database and return what it printed."""
+    full_env = {**os.environ, "HXGY_DATABASE_URL": url, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "hxgy", *args],
+        cwd=PROJECT_ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database built the way a newcomer builds it: ``python -m hxgy init --demo``.
+
+    Shared by the tests that only read it.
+    """
+    url = new_database(tmp_path_factory.mktemp("demo"), "demo")
+    result = run_cli(url, "init", "--demo", "--anchor", DEMO_ANCHOR.isoformat())
+    assert result.returncode == 0, result.stderr
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+def demo_engine(demo_url: str) -> Iterator[Engine]:
+    """An engine on the shared demo database (read only, please)."""
+    eng = db.create_db_engine(demo_url)
+    yield eng
+    eng.dispose()

@@ -1,0 +1,84 @@
+"""The real server in real Chromium: login, every page of every role, logout, the legacy-mode trap."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from hxgy.models import ROLES
+from hxgy.navigation import PAGES, pages_for_role
+from tests.app.test_pages import USERNAME
+from tests.e2e.server import AppServer, log_in, wait_until_idle
+
+pytestmark = pytest.mark.browser
+PASSWORD = "hxgy-demo"
+
+
+def test_page_urls_opened_first_on_a_fresh_server_show_only_the_login(browser: Browser, fresh_server) -> None:
+    for page_spec in PAGES:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{fresh_server.url}/{page_spec.key}")
+        wait_until_idle(page)
+        expect(page.get_by_label("密码")).to_be_visible()
+        assert page.locator('[data-testid="stMetric"]').count() == 0, page_spec.key
+        assert page.locator('[data-testid="stDataFrame"]').count() == 0, page_spec.key
+        assert page.locator('[data-testid="stException"]').count() == 0, page_spec.key
+        body = page.inner_text("body")
+        assert "在校学生" not in body and "我的账户" not in body.split("登录")[-1]
+        context.close()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_logs_in_and_opens_every_page(browser: Browser, app_server: AppServer, artifacts, role) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    log_in(page, app_server.url, USERNAME[role], PASSWORD)
+    expected = [p for pages in pages_for_role(role).values() for p in pages]
+    links = page.locator('[data-testid="stSidebarNavLink"]')
+    assert links.count() == (len(expected) if len(expected) > 1 else 0)  # one page: no menu
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.screenshot(path=artifacts / f"home-{role}.png", full_page=True)
+    for spec in expected:
+        page.goto(f"{app_server.url}/{spec.key}")
+        wait_until_idle(page)
+        expect(page.get_by_role("button", name="退出登录")).to_be_visible()
+        assert page.locator('[data-testid="stException"]').count() == 0, spec.key
+        assert "无权访问" not in page.inner_text("body"), spec.key
+    context.close()
+
+
+def test_home_shows_real_demo_figures(browser: Browser, app_server: AppServer) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, app_server.url, "principal", PASSWORD)
+    metrics = page.locator('[data-testid="stMetric"]')
+    assert metrics.count() == 8
+    expect(page.get_by_text("东湖区实验小学").first).to_be_visible()
+    students = page.locator('[data-testid="stMetric"]', has_text="在校学生").inner_text()
+    assert any(ch.isdigit() for ch in students)
+    context.close()
+
+
+def test_logout_ends_the_session_and_the_cookie(browser: Browser, app_server: AppServer) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, app_server.url, "dean", PASSWORD)
+    page.get_by_role("button", name="退出登录").click()
+    wait_until_idle(page)
+    page.goto(app_server.url)
+    wait_until_idle(page)
+    expect(page.get_by_label("密码")).to_be_visible()
+    assert page.locator('[data-testid="stMetric"]').count() == 0
+    context.close()
+
+
+def test_a_page_outside_the_role_is_refused_by_url(browser: Browser, app_server: AppServer) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, app_server.url, "meeting", PASSWORD)
+    page.goto(f"{app_server.url}/account")
+    wait_until_idle(page)
+    assert page.get_by_label("原密码").count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+    context.close()

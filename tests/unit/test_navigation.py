@@ -1,0 +1,42 @@
+"""Pages and roles: every role has a home, nothing outside its list, every page guards itself."""
+
+import re
+
+import pytest
+
+from hxgy.config import PROJECT_ROOT
+from hxgy.models import ROLES
+from hxgy.navigation import PAGES, page_allowed, pages_for_role
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_has_the_home_page_first(role) -> None:
+    sections = pages_for_role(role)
+    first = next(iter(sections.values()))[0]
+    assert first.key == "home"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_role_gets_exactly_the_pages_that_allow_it(role) -> None:
+    listed = {p.key for pages in pages_for_role(role).values() for p in pages}
+    assert listed == {p.key for p in PAGES if role in p.roles}
+    for page in PAGES:
+        assert page_allowed(role, page.key) == (page.key in listed)
+
+
+def test_the_meeting_screen_cannot_reach_account_settings() -> None:
+    assert not page_allowed("meeting", "account")
+    assert not page_allowed("principal", "no-such-page")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.key)
+def test_every_page_file_guards_itself_before_anything_else(page) -> None:
+    """With a pages/ folder Streamlit may run a page without app.py; the page must check login itself."""
+    source = (PROJECT_ROOT / page.path).read_text(encoding="utf-8")
+    body = [line for line in source.splitlines() if line.strip() and not line.startswith(("import", "from", '"""'))]
+    assert re.fullmatch(rf'user = ui\.guard\("{page.key}"\)', body[0]), body[0]
+
+
+def test_every_file_in_pages_is_a_registered_page() -> None:
+    files = {f"pages/{p.name}" for p in (PROJECT_ROOT / "pages").glob("*.py")}
+    assert files == {p.path for p in PAGES}
