@@ -3,7 +3,7 @@
 import streamlit as st
 
 from hxgy import ui
-from hxgy.navigation import pages_for_role
+from hxgy.navigation import landing_page, pages_for_role
 
 st.set_page_config(page_title="家校社协同育人", page_icon=":material/diversity_3:", layout="wide")
 
@@ -14,8 +14,9 @@ if ui.sidebar_account(user):
     st.info("您已退出登录。")
     st.stop()
 
+landing = landing_page(user.role).key
 sections = {
-    section: [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.key, default=p.key == "home") for p in pages]
+    section: [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.key, default=p.key == landing) for p in pages]
     for section, pages in pages_for_role(user.role).items()
 }
 page = st.navigation(sections)

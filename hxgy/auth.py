@@ -223,3 +223,17 @@ def record_denied(session: Session, *, user: CurrentUser, what: str) -> None:
     session.add(
         AuditLog(school_id=user.school_id, user_id=user.id, username=user.username, action="denied", detail=what)
     )
+
+
+def names_visible(session: Session, *, user: CurrentUser, on_day: date) -> frozenset[int] | None:
+    """Classes whose students' and parents' names this user may see: None means every class."""
+    if user.role in ("admin", "principal", "dean"):
+        return None
+    if user.role in ("head_teacher", "teacher"):
+        return frozenset(own_class_ids(session, staff_id=user.staff_id, on_day=on_day))
+    return frozenset()
+
+
+def may_download(role: str) -> bool:
+    """The meeting screen offers no downloads; every other role may download what it sees."""
+    return role != "meeting"

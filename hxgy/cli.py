@@ -16,12 +16,14 @@ import time
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from hxgy import config, db
 from hxgy.auth import AccountError, PasswordError, create_user, generate_password
 from hxgy.glossary import ROLE_LABELS
 from hxgy.migrate import upgrade_to_head
 from hxgy.models import ROLES, AppMeta, School, UserAccount
+from hxgy.terms import Period
 
 
 def _database_is_empty() -> bool:
@@ -148,6 +150,93 @@ def cmd_accounts(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_metrics(args: argparse.Namespace) -> int:
+    """Write the per-class table of every measure for a term or a date range."""
+    import json
+
+    from hxgy import exports
+    from hxgy.glossary import COLUMN_LABELS
+    from hxgy.metrics.overview import class_measures, school_figures
+    from hxgy.metrics.roster import ClassFilter
+    from hxgy.terms import PeriodError
+
+    with db.read_session() as session:
+        school = session.scalar(
+            select(School).where(School.code == args.school)
+            if args.school
+            else select(School).order_by(School.id).limit(1)
+        )
+        if school is None:
+            print(f"no school {args.school or ''}".strip(), file=sys.stderr)
+            return 2
+        try:
+            period = _metrics_period(session, school.id, args)
+        except (LookupError, PeriodError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        now = config.now()
+        frame = class_measures(session, period, ClassFilter(school.id), now=now)
+        figures = school_figures(session, period, ClassFilter(school.id), now=now, frame=frame)
+    table = exports.metrics_table(frame, figures)
+    fmt = args.format or (args.output.rsplit(".", 1)[-1] if args.output and "." in args.output else "csv")
+    stamp = f"{school.name} · {period.label}（{period.start} 至 {period.end}）"
+    if fmt == "json":
+        payload = {
+            "school": school.name,
+            "period": period.label,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "rows": json.loads(table.to_json(orient="records")),
+        }
+        data: bytes = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
+    elif fmt == "xlsx":
+        data = exports.excel_bytes({"各班指标": table.rename(columns=COLUMN_LABELS)}, stamp=stamp)
+    elif fmt == "csv":
+        data = table.to_csv(index=False).encode("utf-8-sig")
+    else:
+        print(f"unknown format {fmt}: use csv, xlsx or json", file=sys.stderr)
+        return 2
+    if args.output and args.output != "-":
+        with open(args.output, "wb") as fh:
+            fh.write(data)
+        print(f"wrote {len(table) - 1} classes of {stamp} to {args.output}")
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def _metrics_period(session: Session, school_id: int, args: argparse.Namespace) -> Period:
+    from hxgy.models import Term
+    from hxgy.terms import current_term, custom_period, term_period
+
+    if args.start or args.end:
+        if not (args.start and args.end):
+            raise LookupError("--from and --to go together")
+        return custom_period(
+            session, school_id=school_id, start=date.fromisoformat(args.start), end=date.fromisoformat(args.end)
+        )
+    if args.term:
+        term = session.scalar(select(Term).where(Term.school_id == school_id, Term.name == args.term))
+        if term is None:
+            raise LookupError(f"no term named {args.term}")
+    else:
+        term = current_term(session, school_id=school_id, today=config.today())
+        if term is None:
+            raise LookupError("the school has no terms")
+    return term_period(term, config.today())
+
+
+def cmd_refresh_stats(_args: argparse.Namespace) -> int:
+    """Recompute the pre-aggregated figures of every school (after editing the database by hand)."""
+    from hxgy.metrics.stats import refresh_school
+
+    with db.write_session() as session:
+        schools = session.scalars(select(School.id)).all()
+        rows = sum(refresh_school(session, school_id=s, today=config.today(), now=config.now()) for s in schools)
+    print(f"refreshed {rows} class-term rows of {len(schools)} school(s)")
+    return 0
+
+
 def _safe_url() -> str:
     from sqlalchemy.engine import make_url
 
@@ -177,6 +266,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-env", help="read the password from this environment variable")
     p.set_defaults(func=cmd_create_user)
     sub.add_parser("accounts", help="list accounts").set_defaults(func=cmd_accounts)
+    sub.add_parser("refresh-stats", help="recompute pre-aggregated figures").set_defaults(func=cmd_refresh_stats)
+    p = sub.add_parser("metrics", help="write the per-class table of every measure (CSV, Excel or JSON)")
+    p.add_argument("--school", help="school code (default: the first school)")
+    p.add_argument("--term", help="term name, e.g. 2025-2026学年第二学期 (default: the current term)")
+    p.add_argument("--from", dest="start", help="first day of a custom range (ISO date)")
+    p.add_argument("--to", dest="end", help="last day of a custom range (ISO date)")
+    p.add_argument("--format", choices=("csv", "xlsx", "json"), help="default: from the output file name, else csv")
+    p.add_argument("--output", "-o", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_metrics)
     return parser
 
 

@@ -9,7 +9,7 @@ import os
 import secrets
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +66,12 @@ def today() -> date:
     """Today's date, or HXGY_TODAY when a demo or test pins it."""
     pinned = os.environ.get("HXGY_TODAY", "").strip()
     return date.fromisoformat(pinned) if pinned else date.today()
+
+
+def now() -> datetime:
+    """The current time (local, naive); with HXGY_TODAY pinned, noon of that day."""
+    pinned = os.environ.get("HXGY_TODAY", "").strip()
+    return datetime.combine(date.fromisoformat(pinned), time(12)) if pinned else datetime.now()
 
 
 def secrets_file() -> Path:

@@ -63,3 +63,89 @@ COLUMN_LABELS: dict[str, str] = {
     "activities": "协同活动",
     "open_requests": "待答复诉求",
 }
+
+MEASURE_LABELS: dict[str, str] = {
+    "contact_coverage": "沟通覆盖率",
+    "home_visit_coverage": "家访覆盖率",
+    "contacts_per_family": "户均沟通次数",
+    "contacts_per_week": "周均沟通次数",
+    "response_on_time": "诉求按时答复率",
+    "volunteer_hours": "志愿服务时长",
+    "volunteer_participation": "家长志愿参与率",
+    "hours_per_family": "户均志愿时长",
+    "moral_good_rate": "德育优良率",
+    "moral_completion": "德育评价完成率",
+    "moral_average": "德育平均分",
+    "satisfaction": "家长满意度",
+    "activities": "协同活动场次",
+    "parent_attendance": "家长到场率",
+}
+
+STATUS_LABELS: dict[str, str] = {"green": "达标", "amber": "接近目标", "red": "未达标", "grey": "无目标或无数据"}
+
+REQUEST_STATUS_LABELS: dict[str, str] = {
+    "on_time": "按时答复",
+    "late": "超时答复",
+    "overdue": "超时未答复",
+    "pending": "待答复（未超时）",
+}
+
+SCOPE_LABELS: dict[str, str] = {"school": "全校", "grade": "年级", "class": "班级"}
+
+NO_DATA = "无数据"
+
+COLUMN_LABELS.update(
+    {
+        **MEASURE_LABELS,
+        "class_no": "班号",
+        "contacts": "沟通次数",
+        "individual_contacts": "个别沟通次数",
+        "requests": "家长诉求",
+        "requests_on_time": "按时答复",
+        "requests_due": "应答复诉求",
+        "volunteer_families": "参与家庭",
+        "moral_evaluated": "参评学生",
+        "moral_good": "优良学生",
+        "moral_scored": "教师评完成学生",
+        "satisfaction_respondents": "满意度答卷",
+        "satisfaction_satisfied": "满意答卷",
+        "class_activities": "参与活动场次",
+        "parents_attended": "家长到场人次",
+        "attendance_base": "应到家长人次",
+        "student_no": "学号",
+        "student_name": "学生",
+        "guardian_name": "家长",
+        "relation": "关系",
+        "child_name": "孩子",
+        "rank": "名次",
+        "channel_name": "沟通方式",
+        "activity_name": "志愿项目",
+        "type_name": "活动类型",
+        "title": "活动名称",
+        "activity_date": "日期",
+        "scope": "范围",
+        "partner_name": "合作单位",
+        "partner_type": "单位类型",
+        "students_count": "参与学生",
+        "parents_count": "参与家长",
+        "families_count": "参与家庭",
+        "outcome": "成效",
+        "received_at": "收到时间",
+        "category_name": "类别",
+        "status": "状态",
+        "hours": "用时(小时)",
+        "week": "周",
+        "month": "月份",
+        "level": "等级",
+        "dimension_name": "维度",
+        "rater_name": "评价主体",
+        "average": "平均分",
+        "ratings": "评分数",
+        "latest": "最近一次",
+        "titles": "开展的活动",
+        "target": "目标",
+        "value": "数值",
+        "measure": "指标",
+        "refreshed_at": "数据更新时间",
+    }
+)

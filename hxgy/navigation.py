@@ -25,9 +25,15 @@ class PageSpec:
 
 
 ALL_ROLES = frozenset(ROLES)
+SCHOOL_ROLES = ALL_ROLES - {"district"}
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("home", "pages/home.py", "首页", ":material/home:", "概览", ALL_ROLES),
+    PageSpec("overview", "pages/overview.py", "总览", ":material/dashboard:", "概览", SCHOOL_ROLES),
+    PageSpec("district", "pages/district.py", "全区", ":material/account_balance:", "概览", frozenset({"district"})),
+    PageSpec("communication", "pages/communication.py", "家校沟通", ":material/forum:", "指标", SCHOOL_ROLES),
+    PageSpec("volunteers", "pages/volunteers.py", "家长志愿", ":material/volunteer_activism:", "指标", SCHOOL_ROLES),
+    PageSpec("moral", "pages/moral.py", "德育评价", ":material/workspace_premium:", "指标", SCHOOL_ROLES),
+    PageSpec("activities", "pages/activities.py", "协同活动", ":material/groups:", "指标", SCHOOL_ROLES),
     PageSpec("account", "pages/account.py", "我的账户", ":material/person:", "账户", ALL_ROLES - {"meeting"}),
 )
 
@@ -38,6 +44,11 @@ def page_allowed(role: str, page_key: str) -> bool:
     """Whether ``role`` may open the page ``page_key``."""
     page = PAGES_BY_KEY.get(page_key)
     return page is not None and role in page.roles
+
+
+def landing_page(role: str) -> PageSpec:
+    """The page a role opens on: 总览 for a school, 全区 for the district."""
+    return next(page for page in PAGES if role in page.roles)
 
 
 def pages_for_role(role: str) -> dict[str, list[PageSpec]]:

@@ -17,14 +17,15 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, AppServer, log_in  # noqa: E402
+from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, AppServer, log_in, wait_until_idle  # noqa: E402
 
 ANCHOR = "2026-11-22"
+# (account, page url paths): one screenshot per page, named <account>-<page>.png
 SHOTS = [
-    ("principal", "home-principal"),
-    ("headteacher", "home-headteacher"),
-    ("district", "home-district"),
-    ("meeting", "home-meeting"),
+    ("principal", ["", "communication", "volunteers", "moral", "activities"]),
+    ("headteacher", ["", "communication"]),
+    ("district", [""]),
+    ("meeting", [""]),
 ]
 
 
@@ -33,6 +34,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument("--height", type=int, default=2400, help="tall: Streamlit scrolls inside the page")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -50,13 +52,18 @@ def main() -> int:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                for username, name in SHOTS:
-                    context = browser.new_context(viewport={"width": args.width, "height": 900}, locale="zh-CN")
+                for username, paths in SHOTS:
+                    context = browser.new_context(viewport={"width": args.width, "height": args.height}, locale="zh-CN")
                     page = context.new_page()
                     log_in(page, server.url, username, "hxgy-demo")
-                    page.screenshot(path=out / f"{name}.png", full_page=True)
+                    for path in paths:
+                        if path:
+                            page.goto(f"{server.url}/{path}")
+                            wait_until_idle(page)
+                        target = out / f"{username}-{path or 'landing'}.png"
+                        page.screenshot(path=target)
+                        print(target)
                     context.close()
-                    print(out / f"{name}.png")
                 browser.close()
         finally:
             server.stop()

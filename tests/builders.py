@@ -11,12 +11,20 @@ from sqlalchemy.orm import Session
 from db.seed import add_school_defaults
 from hxgy import glossary
 from hxgy.models import (
+    Activity,
+    ActivityClass,
     Category,
     ClassAssignment,
     Communication,
     Enrolment,
     Family,
     Guardian,
+    MoralDimension,
+    MoralRater,
+    MoralScore,
+    ParentRequest,
+    Partner,
+    SatisfactionResult,
     School,
     SchoolClass,
     SchoolYear,
@@ -89,7 +97,9 @@ class TinySchool:
             name=name,
             entry_year=self.year.start_year,
         )
-        guardian = Guardian(school_id=self.school.id, family_id=family.id, name=f"{name}妈妈", relation="母亲")
+        guardian = Guardian(
+            school_id=self.school.id, family_id=family.id, name=f"{name}妈妈", relation="母亲", is_primary=True
+        )
         self.session.add_all([student, guardian])
         self.session.flush()
         self.students[name] = student
@@ -148,6 +158,109 @@ class TinySchool:
         self.session.add(record)
         self.session.flush()
         return record
+
+    def request(self, class_name: str | None, received: datetime, replied: datetime | None = None) -> ParentRequest:
+        """A home→school request, optionally answered."""
+        record = ParentRequest(
+            school_id=self.school.id,
+            class_id=self.classes[class_name].id if class_name else None,
+            channel_id=self.category("request_channel", "mailbox"),
+            category_id=self.category("request_category", "safety"),
+            received_at=received,
+            replied_at=replied,
+        )
+        self.session.add(record)
+        self.session.flush()
+        return record
+
+    def activity(
+        self,
+        title: str,
+        day: date,
+        type_code: str,
+        scope: str,
+        attendance: dict[str, int | None],
+        partner: str | None = None,
+        students: int = 0,
+        deleted: bool = False,
+    ) -> Activity:
+        """An activity with per-class parent attendance ({class name: parents or None})."""
+        partner_id = None
+        if partner:
+            found = self.session.scalar(
+                select(Partner).where(Partner.school_id == self.school.id, Partner.name == partner)
+            )
+            if found is None:
+                found = Partner(
+                    school_id=self.school.id, name=partner, type_id=self.category("partner_type", "enterprise")
+                )
+                self.session.add(found)
+                self.session.flush()
+            partner_id = found.id
+        parents = sum(p or 0 for p in attendance.values())
+        activity = Activity(
+            school_id=self.school.id,
+            title=title,
+            type_id=self.category("activity_type", type_code),
+            activity_date=day,
+            scope=scope,
+            partner_id=partner_id,
+            students_count=students,
+            parents_count=parents,
+            families_count=parents,
+            deleted_at=datetime(2026, 1, 1) if deleted else None,
+        )
+        self.session.add(activity)
+        self.session.flush()
+        for class_name, came in attendance.items():
+            self.session.add(
+                ActivityClass(activity_id=activity.id, class_id=self.classes[class_name].id, parents_attended=came)
+            )
+        self.session.flush()
+        return activity
+
+    def scores(
+        self, student: str, class_name: str, by_rater: dict[str, float | dict[str, float]], term: Term | None = None
+    ) -> None:
+        """德育 scores of one student: {rater code: score for every dimension, or {dimension code: score}}."""
+        dims = dict(
+            self.session.execute(
+                select(MoralDimension.code, MoralDimension.id).where(MoralDimension.school_id == self.school.id)
+            ).all()
+        )
+        raters = dict(
+            self.session.execute(
+                select(MoralRater.code, MoralRater.id).where(MoralRater.school_id == self.school.id)
+            ).all()
+        )
+        for rater, given in by_rater.items():
+            per_dim = given if isinstance(given, dict) else {code: given for code in dims}
+            for code, score in per_dim.items():
+                self.session.add(
+                    MoralScore(
+                        school_id=self.school.id,
+                        student_id=self.students[student].id,
+                        term_id=(term or self.term1).id,
+                        class_id=self.classes[class_name].id,
+                        dimension_id=dims[code],
+                        rater_id=raters[rater],
+                        score=score,
+                    )
+                )
+        self.session.flush()
+
+    def survey(self, class_name: str | None, respondents: int, satisfied: int, term: Term | None = None) -> None:
+        """A satisfaction survey result (no class: school-wide)."""
+        self.session.add(
+            SatisfactionResult(
+                school_id=self.school.id,
+                term_id=(term or self.term1).id,
+                class_id=self.classes[class_name].id if class_name else None,
+                respondents=respondents,
+                satisfied=satisfied,
+            )
+        )
+        self.session.flush()
 
 
 def tiny_school(session: Session, *, code: str = "T1", name: str = "测试小学", district: str = "测试区") -> TinySchool:

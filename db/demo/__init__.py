@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from db.demo.records import RecordMaker
 from db.demo.spec import DEMO_PASSWORD, DemoSpec, SchoolSpec, demo_spec, district_spec
 from db.demo.structure import World, build_structure
 from hxgy.auth import hash_password
+from hxgy.metrics.stats import refresh_school
 from hxgy.models import AppMeta, ClassAssignment, Staff, UserAccount
 
 __all__ = ["DEMO_PASSWORD", "DemoAccount", "DemoSpec", "demo_spec", "district_spec", "load_demo"]
@@ -41,6 +43,9 @@ def load_demo(session: Session, spec: DemoSpec) -> list[DemoAccount]:
         maker = RecordMaker(session, world, random.Random(school.seed * 7919 + 1), dean_user)
         for term in world.terms:
             maker.make_term(term)
+        refresh_school(
+            session, school_id=world.school_id, today=spec.anchor, now=datetime.combine(spec.anchor, time(12))
+        )
     session.merge(AppMeta(key="demo", value="1"))
     session.merge(AppMeta(key="demo_anchor", value=spec.anchor.isoformat()))
     session.flush()

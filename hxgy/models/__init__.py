@@ -35,6 +35,7 @@ from hxgy.models.settings import (
     MoralRater,
     Target,
 )
+from hxgy.models.stats import ClassTermStats
 
 __all__ = [
     "CATEGORY_KINDS",
@@ -52,6 +53,7 @@ __all__ = [
     "Base",
     "Category",
     "ClassAssignment",
+    "ClassTermStats",
     "Communication",
     "Enrolment",
     "Family",

@@ -1,15 +1,16 @@
 """Cached reads for the pages.
 
 st.cache_data is shared by every user of the process, so each cached
-function takes the scope (school, classes) as arguments, and pages call them
-only after hxgy.ui.guard has checked the role. Writes clear these caches.
+function takes the scope (school, period, classes) as arguments, and pages
+call them only after hxgy.ui.guard has checked the role. Writes clear these
+caches. ``now`` is passed rounded to the hour so reply deadlines stay cacheable.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -17,10 +18,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from hxgy import auth, config, db, terms
-from hxgy.models import AppMeta, School, SchoolClass, UserAccount
-from hxgy.queries import home
+from hxgy.metrics import activities, communication, moral, overview, stats, volunteers
+from hxgy.metrics.roster import ClassFilter, classes_in_view
+from hxgy.models import AppMeta, School, SchoolClass, SchoolYear, Term, UserAccount
+from hxgy.queries.district import district_schools
 
 CACHE_TTL_SECONDS = 600
+cached = st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 
 
 @st.cache_resource
@@ -45,12 +49,20 @@ def today() -> date:
     return config.today()
 
 
+def this_hour() -> datetime:
+    """Now, to the hour: reply deadlines are judged against it."""
+    return config.now().replace(minute=0, second=0, microsecond=0)
+
+
 def clear_caches() -> None:
     """Forget cached figures after a write, so every page shows it at once."""
     st.cache_data.clear()
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+# --- accounts and structure --------------------------------------------------
+
+
+@cached
 def demo_logins() -> list[tuple[str, str]]:
     """(username, role) of the demo accounts when the database is a demo, else nothing."""
     with read_session() as session:
@@ -62,15 +74,7 @@ def demo_logins() -> list[tuple[str, str]]:
     return [(u, r) for u, r in rows]
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def current_period(school_id: int) -> terms.Period | None:
-    """The school's current term as a period, or None when it has no terms."""
-    with read_session() as session:
-        term = terms.current_term(session, school_id=school_id, today=config.today())
-        return terms.term_period(term) if term else None
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+@cached
 def school_name(school_id: int) -> str:
     """A school's name."""
     with read_session() as session:
@@ -78,49 +82,285 @@ def school_name(school_id: int) -> str:
         return school.name if school else ""
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def school_snapshot(school_id: int, period: terms.Period) -> home.SchoolSnapshot:
-    """This term's counts for a school."""
+@cached
+def school_terms(school_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the school's terms, oldest first."""
     with read_session() as session:
-        return home.school_snapshot(session, school_id=school_id, period=period)
+        return [(t.id, t.name) for t in terms.school_terms(session, school_id=school_id)]
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def grade_snapshot(school_id: int, period: terms.Period) -> pd.DataFrame:
-    """This term's counts per grade."""
+@cached
+def current_term_id(school_id: int) -> int | None:
+    """The school's current term."""
     with read_session() as session:
-        return home.grade_snapshot(session, school_id=school_id, period=period)
+        term = terms.current_term(session, school_id=school_id, today=today())
+        return term.id if term else None
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def class_snapshot(class_ids: tuple[int, ...], period: terms.Period) -> pd.DataFrame:
-    """This term's counts for the given classes."""
+@cached
+def period_for_term(term_id: int) -> terms.Period:
+    """A term as a period (a term in progress ends today)."""
     with read_session() as session:
-        return home.class_snapshot(session, class_ids=list(class_ids), period=period)
+        return terms.term_period(session.get(Term, term_id), today())
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def district_snapshot(district: str) -> pd.DataFrame:
-    """Every school of a district over its current term."""
+@cached
+def comparison(period: terms.Period) -> terms.Period | None:
+    """What the period is compared with (the previous term, or its 同期)."""
     with read_session() as session:
-        periods = {}
-        for school in home.district_schools(session, district=district):
-            term = terms.current_term(session, school_id=school.id, today=config.today())
-            if term is not None:
-                periods[school.id] = terms.term_period(term)
-        return home.district_snapshot(session, periods=periods)
+        return terms.comparison_period(session, period)
 
 
-def own_classes(user: auth.CurrentUser) -> list[tuple[int, str]]:
-    """(id, name) of the classes a head teacher or teacher teaches this school year."""
+def custom_period(school_id: int, start: date, end: date) -> terms.Period:
+    """A date range as a period (raises terms.PeriodError with a Chinese message)."""
     with read_session() as session:
-        ids = auth.own_class_ids(session, staff_id=user.staff_id, on_day=config.today())
+        return terms.custom_period(session, school_id=school_id, start=start, end=end)
+
+
+@cached
+def school_year_span(school_year_id: int) -> tuple[date, date]:
+    """First and last day of a school year."""
+    with read_session() as session:
+        year = session.get(SchoolYear, school_year_id)
+        return year.start_date, year.end_date
+
+
+@cached
+def classes_of_year(school_id: int, school_year_id: int) -> list[tuple[int, str, int]]:
+    """(id, name, grade) of a school year's classes."""
+    with read_session() as session:
         rows = session.execute(
-            select(SchoolClass.id, SchoolClass.name)
+            select(SchoolClass.id, SchoolClass.name, SchoolClass.grade_level)
+            .where(SchoolClass.school_id == school_id, SchoolClass.school_year_id == school_year_id)
+            .order_by(SchoolClass.grade_level, SchoolClass.class_no)
+        ).all()
+    return [(cid, name, grade) for cid, name, grade in rows]
+
+
+def own_classes(user: auth.CurrentUser) -> list[tuple[int, str, int]]:
+    """(id, name, grade) of the classes a head teacher or teacher teaches this school year."""
+    with read_session() as session:
+        ids = auth.own_class_ids(session, staff_id=user.staff_id, on_day=today())
+        rows = session.execute(
+            select(SchoolClass.id, SchoolClass.name, SchoolClass.grade_level)
             .where(SchoolClass.id.in_(ids))
             .order_by(SchoolClass.grade_level, SchoolClass.class_no)
         ).all()
-    return [(cid, name) for cid, name in rows]
+    return [(cid, name, grade) for cid, name, grade in rows]
+
+
+def names_visible(user: auth.CurrentUser) -> frozenset[int] | None:
+    """Classes whose names the user may see (None: all)."""
+    with read_session() as session:
+        return auth.names_visible(session, user=user, on_day=today())
+
+
+def class_ids_in(view) -> list[int]:  # noqa: ANN001 - a hxgy.ui.filters.View
+    """The ids of the classes in a view."""
+    return class_list(view.period, view.classes)["class_id"].tolist()
+
+
+@cached
+def class_list(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
+    """The classes in view."""
+    with read_session() as session:
+        return classes_in_view(session, period, classes)
+
+
+# --- measures ----------------------------------------------------------------
+
+
+@cached
+def class_measures(period: terms.Period, classes: ClassFilter, now: datetime) -> pd.DataFrame:
+    """Every measure per class."""
+    with read_session() as session:
+        return overview.class_measures(session, period, classes, now=now)
+
+
+@cached
+def school_figures(period: terms.Period, classes: ClassFilter, now: datetime) -> dict[str, float]:
+    """Every measure for the view as a whole."""
+    frame = class_measures(period, classes, now)
+    with read_session() as session:
+        return overview.school_figures(session, period, classes, now=now, frame=frame)
+
+
+@cached
+def earlier_figures(period: terms.Period, classes: ClassFilter, now: datetime) -> dict[str, float] | None:
+    """The same figures for the comparison period and the same children, or None."""
+    with read_session() as session:
+        before = terms.comparison_period(session, period)
+        if before is None:
+            return None
+        followed = overview.follow_classes(session, classes, before)
+        return overview.school_figures(session, before, followed, now=now)
+
+
+@cached
+def earlier_class_measures(period: terms.Period, classes: ClassFilter, now: datetime) -> pd.DataFrame | None:
+    """Per-class measures of the comparison period, keyed by cohort and class number."""
+    with read_session() as session:
+        before = terms.comparison_period(session, period)
+        if before is None:
+            return None
+        return overview.class_measures(session, before, overview.follow_classes(session, classes, before), now=now)
+
+
+@cached
+def targets(term_id: int | None) -> dict[str, float]:
+    """The term's targets (rates as fractions)."""
+    with read_session() as session:
+        return overview.targets(session, term_id=term_id)
+
+
+@cached
+def channel_mix(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
+    """Contacts per channel."""
+    with read_session() as session:
+        return communication.channel_mix(session, period, classes)
+
+
+@cached
+def contacts_by_week(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
+    """Contacts per class and week."""
+    with read_session() as session:
+        return communication.contacts_by_week(session, period, classes)
+
+
+@cached
+def students_not_reached(period: terms.Period, classes: ClassFilter, home_visit: bool) -> pd.DataFrame:
+    """Named students not yet contacted or visited (callers pass only classes whose names may be seen)."""
+    with read_session() as session:
+        return communication.students_not_reached(session, period, classes, home_visit=home_visit)
+
+
+@cached
+def late_requests(period: terms.Period, classes: ClassFilter, now: datetime) -> pd.DataFrame:
+    """Requests answered late or open past the limit."""
+    with read_session() as session:
+        return communication.late_requests(session, period, classes, now=now)
+
+
+@cached
+def requests_by_class(period: terms.Period, classes: ClassFilter, now: datetime) -> pd.DataFrame:
+    """Request status counts per class."""
+    with read_session() as session:
+        return communication.requests_by_class(session, period, classes, now=now)
+
+
+@cached
+def response_limit_hours(school_id: int) -> int:
+    """The school's reply limit."""
+    with read_session() as session:
+        return session.get(School, school_id).response_limit_hours
+
+
+@cached
+def volunteer_trend(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
+    """Volunteer records and hours per week."""
+    with read_session() as session:
+        return volunteers.hours_by_week(session, period, classes)
+
+
+@cached
+def volunteer_activity_mix(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
+    """Volunteer records and hours per activity."""
+    with read_session() as session:
+        return volunteers.activity_mix(session, period, classes)
+
+
+@cached
+def volunteer_unique_families(period: terms.Period, classes: ClassFilter) -> int:
+    """Distinct families reached."""
+    with read_session() as session:
+        return volunteers.unique_families(session, period, classes)
+
+
+@cached
+def volunteer_ranking(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
+    """Named ranking of volunteers (callers pass only classes whose names may be seen)."""
+    with read_session() as session:
+        return volunteers.volunteer_ranking(session, period, classes)
+
+
+@cached
+def moral_scheme(school_id: int) -> moral.MoralScheme:
+    """The school's 德育 dimensions, raters, weights and levels."""
+    with read_session() as session:
+        return moral.moral_scheme(session, school_id=school_id)
+
+
+@cached
+def moral_details(term_id: int, classes: ClassFilter) -> dict[str, pd.DataFrame]:
+    """Dimension averages, level distribution and rater averages of a term."""
+    with read_session() as session:
+        scheme = moral.moral_scheme(session, school_id=classes.school_id)
+        return {
+            "dimensions": moral.dimension_averages(session, scheme, term_id, classes),
+            "levels": moral.level_distribution(session, scheme, term_id, classes),
+            "raters": moral.rater_averages(session, scheme, term_id, classes),
+        }
+
+
+@cached
+def activity_list(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
+    """The activities in view."""
+    with read_session() as session:
+        return activities.activity_list(session, period, classes)
+
+
+@cached
+def activities_by_type_month(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
+    """Activities per month and type."""
+    with read_session() as session:
+        return activities.activities_by_type_month(session, period, classes)
+
+
+@cached
+def participation_totals(period: terms.Period, classes: ClassFilter) -> dict[str, int]:
+    """Activities, and students, parents and families taking part."""
+    with read_session() as session:
+        return activities.participation_totals(session, period, classes)
+
+
+@cached
+def partner_summary(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
+    """Partners and what was done with each."""
+    with read_session() as session:
+        return activities.partner_summary(session, period, classes)
+
+
+# --- district ----------------------------------------------------------------
+
+
+@cached
+def district_terms(district: str) -> dict[int, terms.Period]:
+    """Each school of the district with its current term."""
+    with read_session() as session:
+        periods = {}
+        for school in district_schools(session, district=district):
+            term = terms.current_term(session, school_id=school.id, today=today())
+            if term is not None:
+                periods[school.id] = terms.term_period(term, today())
+        return periods
+
+
+@cached
+def district_school_table(district: str, now: datetime) -> pd.DataFrame:
+    """Every school of the district side by side (from the pre-aggregated stats)."""
+    periods = district_terms(district)
+    with read_session() as session:
+        return stats.district_school_table(session, district=district, terms=periods, now=now)
+
+
+@cached
+def district_class_table(district: str, school_id: int) -> pd.DataFrame:
+    """One school's classes for its current term (from the pre-aggregated stats)."""
+    period = district_terms(district).get(school_id)
+    if period is None:
+        return pd.DataFrame()
+    with read_session() as session:
+        return stats.district_class_table(session, school_id=school_id, term_id=period.term_id, period=period)
 
 
 def change_password(user: auth.CurrentUser, old_password: str, new_password: str) -> None:

@@ -1,43 +1,21 @@
-"""Shared widgets: figure cards and tables with Chinese headers."""
+"""Shared widgets: measure cards with targets, charts and tables with their downloads."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from datetime import date
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
-from hxgy.glossary import COLUMN_LABELS, grade_name
+from hxgy import charts, exports, formats
+from hxgy.glossary import COLUMN_LABELS, MEASURE_LABELS, STATUS_LABELS, grade_name
 from hxgy.terms import Period
 
 CARDS_PER_ROW = 4
-
-
-def figure_cards(items: Sequence[tuple[str, str, str | None]]) -> None:
-    """A grid of (label, value, help) cards; rows wrap on a phone."""
-    for start in range(0, len(items), CARDS_PER_ROW):
-        row = items[start : start + CARDS_PER_ROW]
-        for column, (label, value, help_text) in zip(st.columns(CARDS_PER_ROW), row, strict=False):
-            column.metric(label, value, help=help_text, border=True)
-
-
-def labelled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    """The chosen columns with Chinese headers; grade numbers become 一年级 …"""
-    shown = frame[list(columns)].copy()
-    if "grade_level" in shown:
-        shown["grade_level"] = shown["grade_level"].map(grade_name)
-    return shown.rename(columns=COLUMN_LABELS)
-
-
-def table(frame: pd.DataFrame, columns: Sequence[str]) -> None:
-    """A read-only table of the chosen columns with Chinese headers."""
-    st.dataframe(labelled(frame, columns), hide_index=True, width="stretch")
-
-
-def hours(value: float) -> str:
-    """Hours as people write them: 12 or 12.5."""
-    return f"{value:,.1f}".rstrip("0").rstrip(".")
+BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "grey": "gray"}
 
 
 def chinese_date(day: date) -> str:
@@ -47,9 +25,126 @@ def chinese_date(day: date) -> str:
 
 def period_caption(period: Period, today: date) -> str:
     """e.g. 2026-2027学年第一学期 · 2026年9月1日—2027年1月20日 · 今天是第12周."""
-    parts = [period.label, f"{chinese_date(period.start)}—{chinese_date(period.end)}"]
-    if period.start <= today <= period.end:
+    end = period.full_end or period.end
+    parts = [period.label, f"{chinese_date(period.start)}—{chinese_date(end)}"]
+    if period.start <= today <= end and period.term_id is not None:
         parts.append(f"今天是第{period.week_of(today)}周")
-    elif today > period.end:
-        parts.append("本学期已结束")
     return " · ".join(parts)
+
+
+def measure_card(
+    key: str,
+    value: float | None,
+    *,
+    before: float | None = None,
+    before_label: str | None = None,
+    target: float | None = None,
+    target_now: float | None = None,
+    status: str = "grey",
+    note: str | None = None,
+) -> None:
+    """A card: the figure, its change against the comparison, and its target with a coloured status."""
+    with st.container(border=True):
+        help_text = f"{before_label}：{formats.measure_value(key, before)}" if before_label else None
+        st.metric(
+            MEASURE_LABELS[key],
+            formats.measure_value(key, value),
+            delta=formats.measure_delta(key, value, before),
+            help=help_text,
+        )
+        if target is None:
+            line = "未设目标"
+        elif formats.missing(value):
+            line = f"本期尚无数据 · 目标 {formats.measure_value(key, target)}"
+        else:
+            line = f":{BADGE_COLOURS[status]}-badge[{STATUS_LABELS[status]}] 目标 {formats.measure_value(key, target)}"
+            if target_now is not None and abs(target_now - target) > 1e-9:
+                line += f" · 按进度 {formats.measure_value(key, target_now)}"
+        st.markdown(line)
+        if formats.missing(value) and before_label and not formats.missing(before):
+            st.caption(f"{before_label}：{formats.measure_value(key, before)}")
+        if note:
+            st.caption(note)
+
+
+def card_grid(cards: Sequence[Mapping[str, object]]) -> None:
+    """Measure cards, four to a row (they stack on a phone)."""
+    for start in range(0, len(cards), CARDS_PER_ROW):
+        for column, card in zip(st.columns(CARDS_PER_ROW), cards[start : start + CARDS_PER_ROW], strict=False):
+            with column:
+                measure_card(**card)  # type: ignore[arg-type]
+
+
+def figure_cards(items: Sequence[tuple[str, str, str | None]]) -> None:
+    """A grid of plain (label, value, help) cards."""
+    for start in range(0, len(items), CARDS_PER_ROW):
+        row = items[start : start + CARDS_PER_ROW]
+        for column, (label, value, help_text) in zip(st.columns(CARDS_PER_ROW), row, strict=False):
+            column.metric(label, value, help=help_text, border=True)
+
+
+def labelled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """The chosen columns with Chinese headers; grade numbers become 一年级, rates become 96.5%."""
+    shown = frame[list(columns)].copy()
+    if "grade_level" in shown:
+        shown["grade_level"] = shown["grade_level"].map(grade_name)
+    for column in shown.columns:
+        if column in MEASURE_LABELS:
+            shown[column] = [formats.measure_value(column, v) for v in shown[column]]
+        elif column == "volunteer_hours":
+            shown[column] = shown[column].map(lambda v: round(float(v), 1))
+    return shown.rename(columns=COLUMN_LABELS)
+
+
+def _file_stem(title: str) -> str:
+    return re.sub(r"[\\/:*?\"<>|\s]+", "_", title).strip("_")
+
+
+def downloads(
+    title: str, stamp: str, *, chart: alt.TopLevelMixin | None, data: pd.DataFrame, allowed: bool, key: str
+) -> None:
+    """PNG of the chart and Excel of the data behind it; nothing for roles that may not download."""
+    if not allowed:
+        return
+    stem = _file_stem(title)
+    row = st.container(horizontal=True, gap="small")
+    if chart is not None:
+        row.download_button(
+            "下载图片",
+            data=lambda: charts.to_png(chart),
+            file_name=f"{stem}.png",
+            mime="image/png",
+            key=f"png-{key}",
+            on_click="ignore",
+            icon=":material/image:",
+        )
+    row.download_button(
+        "下载Excel",
+        data=lambda: exports.excel_bytes({title: data}, stamp=stamp),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"xlsx-{key}",
+        on_click="ignore",
+        icon=":material/table:",
+    )
+
+
+def chart_block(
+    chart: alt.TopLevelMixin, data: pd.DataFrame, *, title: str, stamp: str, allowed: bool, key: str
+) -> None:
+    """A chart that fills the width, with its downloads under it."""
+    st.altair_chart(chart, width="stretch")
+    downloads(title, stamp, chart=chart, data=data, allowed=allowed, key=key)
+
+
+def table_block(
+    frame: pd.DataFrame, *, title: str, stamp: str, allowed: bool, key: str, height: int | None = None
+) -> None:
+    """A read-only table (already labelled in Chinese) with its Excel download."""
+    st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto")
+    downloads(title, stamp, chart=None, data=frame, allowed=allowed, key=key)
+
+
+def hours(value: float) -> str:
+    """Hours as people write them: 12 or 12.5."""
+    return formats.number(value)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hxgy import auth, db, terms
-from hxgy.models import ROLES, AuditLog, Guardian, School, Student, UserAccount
+from hxgy import auth, config, db, formats, terms
+from hxgy.metrics import overview
+from hxgy.metrics.roster import ClassFilter
+from hxgy.models import ROLES, AuditLog, Guardian, School, SchoolClass, Student, UserAccount
 from hxgy.navigation import PAGES, pages_for_role
-from hxgy.queries.home import school_snapshot
 from tests.app.conftest import all_text
 from tests.conftest import DEMO_ANCHOR, run_cli
 
@@ -44,7 +47,28 @@ def test_wrong_password_is_refused_in_chinese(make_app, demo_url) -> None:
     assert not at.metric
 
 
-def test_login_by_form_shows_the_schools_real_figures(make_app, demo_url) -> None:
+def _figures(url: str, class_names: tuple[str, ...] | None = None) -> dict[str, float]:
+    """The main school's current-term figures computed straight from hxgy.metrics."""
+    engine = db.create_db_engine(url)
+    with Session(engine) as session:
+        school = session.scalar(select(School).where(School.code == "DH001"))
+        term = terms.current_term(session, school_id=school.id, today=DEMO_ANCHOR)
+        period = terms.term_period(term, DEMO_ANCHOR)
+        ids = None
+        if class_names:
+            ids = tuple(
+                session.scalars(
+                    select(SchoolClass.id).where(
+                        SchoolClass.school_year_id == term.school_year_id, SchoolClass.name.in_(class_names)
+                    )
+                )
+            )
+        figures = overview.school_figures(session, period, ClassFilter(school.id, None, ids), now=config.now())
+    engine.dispose()
+    return figures
+
+
+def test_login_by_form_lands_on_the_overview_with_real_figures(make_app, demo_url) -> None:
     at = make_app(demo_url)
     at.run()
     at.text_input[0].input("Principal")
@@ -52,17 +76,16 @@ def test_login_by_form_shows_the_schools_real_figures(make_app, demo_url) -> Non
     at.button[0].click()
     at.run()
     assert not at.exception
+    figures = _figures(demo_url)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["沟通覆盖率"] == formats.percent(figures["contact_coverage"])
+    assert metrics["家访覆盖率"] == formats.percent(figures["home_visit_coverage"])
+    assert metrics["德育优良率"] == formats.percent(figures["moral_good_rate"])
+    assert metrics["协同活动场次"] == str(int(figures["activities"]))
     engine = db.create_db_engine(demo_url)
     with Session(engine) as session:
-        school = session.scalar(select(School).where(School.code == "DH001"))
-        term = terms.current_term(session, school_id=school.id, today=DEMO_ANCHOR)
-        snap = school_snapshot(session, school_id=school.id, period=terms.term_period(term))
         logins = session.scalar(select(AuditLog.id).where(AuditLog.action == "login", AuditLog.username == "principal"))
     engine.dispose()
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["在校学生"] == f"{snap.students:,}"
-    assert metrics["本学期沟通记录"] == f"{snap.communications:,}"
-    assert metrics["班级"] == "32"
     assert logins is not None, "the login is in the audit log"
 
 
@@ -117,35 +140,93 @@ def test_allowed_pages_run_directly_too(make_app, demo_url, role) -> None:
             assert not at.exception and not at.error, (role, page.key)
 
 
-def test_home_is_shaped_by_role(make_app, demo_url) -> None:
-    head = make_app(demo_url, "headteacher")
-    head.run()
-    assert [s.value for s in head.subheader] == ["三(2)班"]
-    assert {m.label for m in head.metric} >= {"已家访学生", "已沟通学生"}
+def test_a_head_teacher_lands_on_own_class(make_app, demo_url) -> None:
+    at = make_app(demo_url, "headteacher")
+    at.run()
+    assert at.selectbox(key="f-class").value is not None
+    assert "三(2)班" in at.caption[0].value
+    figures = _figures(demo_url, ("三(2)班",))
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["家访覆盖率"] == formats.percent(figures["home_visit_coverage"])
 
-    district = make_app(demo_url, "district")
-    district.run()
-    frame = district.dataframe[0].value
-    assert len(frame) == 3 and "东湖区实验小学" in frame["学校"].tolist()
+
+def test_choosing_a_grade_changes_the_figures(make_app, demo_url) -> None:
+    at = make_app(demo_url, "principal")
+    at.run()
+    at.selectbox(key="f-grade").select(4)
+    at.run()
+    figures = _figures(demo_url, ("四(1)班", "四(2)班", "四(3)班", "四(4)班", "四(5)班"))
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["沟通覆盖率"] == formats.percent(figures["contact_coverage"])
+    assert "四年级" in at.caption[0].value
+
+
+def test_a_custom_date_range(make_app, demo_url) -> None:
+    at = make_app(demo_url, "principal")
+    at.run()
+    at.toggle(key="f-custom").set_value(True)
+    at.run()
+    at.date_input(key="f-range").set_value((date(2026, 10, 1), date(2026, 10, 31)))
+    at.run()
+    assert not at.exception
+    assert "2026年10月1日—2026年10月31日" in at.caption[0].value
+    engine = db.create_db_engine(demo_url)
+    with Session(engine) as session:
+        school = session.scalar(select(School).where(School.code == "DH001"))
+        period = terms.custom_period(session, school_id=school.id, start=date(2026, 10, 1), end=date(2026, 10, 31))
+        figures = overview.school_figures(session, period, ClassFilter(school.id), now=config.now())
+    engine.dispose()
+    assert {m.label: m.value for m in at.metric}["家访覆盖率"] == formats.percent(figures["home_visit_coverage"])
+
+
+def test_names_only_for_own_classes(make_app, demo_url) -> None:
+    at = make_app(demo_url, "headteacher")
+    at.run()
+    at.switch_page("pages/communication.py")
+    at.run()
+    own = [frame.value for frame in at.dataframe if "学生" in frame.value.columns]
+    assert own and len(own[0]) > 0, "the head teacher sees who in 三(2)班 has not been reached"
+    at.selectbox(key="f-class").set_value(None)
+    at.selectbox(key="f-grade").set_value(1)
+    at.run()
+    assert not any("学生" in frame.value.columns for frame in at.dataframe), "no names of other classes"
+    principal = make_app(demo_url, "principal")
+    principal.run()
+    principal.switch_page("pages/volunteers.py")
+    principal.run()
+    assert any("家长" in frame.value.columns for frame in principal.dataframe), "the principal sees the ranking"
+
+
+def test_the_district_sees_every_school(make_app, demo_url) -> None:
+    at = make_app(demo_url, "district")
+    at.run()
+    schools = at.dataframe[0].value
+    assert len(schools) == 3 and "东湖区实验小学" in schools["学校"].tolist()
+    assert not at.exception
 
 
 def test_the_meeting_screen_shows_no_child_or_parent_name(make_app, demo_url) -> None:
-    at = make_app(demo_url, "meeting")
-    at.run()
-    text = all_text(at)
-    assert "在校学生" in text
     engine = db.create_db_engine(demo_url)
     with Session(engine) as session:
         names = set(session.scalars(select(Student.name))) | set(session.scalars(select(Guardian.name)))
     engine.dispose()
-    assert not [n for n in names if n in text]
+    at = make_app(demo_url, "meeting")
+    at.run()
+    for pages in pages_for_role("meeting").values():
+        for page in pages:
+            at.switch_page(page.path)
+            at.run()
+            text = all_text(at)
+            assert "班" in text, page.key
+            assert not at.get("download_button"), f"no downloads on the meeting screen ({page.key})"
+            assert not [n for n in names if n in text], page.key
 
 
 def test_a_disabled_account_is_signed_out_at_once(make_app, empty_database_url) -> None:
     assert run_cli(empty_database_url, "init", env={"HXGY_ADMIN_PASSWORD": "admin-passphrase"}).returncode == 0
     at = make_app(empty_database_url, "admin")
     at.run()
-    assert at.title and at.title[-1].value == "我的学校"
+    assert "尚未设置学期" in all_text(at)
     engine = db.create_db_engine(empty_database_url)
     with db.write_session(engine) as session:
         session.scalar(select(UserAccount)).active = False

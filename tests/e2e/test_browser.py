@@ -48,15 +48,35 @@ def test_each_role_logs_in_and_opens_every_page(browser: Browser, app_server: Ap
     context.close()
 
 
-def test_home_shows_real_demo_figures(browser: Browser, app_server: AppServer) -> None:
+def test_the_overview_shows_real_demo_figures_and_charts(browser: Browser, app_server: AppServer) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     log_in(page, app_server.url, "principal", PASSWORD)
-    metrics = page.locator('[data-testid="stMetric"]')
-    assert metrics.count() == 8
+    assert page.locator('[data-testid="stMetric"]').count() == 8
     expect(page.get_by_text("东湖区实验小学").first).to_be_visible()
-    students = page.locator('[data-testid="stMetric"]', has_text="在校学生").inner_text()
-    assert any(ch.isdigit() for ch in students)
+    coverage = page.locator('[data-testid="stMetric"]', has_text="家访覆盖率").inner_text()
+    assert "%" in coverage
+    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
+    context.close()
+
+
+def test_chart_and_table_downloads(browser: Browser, app_server: AppServer, artifacts) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    log_in(page, app_server.url, "principal", PASSWORD)
+    with page.expect_download() as png:
+        page.get_by_role("button", name="下载图片").first.click()
+    saved = artifacts / png.value.suggested_filename
+    png.value.save_as(saved)
+    assert saved.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with page.expect_download() as xlsx:
+        page.get_by_role("button", name="下载Excel").first.click()
+    book = artifacts / xlsx.value.suggested_filename
+    xlsx.value.save_as(book)
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(book).active
+    assert "东湖区实验小学" in sheet["A2"].value and sheet["A3"].value == "班级" and sheet["A4"].value == "一(1)班"
     context.close()
 
 

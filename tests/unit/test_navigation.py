@@ -6,14 +6,15 @@ import pytest
 
 from hxgy.config import PROJECT_ROOT
 from hxgy.models import ROLES
-from hxgy.navigation import PAGES, page_allowed, pages_for_role
+from hxgy.navigation import PAGES, landing_page, page_allowed, pages_for_role
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_role_has_the_home_page_first(role) -> None:
+def test_every_role_lands_on_its_overview(role) -> None:
     sections = pages_for_role(role)
     first = next(iter(sections.values()))[0]
-    assert first.key == "home"
+    assert first == landing_page(role)
+    assert first.key == ("district" if role == "district" else "overview")
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,0 +1,171 @@
+"""Altair chart builders with Chinese labels (no Streamlit here).
+
+Every builder takes a DataFrame whose columns are already named for people,
+a title and a stamp (the filters used), so the same chart renders on the page
+and exports to PNG with the stamp under the title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+import vl_convert
+
+CJK_FONT = "Noto Sans CJK SC"
+STATUS_COLOURS = {"达标": "#2e7d32", "接近目标": "#f2a900", "未达标": "#c62828", "无目标或无数据": "#9e9e9e"}
+PNG_WIDTH = 760
+ROW_STEP = 20  # pixels per class row: every class name stays readable
+LEVEL_COLOURS = ("#1b5e20", "#66bb6a", "#ffca28", "#e53935", "#8d6e63", "#9e9e9e")  # best level first
+
+
+def _finish(chart: alt.TopLevelMixin, title: str, stamp: str) -> alt.TopLevelMixin:
+    return (
+        chart.properties(title=alt.Title(title, subtitle=[stamp], anchor="start", fontSize=16, subtitleFontSize=11))
+        .configure(font=CJK_FONT)
+        .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=160)
+        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
+    )
+
+
+def class_bars(
+    frame: pd.DataFrame,
+    *,
+    value: str,
+    title: str,
+    stamp: str,
+    percent: bool = False,
+    status: str | None = None,
+    target: float | None = None,
+    tooltip: Sequence[str] = (),
+) -> alt.TopLevelMixin:
+    """Horizontal bars, one per class in school order; coloured by status, with the target as a line."""
+    order = frame["班级"].tolist()
+    axis = alt.Axis(format="%" if percent else ",") if percent else alt.Axis()
+    encoding = {
+        "y": alt.Y("班级:N", sort=order, title=None),
+        "x": alt.X(f"{value}:Q", title=value, axis=axis),
+        "tooltip": ["班级", alt.Tooltip(f"{value}:Q", format=".1%" if percent else ",.2f"), *tooltip],
+    }
+    if status:
+        encoding["color"] = alt.Color(
+            f"{status}:N",
+            title="目标状态",
+            scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
+        )
+    bars = alt.Chart(frame).mark_bar().encode(**encoding)
+    layers = [bars]
+    if target is not None:
+        rule = pd.DataFrame({"目标": [target]})
+        layers.append(alt.Chart(rule).mark_rule(color="#333", strokeDash=[4, 3]).encode(x="目标:Q"))
+    return _finish(alt.layer(*layers).properties(height=alt.Step(ROW_STEP)), title, stamp)
+
+
+def heatmap(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    colour: str,
+    text: str,
+    title: str,
+    stamp: str,
+    x_order: Sequence[str],
+    y_order: Sequence[str],
+    status_colours: bool = False,
+    scheme: str = "blues",
+) -> alt.TopLevelMixin:
+    """A grid of cells (e.g. class × measure) coloured by status or value, each labelled."""
+    if status_colours:
+        scale = alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values()))
+        colour_enc = alt.Color(f"{colour}:N", scale=scale, title="目标状态")
+    else:
+        colour_enc = alt.Color(f"{colour}:Q", scale=alt.Scale(scheme=scheme), title=colour)
+    base = alt.Chart(frame).encode(
+        x=alt.X(f"{x}:N", sort=list(x_order), title=None, axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y(f"{y}:N", sort=list(y_order), title=None),
+    )
+    cells = base.mark_rect(stroke="white").encode(color=colour_enc, tooltip=[y, x, text])
+    labels = base.mark_text(fontSize=11, color="white" if status_colours else "black").encode(text=f"{text}:N")
+    chart = alt.layer(cells, labels).properties(height=alt.Step(ROW_STEP + 2))
+    return _finish(chart, title, stamp)
+
+
+def lines(
+    frame: pd.DataFrame, *, x: str, y: str, title: str, stamp: str, colour: str | None = None, x_type: str = "T"
+) -> alt.TopLevelMixin:
+    """A line over time (weeks or months), one line per ``colour`` value if given."""
+    encoding = {"x": alt.X(f"{x}:{x_type}", title=x), "y": alt.Y(f"{y}:Q", title=y), "tooltip": [x, y]}
+    if colour:
+        encoding["color"] = alt.Color(f"{colour}:N", title=colour)
+        encoding["tooltip"] = [x, colour, y]
+    chart = alt.layer(alt.Chart(frame).mark_line(point=True).encode(**encoding)).properties(height=260)
+    return _finish(chart, title, stamp)
+
+
+def bars(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    title: str,
+    stamp: str,
+    colour: str | None = None,
+    horizontal: bool = True,
+    percent: bool = False,
+    order: Sequence[str] | None = None,
+    colour_order: Sequence[str] | None = None,
+    colours: Sequence[str] | None = None,
+) -> alt.TopLevelMixin:
+    """Bars per category, stacked by ``colour`` when given (in ``colour_order``, with ``colours``)."""
+    axis = alt.Axis(format="%") if percent else alt.Axis()
+    cat = (
+        alt.Y(f"{category}:N", sort=list(order) if order else "-x", title=None)
+        if horizontal
+        else alt.X(f"{category}:N", sort=list(order) if order else None, title=None, axis=alt.Axis(labelAngle=0))
+    )
+    val = alt.X(f"{value}:Q", title=value, axis=axis) if horizontal else alt.Y(f"{value}:Q", title=value, axis=axis)
+    encoding = {"y": cat, "x": val} if horizontal else {"x": cat, "y": val}
+    encoding["tooltip"] = [category, alt.Tooltip(f"{value}:Q", format=".1%" if percent else ",.1f")]
+    if colour:
+        scale = alt.Scale(domain=list(colour_order), range=list(colours)) if colour_order and colours else alt.Scale()
+        encoding["color"] = alt.Color(f"{colour}:N", title=colour, sort=list(colour_order or []) or None, scale=scale)
+        if colour_order:
+            encoding["order"] = alt.Order("_rank:Q")
+            frame = frame.assign(_rank=frame[colour].map({c: i for i, c in enumerate(colour_order)}))
+        encoding["tooltip"] = [category, colour, alt.Tooltip(f"{value}:Q", format=",.1f")]
+    height = alt.Step(ROW_STEP + 4) if horizontal else 280
+    return _finish(alt.layer(alt.Chart(frame).mark_bar().encode(**encoding)).properties(height=height), title, stamp)
+
+
+def dots(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    group: str,
+    title: str,
+    stamp: str,
+    order: Sequence[str],
+    group_order: Sequence[str],
+) -> alt.TopLevelMixin:
+    """One row per category with a dot per group on a shared scale (e.g. teacher, parent, self per class)."""
+    base = alt.Chart(frame).encode(y=alt.Y(f"{category}:N", sort=list(order), title=None))
+    spread = base.mark_rule(color="#bbb").encode(
+        x=alt.X(f"min({value}):Q", scale=alt.Scale(zero=False), title=value), x2=f"max({value}):Q"
+    )
+    points = base.mark_point(filled=True, size=70, opacity=0.9).encode(
+        x=alt.X(f"{value}:Q", scale=alt.Scale(zero=False)),
+        color=alt.Color(f"{group}:N", sort=list(group_order), title=group),
+        tooltip=[category, group, alt.Tooltip(f"{value}:Q", format=".1f")],
+    )
+    return _finish(alt.layer(spread, points).properties(height=alt.Step(ROW_STEP)), title, stamp)
+
+
+def to_png(chart: alt.TopLevelMixin, *, width: int = PNG_WIDTH) -> bytes:
+    """The chart as a PNG with Chinese rendered (needs fonts-noto-cjk on the machine)."""
+    spec = chart.to_dict()
+    spec["width"] = width
+    spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
+    return vl_convert.vegalite_to_png(spec, scale=2)

@@ -1,0 +1,210 @@
+"""家校沟通: contacts, family and home-visit coverage, channels, replies to parents.
+
+Definitions (docs/measures.md):
+- contacts: records of the class in the period; a class-wide record (no student) counts once;
+- individual contacts: records about one student;
+- contacted / visited students: students of the class with at least one individual
+  record / one 家访 record in the period (made in any class of the school);
+- replies: a home→school request is on time when answered within the school's limit;
+  late when answered after it, or still open past it; pending while open within it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import DateTime, and_, case, func, literal, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from hxgy.metrics.roster import ClassFilter, period_roster
+from hxgy.models import HOME_VISIT_CODE, Category, Communication, Guardian, ParentRequest, School, SchoolClass, Student
+from hxgy.sqlfuncs import hours_between, week_start
+from hxgy.terms import Period
+
+REQUEST_STATUSES = ("on_time", "late", "overdue", "pending")
+# one second of slack: a reply exactly at the limit is on time on both databases
+_LIMIT_SLACK_HOURS = 1 / 3600
+
+
+def live_contacts(period: Period, school_id: int) -> ColumnElement[bool]:
+    """Communication rows of the school in the period that are not deleted."""
+    return and_(
+        Communication.school_id == school_id,
+        Communication.deleted_at.is_(None),
+        Communication.contact_date >= period.start,
+        Communication.contact_date <= period.end,
+    )
+
+
+def _home_visit_channel(school_id: int):
+    return (
+        select(Category.id)
+        .where(Category.school_id == school_id, Category.kind == "channel", Category.code == HOME_VISIT_CODE)
+        .scalar_subquery()
+    )
+
+
+def communication_by_class(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:
+    """Per class: contacts, individual contacts, contacted students, visited students."""
+    in_view = select(SchoolClass.id).where(classes.condition())
+    counts = (
+        select(
+            Communication.class_id,
+            func.count().label("contacts"),
+            func.count(Communication.student_id).label("individual_contacts"),
+        )
+        .where(live_contacts(period, classes.school_id), Communication.class_id.in_(in_view))
+        .group_by(Communication.class_id)
+    )
+    roster = period_roster(period, classes).subquery()
+    about_a_student = and_(live_contacts(period, classes.school_id), Communication.student_id.is_not(None))
+    contacted = select(Communication.student_id).where(about_a_student)
+    visited = contacted.where(Communication.channel_id == _home_visit_channel(classes.school_id))
+    # IN (subquery) lets both databases build one lookup set instead of joining row by row
+    reached = select(
+        roster.c.class_id,
+        func.sum(case((roster.c.student_id.in_(contacted), 1), else_=0)).label("contacted_students"),
+        func.sum(case((roster.c.student_id.in_(visited), 1), else_=0)).label("visited_students"),
+    ).group_by(roster.c.class_id)
+    left = pd.DataFrame(session.execute(counts).all(), columns=["class_id", "contacts", "individual_contacts"])
+    right = pd.DataFrame(session.execute(reached).all(), columns=["class_id", "contacted_students", "visited_students"])
+    return left.merge(right, on="class_id", how="outer")
+
+
+def channel_mix(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:
+    """Contacts per channel (all channels of the school, zero where unused), in the school's order."""
+    in_view = select(SchoolClass.id).where(classes.condition())
+    used = (
+        select(Communication.channel_id, func.count().label("contacts"))
+        .where(live_contacts(period, classes.school_id), Communication.class_id.in_(in_view))
+        .group_by(Communication.channel_id)
+        .subquery()
+    )
+    stmt = (
+        select(Category.code, Category.name, func.coalesce(used.c.contacts, 0))
+        .outerjoin(used, used.c.channel_id == Category.id)
+        .where(Category.school_id == classes.school_id, Category.kind == "channel")
+        .order_by(Category.sort_order, Category.id)
+    )
+    return pd.DataFrame(session.execute(stmt).all(), columns=["channel_code", "channel_name", "contacts"])
+
+
+def contacts_by_week(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:
+    """class_id, week (Monday), contacts: the rhythm of contact over the period."""
+    in_view = select(SchoolClass.id).where(classes.condition())
+    week = week_start(Communication.contact_date).label("week")
+    stmt = (
+        select(Communication.class_id, week, func.count().label("contacts"))
+        .where(live_contacts(period, classes.school_id), Communication.class_id.in_(in_view))
+        .group_by(Communication.class_id, week)
+        .order_by(week)
+    )
+    return pd.DataFrame(session.execute(stmt).all(), columns=["class_id", "week", "contacts"])
+
+
+def students_not_reached(
+    session: Session, period: Period, classes: ClassFilter, *, home_visit: bool = False
+) -> pd.DataFrame:
+    """Students of the classes with no individual record (or no 家访) in the period — names included.
+
+    Only for roles allowed to see names; the caller checks.
+    """
+    roster = period_roster(period, classes).subquery()
+    reached = select(Communication.student_id).where(
+        live_contacts(period, classes.school_id), Communication.student_id.is_not(None)
+    )
+    if home_visit:
+        reached = reached.where(Communication.channel_id == _home_visit_channel(classes.school_id))
+    primary = (
+        select(Guardian.family_id, func.min(Guardian.name).label("guardian_name"))
+        .where(Guardian.is_primary.is_(True))
+        .group_by(Guardian.family_id)
+        .subquery()
+    )
+    stmt = (
+        select(Student.id, Student.student_no, Student.name, SchoolClass.id, SchoolClass.name, primary.c.guardian_name)
+        .join(roster, roster.c.student_id == Student.id)
+        .join(SchoolClass, SchoolClass.id == roster.c.class_id)
+        .outerjoin(primary, primary.c.family_id == Student.family_id)
+        .where(Student.id.not_in(reached))
+        .order_by(SchoolClass.grade_level, SchoolClass.class_no, Student.student_no)
+    )
+    columns = ["student_id", "student_no", "student_name", "class_id", "class_name", "guardian_name"]
+    return pd.DataFrame(session.execute(stmt).all(), columns=columns)
+
+
+def _request_status(limit_hours: ColumnElement, now: datetime) -> ColumnElement[str]:
+    taken = hours_between(ParentRequest.received_at, ParentRequest.replied_at)
+    waited = hours_between(ParentRequest.received_at, literal(now, DateTime()))
+    return case(
+        (and_(ParentRequest.replied_at.is_not(None), taken <= limit_hours + _LIMIT_SLACK_HOURS), "on_time"),
+        (ParentRequest.replied_at.is_not(None), "late"),
+        (waited > limit_hours + _LIMIT_SLACK_HOURS, "overdue"),
+        else_="pending",
+    )
+
+
+def _requests_in(period: Period, school_id: int) -> ColumnElement[bool]:
+    return and_(
+        ParentRequest.school_id == school_id,
+        ParentRequest.deleted_at.is_(None),
+        ParentRequest.received_at >= period.first_moment,
+        ParentRequest.received_at < period.after_last_moment,
+    )
+
+
+def requests_by_class(session: Session, period: Period, classes: ClassFilter, *, now: datetime) -> pd.DataFrame:
+    """Per class (null: not tied to a class): requests, on_time, late (answered late), overdue, pending."""
+    limit = select(School.response_limit_hours).where(School.id == classes.school_id).scalar_subquery()
+    status = _request_status(limit, now)
+    whole_school = classes.grade_level is None and classes.class_ids is None
+    in_view = select(SchoolClass.id).where(classes.condition())
+    class_condition = ParentRequest.class_id.in_(in_view)
+    if whole_school:
+        class_condition = class_condition | ParentRequest.class_id.is_(None)
+    counts = [func.sum(case((status == name, 1), else_=0)) for name in REQUEST_STATUSES]
+    stmt = (
+        select(ParentRequest.class_id, func.count(), *counts)
+        .where(_requests_in(period, classes.school_id), class_condition)
+        .group_by(ParentRequest.class_id)
+    )
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=["class_id", "requests", *REQUEST_STATUSES])
+    return frame.astype({name: int for name in ("requests", *REQUEST_STATUSES)})
+
+
+def late_requests(session: Session, period: Period, classes: ClassFilter, *, now: datetime) -> pd.DataFrame:
+    """Requests answered late or still open past the limit, oldest first (no names)."""
+    limit = select(School.response_limit_hours).where(School.id == classes.school_id).scalar_subquery()
+    status = _request_status(limit, now)
+    channel = Category.__table__.alias("channel")
+    topic = Category.__table__.alias("topic")
+    in_view = select(SchoolClass.id).where(classes.condition())
+    whole_school = classes.grade_level is None and classes.class_ids is None
+    class_condition = ParentRequest.class_id.in_(in_view)
+    if whole_school:
+        class_condition = class_condition | ParentRequest.class_id.is_(None)
+    stmt = (
+        select(
+            ParentRequest.id,
+            ParentRequest.received_at,
+            SchoolClass.name,
+            channel.c.name,
+            topic.c.name,
+            status,
+            func.coalesce(
+                hours_between(ParentRequest.received_at, ParentRequest.replied_at),
+                hours_between(ParentRequest.received_at, literal(now, DateTime())),
+            ),
+        )
+        .outerjoin(SchoolClass, SchoolClass.id == ParentRequest.class_id)
+        .join(channel, channel.c.id == ParentRequest.channel_id)
+        .outerjoin(topic, topic.c.id == ParentRequest.category_id)
+        .where(_requests_in(period, classes.school_id), class_condition, status.in_(("late", "overdue")))
+        .order_by(ParentRequest.received_at)
+    )
+    columns = ["request_id", "received_at", "class_name", "channel_name", "category_name", "status", "hours"]
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=columns)
+    frame["hours"] = frame["hours"].astype(float).round(1)
+    return frame

@@ -1,0 +1,138 @@
+"""家长志愿: hours, 人次, participating families, trend, activities, ranking.
+
+Definitions (docs/measures.md):
+- hours: confirmed hours of records counted for the class in the period;
+- 人次: number of records; participating families: distinct families with a record;
+- participation rate and hours per family divide by the students of the class.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import and_, distinct, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from hxgy.metrics.roster import ClassFilter
+from hxgy.models import Category, Guardian, SchoolClass, Student, VolunteerRecord
+from hxgy.sqlfuncs import week_start
+from hxgy.terms import Period
+
+
+def live_volunteering(period: Period, classes: ClassFilter) -> ColumnElement[bool]:
+    """Volunteer records of the classes in view, in the period, not deleted."""
+    in_view = select(SchoolClass.id).where(classes.condition())
+    return and_(
+        VolunteerRecord.school_id == classes.school_id,
+        VolunteerRecord.deleted_at.is_(None),
+        VolunteerRecord.service_date >= period.start,
+        VolunteerRecord.service_date <= period.end,
+        VolunteerRecord.class_id.in_(in_view),
+    )
+
+
+def _confirmed_hours() -> ColumnElement[float]:
+    return func.coalesce(func.sum(VolunteerRecord.hours).filter(VolunteerRecord.confirmed_at.is_not(None)), 0.0)
+
+
+def volunteers_by_class(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:
+    """Per class: volunteer_records (人次), volunteer_hours (confirmed), volunteer_families."""
+    stmt = (
+        select(
+            VolunteerRecord.class_id,
+            func.count().label("volunteer_records"),
+            _confirmed_hours().label("volunteer_hours"),
+            func.count(distinct(Guardian.family_id)).label("volunteer_families"),
+        )
+        .join(Guardian, Guardian.id == VolunteerRecord.guardian_id)
+        .where(live_volunteering(period, classes))
+        .group_by(VolunteerRecord.class_id)
+    )
+    columns = ["class_id", "volunteer_records", "volunteer_hours", "volunteer_families"]
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=columns)
+    frame["volunteer_hours"] = frame["volunteer_hours"].astype(float)
+    return frame
+
+
+def unique_families(session: Session, period: Period, classes: ClassFilter) -> int:
+    """Distinct families reached in the period (a family volunteering for two classes counts once)."""
+    stmt = (
+        select(func.count(distinct(Guardian.family_id)))
+        .join(VolunteerRecord, VolunteerRecord.guardian_id == Guardian.id)
+        .where(live_volunteering(period, classes))
+    )
+    return int(session.scalar(stmt) or 0)
+
+
+def hours_by_week(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:
+    """week (Monday), volunteer_records, volunteer_hours: the trend over the period."""
+    week = week_start(VolunteerRecord.service_date).label("week")
+    stmt = (
+        select(week, func.count(), _confirmed_hours())
+        .where(live_volunteering(period, classes))
+        .group_by(week)
+        .order_by(week)
+    )
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=["week", "volunteer_records", "volunteer_hours"])
+    frame["volunteer_hours"] = frame["volunteer_hours"].astype(float)
+    return frame
+
+
+def activity_mix(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:
+    """Per volunteer activity (护学岗, 陪餐 …): 人次 and confirmed hours, in the school's order."""
+    stmt = (
+        select(Category.code, Category.name, func.count(), _confirmed_hours())
+        .join(VolunteerRecord, VolunteerRecord.activity_id == Category.id)
+        .where(live_volunteering(period, classes))
+        .group_by(Category.code, Category.name, Category.sort_order)
+        .order_by(Category.sort_order)
+    )
+    columns = ["activity_code", "activity_name", "volunteer_records", "volunteer_hours"]
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=columns)
+    frame["volunteer_hours"] = frame["volunteer_hours"].astype(float)
+    return frame
+
+
+def volunteer_ranking(session: Session, period: Period, classes: ClassFilter, *, top: int = 20) -> pd.DataFrame:
+    """The guardians with the most confirmed hours — names included, for the 优秀家长志愿者 award.
+
+    Only for roles allowed to see names; the caller checks.
+    """
+    children = (
+        select(Student.family_id, func.min(Student.name).label("child_name"))
+        .where(Student.school_id == classes.school_id)
+        .group_by(Student.family_id)
+        .subquery()
+    )
+    hours = _confirmed_hours().label("volunteer_hours")
+    stmt = (
+        select(
+            Guardian.id,
+            Guardian.name,
+            Guardian.relation,
+            children.c.child_name,
+            func.min(SchoolClass.name),
+            func.count().label("volunteer_records"),
+            hours,
+        )
+        .join(VolunteerRecord, VolunteerRecord.guardian_id == Guardian.id)
+        .join(SchoolClass, SchoolClass.id == VolunteerRecord.class_id)
+        .outerjoin(children, children.c.family_id == Guardian.family_id)
+        .where(live_volunteering(period, classes))
+        .group_by(Guardian.id, Guardian.name, Guardian.relation, children.c.child_name)
+        .order_by(hours.desc(), Guardian.id)
+        .limit(top)
+    )
+    columns = [
+        "guardian_id",
+        "guardian_name",
+        "relation",
+        "child_name",
+        "class_name",
+        "volunteer_records",
+        "volunteer_hours",
+    ]
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=columns)
+    frame["volunteer_hours"] = frame["volunteer_hours"].astype(float)
+    frame.insert(0, "rank", range(1, len(frame) + 1))
+    return frame

@@ -1,0 +1,114 @@
+"""协同活动: what was held, when, with whom, and how many parents came."""
+
+import streamlit as st
+
+from hxgy import auth, charts, ui
+from hxgy.glossary import MEASURE_LABELS, SCOPE_LABELS
+from hxgy.metrics import overview
+from hxgy.ui import data, filters, widgets
+
+user = ui.guard("activities")
+view = filters.view_filters(user)
+if view is None:
+    st.stop()
+now = data.this_hour()
+allowed = auth.may_download(user.role)
+stamp = view.stamp
+
+st.title("协同活动")
+st.caption(stamp)
+totals = data.participation_totals(view.period, view.classes)
+figures = data.school_figures(view.period, view.classes, now)
+goals = data.targets(view.period.term_id)
+before = data.earlier_figures(view.period, view.classes, now)
+compared = data.comparison(view.period)
+cards = overview.figure_cards(figures, before, goals, view.period, ("activities", "parent_attendance"))
+widgets.card_grid([{**c, "before_label": compared.label if compared else None} for c in cards])
+widgets.figure_cards(
+    [
+        ("参与学生（人次）", f"{totals['students']:,}", "各活动参与学生人次之和"),
+        ("参与家长（人次）", f"{totals['parents']:,}", "各活动参与家长人次之和"),
+        ("参与家庭（户次）", f"{totals['families']:,}", "各活动参与家庭户数之和"),
+    ]
+)
+
+listing = data.activity_list(view.period, view.classes)
+if listing.empty:
+    st.info("所选范围内还没有协同活动记录。")
+    st.stop()
+
+st.subheader("活动类型与月份")
+by_month = data.activities_by_type_month(view.period, view.classes)
+shown = by_month.assign(
+    月份=[f"{m.year}年{m.month}月" for m in by_month["month"]],
+    活动类型=by_month["type_name"],
+    场次=by_month["activities"],
+)
+title = "各月协同活动"
+chart = charts.bars(
+    shown,
+    category="月份",
+    value="场次",
+    colour="活动类型",
+    title=title,
+    stamp=stamp,
+    horizontal=False,
+    order=list(dict.fromkeys(shown["月份"])),
+)
+widgets.chart_block(chart, shown[["月份", "活动类型", "场次"]], title=title, stamp=stamp, allowed=allowed, key="month")
+
+st.subheader("各班家长到场")
+frame = data.class_measures(view.period, view.classes, now)
+key = "parent_attendance"
+shown = frame.assign(
+    班级=frame["class_name"],
+    **{MEASURE_LABELS[key]: frame[key]},
+    到场人次=frame["parents_attended"],
+    活动场次=frame["class_activities"],
+)
+title = "各班家长到场率"
+chart = charts.class_bars(
+    shown, value=MEASURE_LABELS[key], title=title, stamp=stamp, percent=True, tooltip=["到场人次", "活动场次"]
+)
+widgets.chart_block(
+    chart,
+    shown[["班级", MEASURE_LABELS[key], "到场人次", "活动场次"]],
+    title=title,
+    stamp=stamp,
+    allowed=allowed,
+    key="attendance",
+)
+st.caption("到场率 = 家长到场人次 ÷（登记了到场人数的活动场次 × 班级学生数）。")
+
+st.subheader("合作单位")
+partners = data.partner_summary(view.period, view.classes)
+widgets.table_block(
+    widgets.labelled(partners, ["partner_name", "partner_type", "activities", "latest", "titles"]),
+    title="合作单位与协同活动",
+    stamp=stamp,
+    allowed=allowed,
+    key="partners",
+)
+
+st.subheader("活动一览")
+listing = listing.assign(scope=listing["scope"].map(SCOPE_LABELS))
+widgets.table_block(
+    widgets.labelled(
+        listing,
+        [
+            "activity_date",
+            "title",
+            "type_name",
+            "scope",
+            "partner_name",
+            "students_count",
+            "parents_count",
+            "families_count",
+            "outcome",
+        ],
+    ),
+    title="协同活动一览",
+    stamp=stamp,
+    allowed=allowed,
+    key="list",
+)

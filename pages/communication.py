@@ -1,0 +1,166 @@
+"""家校沟通: how often school and home talk, through which channels, and who has not been reached."""
+
+import streamlit as st
+
+from hxgy import auth, charts, formats, ui
+from hxgy.glossary import MEASURE_LABELS, REQUEST_STATUS_LABELS, STATUS_LABELS
+from hxgy.metrics import overview
+from hxgy.ui import data, filters, widgets
+
+user = ui.guard("communication")
+view = filters.view_filters(user)
+if view is None:
+    st.stop()
+now = data.this_hour()
+allowed = auth.may_download(user.role)
+stamp = view.stamp
+
+st.title("家校沟通")
+st.caption(stamp)
+frame = data.class_measures(view.period, view.classes, now)
+figures = data.school_figures(view.period, view.classes, now)
+goals = data.targets(view.period.term_id)
+before = data.earlier_figures(view.period, view.classes, now)
+compared = data.comparison(view.period)
+keys = ("contact_coverage", "home_visit_coverage", "contacts_per_family", "contacts_per_week", "response_on_time")
+cards = overview.figure_cards(figures, before, goals, view.period, keys)
+widgets.card_grid([{**c, "before_label": compared.label if compared else None} for c in cards[:4]])
+
+if view.grade_level is None and view.class_id is None:
+    st.subheader("各年级")
+    grades = overview.by_grade(frame, view.period)
+    widgets.table_block(
+        widgets.labelled(
+            grades,
+            [
+                "grade_level",
+                "classes",
+                "students",
+                "contacts",
+                "contact_coverage",
+                "home_visit_coverage",
+                "contacts_per_family",
+            ],
+        ),
+        title="各年级家校沟通",
+        stamp=stamp,
+        allowed=allowed,
+        key="grades",
+    )
+    st.caption("在左侧选择年级、班级可逐级查看。")
+
+st.subheader("各班覆盖率")
+left, right = st.columns(2)
+for column, key in ((left, "contact_coverage"), (right, "home_visit_coverage")):
+    statuses = overview.class_status(frame, goals, view.period, (key,))
+    shown = frame.assign(
+        班级=frame["class_name"],
+        **{MEASURE_LABELS[key]: frame[key]},
+        目标状态=statuses["status"].map(STATUS_LABELS).to_numpy(),
+        覆盖学生=frame["contacted_students" if key == "contact_coverage" else "visited_students"],
+        学生数=frame["students"],
+    )
+    target = statuses["target"].iloc[0] if not statuses.empty else None
+    title = f"各班{MEASURE_LABELS[key]}"
+    chart = charts.class_bars(
+        shown,
+        value=MEASURE_LABELS[key],
+        title=title,
+        stamp=stamp,
+        percent=True,
+        status="目标状态",
+        target=target,
+        tooltip=["覆盖学生", "学生数"],
+    )
+    with column:
+        widgets.chart_block(
+            chart,
+            shown[["班级", MEASURE_LABELS[key], "覆盖学生", "学生数", "目标状态"]],
+            title=title,
+            stamp=stamp,
+            allowed=allowed,
+            key=key,
+        )
+
+st.subheader("沟通次数")
+left, right = st.columns(2)
+with left:
+    shown = frame.assign(班级=frame["class_name"], 沟通次数=frame["contacts"], 个别沟通=frame["individual_contacts"])
+    title = "各班沟通次数"
+    chart = charts.class_bars(shown, value="沟通次数", title=title, stamp=stamp, tooltip=["个别沟通"])
+    widgets.chart_block(
+        chart, shown[["班级", "沟通次数", "个别沟通"]], title=title, stamp=stamp, allowed=allowed, key="contacts"
+    )
+with right:
+    mix = data.channel_mix(view.period, view.classes)
+    shown = mix.assign(沟通方式=mix["channel_name"], 次数=mix["contacts"])
+    title = "沟通方式构成"
+    chart = charts.bars(
+        shown, category="沟通方式", value="次数", title=title, stamp=stamp, order=mix["channel_name"].tolist()
+    )
+    widgets.chart_block(chart, shown[["沟通方式", "次数"]], title=title, stamp=stamp, allowed=allowed, key="mix")
+
+weekly = data.contacts_by_week(view.period, view.classes)
+if not weekly.empty:
+    names = dict(zip(frame["class_id"], frame["class_name"], strict=True))
+    shown = weekly.assign(
+        班级=weekly["class_id"].map(names),
+        周=[f"第{view.period.week_of(w) if w >= view.period.start else 1}周" for w in weekly["week"]],
+        次数=weekly["contacts"],
+        周一=weekly["week"].astype(str),
+    )
+    week_order = list(dict.fromkeys(shown.sort_values("周一")["周"]))
+    title = "每周沟通次数"
+    chart = charts.heatmap(
+        shown,
+        x="周",
+        y="班级",
+        colour="次数",
+        text="次数",
+        title=title,
+        stamp=stamp,
+        x_order=week_order,
+        y_order=frame["class_name"].tolist(),
+    )
+    widgets.chart_block(
+        chart, shown[["班级", "周", "周一", "次数"]], title=title, stamp=stamp, allowed=allowed, key="weeks"
+    )
+
+st.subheader("家长诉求答复")
+limit = data.response_limit_hours(view.school_id)
+requests = data.requests_by_class(view.period, view.classes, now)
+names = dict(zip(frame["class_id"], frame["class_name"], strict=True))
+requests = requests.assign(class_name=requests["class_id"].map(names).fillna("全校（未指定班级）"))
+st.markdown(
+    f"学校要求 **{limit} 小时** 内答复。本期按时答复率 **{formats.percent(figures['response_on_time'])}**"
+    f"（{int(figures['requests_on_time'])} / {int(figures['requests_due'])} 件已到期的诉求）。"
+)
+shown = requests.rename(columns={"class_name": "班级", "requests": "诉求", **REQUEST_STATUS_LABELS})
+widgets.table_block(
+    shown[["班级", "诉求", *REQUEST_STATUS_LABELS.values()]],
+    title="各班家长诉求答复",
+    stamp=stamp,
+    allowed=allowed,
+    key="requests",
+)
+
+named = filters.names_for(user, view)
+if view.class_id is not None:
+    st.subheader("尚未沟通的家庭")
+    if named is None:
+        st.info("您的角色不显示学生和家长姓名。")
+    else:
+        tabs = st.tabs(["尚未沟通", "尚未家访"])
+        for tab, home_visit in zip(tabs, (False, True), strict=True):
+            with tab:
+                missing = data.students_not_reached(view.period, named, home_visit)
+                if missing.empty:
+                    st.success("本期每位学生都已" + ("家访" if home_visit else "沟通") + "。")
+                else:
+                    widgets.table_block(
+                        widgets.labelled(missing, ["student_no", "student_name", "guardian_name"]),
+                        title="尚未家访名单" if home_visit else "尚未沟通名单",
+                        stamp=stamp,
+                        allowed=allowed,
+                        key=f"missing-{home_visit}",
+                    )

@@ -1,0 +1,172 @@
+"""德育评价: class × dimension averages, 优良率, levels, change on last term, rater gaps, completion."""
+
+import pandas as pd
+import streamlit as st
+
+from hxgy import auth, charts, formats, ui
+from hxgy.glossary import MEASURE_LABELS, STATUS_LABELS
+from hxgy.metrics import moral, overview
+from hxgy.ui import data, filters, widgets
+
+user = ui.guard("moral")
+view = filters.view_filters(user)
+if view is None:
+    st.stop()
+now = data.this_hour()
+allowed = auth.may_download(user.role)
+stamp = view.stamp
+term_id = view.period.evaluation_term_id
+
+st.title("德育评价")
+st.caption(stamp)
+if term_id is None:
+    st.info("所选时间内没有学期，暂无德育评价。")
+    st.stop()
+scheme = data.moral_scheme(view.school_id)
+frame = data.class_measures(view.period, view.classes, now)
+figures = data.school_figures(view.period, view.classes, now)
+goals = data.targets(term_id)
+before = data.earlier_figures(view.period, view.classes, now)
+compared = data.comparison(view.period)
+cards = overview.figure_cards(figures, before, goals, view.period, ("moral_good_rate", "moral_completion"))
+cards.append(
+    {
+        "key": "moral_average",
+        "value": figures["moral_average"],
+        "before": before.get("moral_average") if before else None,
+    }
+)
+for card in cards:
+    card["before_label"] = compared.label if compared else None
+cards[0]["note"] = f"{int(figures['moral_good']):,} / {int(figures['moral_evaluated']):,} 名参评学生"
+cards[1]["note"] = f"教师评已完成 {int(figures['moral_scored']):,} / {int(figures['students']):,} 名学生"
+widgets.card_grid(cards)
+weights = "，".join(f"{name} {weight:g}" for _, _, name, weight in scheme.raters)
+levels = "，".join(f"{name} ≥ {low:g}" for name, low, _ in scheme.levels)
+st.caption(f"权重：{weights}（缺少某一评价主体时按其余权重折算）。等级：{levels}。")
+
+if figures["moral_evaluated"] == 0:
+    st.info("本学期尚无德育评分。")
+    st.stop()
+
+details = data.moral_details(term_id, view.classes)
+names = dict(zip(frame["class_id"], frame["class_name"], strict=True))
+dimension_names = {i: n for i, _, n in scheme.dimensions}
+class_order = frame["class_name"].tolist()
+
+st.subheader("各班各维度平均分")
+dims = details["dimensions"]
+shown = dims.assign(
+    班级=dims["class_id"].map(names), 维度=dims["dimension_id"].map(dimension_names), 平均分=dims["average"].round(1)
+)
+title = "各班各维度平均分"
+chart = charts.heatmap(
+    shown,
+    x="维度",
+    y="班级",
+    colour="平均分",
+    text="平均分",
+    title=title,
+    stamp=stamp,
+    x_order=list(dimension_names.values()),
+    y_order=class_order,
+    scheme="greens",
+)
+widgets.chart_block(chart, shown[["班级", "维度", "平均分"]], title=title, stamp=stamp, allowed=allowed, key="dims")
+
+left, right = st.columns(2)
+with left:
+    key = "moral_good_rate"
+    statuses = overview.class_status(frame, goals, view.period, (key,))
+    shown = frame.assign(
+        班级=frame["class_name"],
+        **{MEASURE_LABELS[key]: frame[key]},
+        目标状态=statuses["status"].map(STATUS_LABELS).to_numpy(),
+        优良学生=frame["moral_good"],
+        参评学生=frame["moral_evaluated"],
+    )
+    title = "各班德育优良率"
+    chart = charts.class_bars(
+        shown,
+        value=MEASURE_LABELS[key],
+        title=title,
+        stamp=stamp,
+        percent=True,
+        status="目标状态",
+        target=statuses["target"].iloc[0] if not statuses.empty else None,
+        tooltip=["优良学生", "参评学生"],
+    )
+    widgets.chart_block(
+        chart,
+        shown[["班级", MEASURE_LABELS[key], "优良学生", "参评学生", "目标状态"]],
+        title=title,
+        stamp=stamp,
+        allowed=allowed,
+        key="good",
+    )
+with right:
+    lv = details["levels"]
+    shown = lv.assign(班级=lv["class_id"].map(names), 等级=lv["level"], 人数=lv["students"])
+    title = "各班等级分布"
+    level_names = [name for name, _, _ in scheme.levels]
+    chart = charts.bars(
+        shown,
+        category="班级",
+        value="人数",
+        colour="等级",
+        title=title,
+        stamp=stamp,
+        order=class_order,
+        colour_order=level_names,
+        colours=charts.LEVEL_COLOURS[: len(level_names)],
+    )
+    widgets.chart_block(chart, shown[["班级", "等级", "人数"]], title=title, stamp=stamp, allowed=allowed, key="levels")
+
+st.subheader("教师评、家长评与自评")
+raters = details["raters"]
+rater_names = {i: n for i, _, n, _ in scheme.raters}
+shown = raters.assign(
+    班级=raters["class_id"].map(names), 评价主体=raters["rater_id"].map(rater_names), 平均分=raters["average"].round(1)
+)
+title = "各班三方评价对比"
+chart = charts.dots(
+    shown,
+    category="班级",
+    value="平均分",
+    group="评价主体",
+    title=title,
+    stamp=stamp,
+    order=class_order,
+    group_order=list(rater_names.values()),
+)
+widgets.chart_block(
+    chart, shown[["班级", "评价主体", "平均分"]], title=title, stamp=stamp, allowed=allowed, key="raters"
+)
+gaps = moral.rater_gaps(raters, scheme)
+if gaps.empty:
+    st.caption(f"各班家长评、自评与教师评的差距均在 {moral.GAP_FLAG_POINTS:g} 分以内。")
+else:
+    gaps = gaps.assign(班级=gaps["class_id"].map(names))
+    st.warning(f"以下班级的评价差距超过 {moral.GAP_FLAG_POINTS:g} 分，建议了解原因：")
+    st.dataframe(
+        gaps[["班级", "rater_name", "teacher_average", "average", "gap"]]
+        .rename(columns={"rater_name": "评价主体", "teacher_average": "教师评", "average": "该主体", "gap": "差距"})
+        .round(1),
+        hide_index=True,
+        width="stretch",
+    )
+
+st.subheader("与上学期相比")
+earlier = data.earlier_class_measures(view.period, view.classes, now)
+change = overview.class_changes(frame, earlier, "moral_good_rate")
+shown = pd.DataFrame(
+    {
+        "班级": change["class_name"],
+        "本期优良率": [formats.percent(v) for v in change["now"]],
+        (compared.label if compared else "上学期"): [formats.percent(v) for v in change["before"]],
+        "变化（百分点）": (change["change"] * 100).round(1),
+        "评价完成率": [formats.percent(v) for v in frame["moral_completion"]],
+    }
+)
+widgets.table_block(shown, title="各班优良率变化与评价完成率", stamp=stamp, allowed=allowed, key="change")
+st.caption("“上学期”指同一批学生所在的班级（年级升级后按原班号对应）。")

@@ -1,0 +1,148 @@
+"""总览: every measure against its target and last term, the classes that lag, and what needs attention."""
+
+import streamlit as st
+
+from hxgy import auth, charts, formats, ui
+from hxgy.glossary import MEASURE_LABELS, STATUS_LABELS
+from hxgy.metrics import overview
+from hxgy.ui import data, filters, widgets
+
+user = ui.guard("overview")
+view = filters.view_filters(user)
+if view is None:
+    st.stop()
+now = data.this_hour()
+downloads = auth.may_download(user.role)
+
+st.title("总览")
+st.caption(view.stamp + " · " + widgets.period_caption(view.period, data.today()).split(" · ", 1)[1])
+
+frame = data.class_measures(view.period, view.classes, now)
+figures = data.school_figures(view.period, view.classes, now)
+before = data.earlier_figures(view.period, view.classes, now)
+goals = data.targets(view.period.term_id)
+compared = data.comparison(view.period)
+before_label = compared.label if compared else None
+
+cards = {
+    c["key"]: c
+    for c in overview.figure_cards(
+        figures,
+        before,
+        goals,
+        view.period,
+        (
+            "contact_coverage",
+            "home_visit_coverage",
+            "contacts_per_family",
+            "response_on_time",
+            "volunteer_hours",
+            "volunteer_participation",
+            "moral_good_rate",
+            "satisfaction",
+            "activities",
+        ),
+    )
+}
+participation = cards.pop("volunteer_participation")
+cards["volunteer_hours"]["note"] = (
+    f"参与率 {formats.percent(participation['value'])}（{STATUS_LABELS[participation['status']]}）"
+)
+base = f"{int(figures['students']):,} 名学生"
+cards["contact_coverage"]["note"] = f"{int(figures['contacted_students']):,} / {base}"
+cards["home_visit_coverage"]["note"] = f"{int(figures['visited_students']):,} / {base}"
+widgets.card_grid([{**c, "before_label": before_label} for c in cards.values()])
+
+st.subheader("各班目标达成")
+statuses = overview.class_status(frame, goals, view.period)
+if statuses.empty:
+    st.info("当前筛选下没有班级。")
+else:
+    grid = statuses.assign(
+        班级=statuses["class_name"],
+        指标=statuses["measure"].map(MEASURE_LABELS),
+        状态=statuses["status"].map(STATUS_LABELS),
+        数值=[formats.measure_value(m, v) for m, v in zip(statuses["measure"], statuses["value"], strict=True)],
+    )
+    title = "各班目标达成情况"
+    chart = charts.heatmap(
+        grid,
+        x="指标",
+        y="班级",
+        colour="状态",
+        text="数值",
+        title=title,
+        stamp=view.stamp,
+        x_order=[MEASURE_LABELS[m] for m in overview.CLASS_STATUS_MEASURES],
+        y_order=frame["class_name"].tolist(),
+        status_colours=True,
+    )
+    widgets.chart_block(
+        chart, grid[["班级", "指标", "数值", "状态"]], title=title, stamp=view.stamp, allowed=downloads, key="status"
+    )
+    st.caption("颜色按本学期目标判断；学期进行中，覆盖率、户均沟通等累计指标按时间进度折算目标。")
+
+st.subheader("需要关注")
+left, middle, right = st.columns(3)
+with left, st.container(border=True):
+    st.markdown("**未达标的班级**")
+    red = overview.below_target(statuses)
+    if red.empty:
+        st.success("各班均已达到（按进度的）目标。")
+    else:
+        counts = red.groupby("measure")["class_name"].agg(list)
+        for measure, names in counts.items():
+            st.markdown(f"- {MEASURE_LABELS[measure]}：{len(names)} 个班（{formats.name_list(names)}）")
+with middle, st.container(border=True):
+    st.markdown("**尚未沟通 / 家访的学生家庭**")
+    not_contacted = int(figures["students_not_contacted"])
+    not_visited = int(figures["students_not_visited"])
+    st.markdown(f"- 本期尚未沟通：**{not_contacted}** 户\n- 本期尚未家访：**{not_visited}** 户")
+    named = filters.names_for(user, view)
+    if named is not None and (not_contacted or not_visited):
+        with st.expander("查看名单"):
+            missing = data.students_not_reached(view.period, named, True)
+            st.dataframe(
+                widgets.labelled(missing, ["class_name", "student_no", "student_name", "guardian_name"]),
+                hide_index=True,
+                width="stretch",
+                height=300,
+            )
+            st.caption("名单为尚未家访的学生；仅显示您有权查看的班级。")
+with right, st.container(border=True):
+    st.markdown("**家长诉求答复**")
+    late = data.late_requests(view.period, view.classes, now)
+    limit = data.response_limit_hours(view.school_id)
+    st.markdown(
+        f"- 答复时限：{limit} 小时\n- 按时答复率：{formats.percent(figures['response_on_time'])}"
+        f"\n- 超时答复或超时未答复：**{len(late)}** 件"
+    )
+    if not late.empty:
+        with st.expander("查看明细"):
+            shown = late.assign(status=late["status"].map({"late": "超时答复", "overdue": "超时未答复"}))
+            st.dataframe(
+                widgets.labelled(
+                    shown, ["received_at", "class_name", "channel_name", "category_name", "status", "hours"]
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+
+st.subheader("各班指标明细")
+columns = [
+    "class_name",
+    "students",
+    "contact_coverage",
+    "home_visit_coverage",
+    "contacts_per_family",
+    "response_on_time",
+    "volunteer_hours",
+    "volunteer_participation",
+    "moral_good_rate",
+    "moral_completion",
+    "satisfaction",
+    "parent_attendance",
+]
+widgets.table_block(
+    widgets.labelled(frame, columns), title="各班指标明细", stamp=view.stamp, allowed=downloads, key="classes"
+)

@@ -1,0 +1,129 @@
+"""家长志愿: hours and 人次 per class, who takes part, the trend, and the 优秀家长志愿者 ranking."""
+
+import streamlit as st
+
+from hxgy import auth, charts, formats, ui
+from hxgy.glossary import MEASURE_LABELS, STATUS_LABELS
+from hxgy.metrics import overview
+from hxgy.ui import data, filters, widgets
+
+user = ui.guard("volunteers")
+view = filters.view_filters(user)
+if view is None:
+    st.stop()
+now = data.this_hour()
+allowed = auth.may_download(user.role)
+stamp = view.stamp
+
+st.title("家长志愿")
+st.caption(stamp)
+frame = data.class_measures(view.period, view.classes, now)
+figures = data.school_figures(view.period, view.classes, now)
+goals = data.targets(view.period.term_id)
+before = data.earlier_figures(view.period, view.classes, now)
+compared = data.comparison(view.period)
+cards = overview.figure_cards(
+    figures, before, goals, view.period, ("volunteer_hours", "volunteer_participation", "hours_per_family")
+)
+unique = data.volunteer_unique_families(view.period, view.classes)
+cards[0]["note"] = f"共 {int(figures['volunteer_records']):,} 人次（已确认的时长）"
+cards[1]["note"] = f"{int(figures['volunteer_families']):,} 个家庭 / {int(figures['students']):,} 名学生"
+widgets.card_grid([{**c, "before_label": compared.label if compared else None} for c in cards])
+st.caption(
+    f"本期共有 **{unique:,}** 个不同的家庭参与了 **{int(figures['volunteer_records']):,}** 人次志愿服务，"
+    f"平均每个家庭 {formats.number(figures['volunteer_records'] / unique if unique else float('nan'))} 人次。"
+)
+
+st.subheader("各班志愿服务")
+left, right = st.columns(2)
+with left:
+    shown = frame.assign(
+        班级=frame["class_name"],
+        志愿时长=frame["volunteer_hours"],
+        人次=frame["volunteer_records"],
+        户均时长=frame["hours_per_family"].round(2),
+    )
+    title = "各班志愿服务时长"
+    chart = charts.class_bars(shown, value="志愿时长", title=title, stamp=stamp, tooltip=["人次", "户均时长"])
+    widgets.chart_block(
+        chart, shown[["班级", "志愿时长", "人次", "户均时长"]], title=title, stamp=stamp, allowed=allowed, key="hours"
+    )
+with right:
+    key = "volunteer_participation"
+    statuses = overview.class_status(frame, goals, view.period, (key,))
+    shown = frame.assign(
+        班级=frame["class_name"],
+        **{MEASURE_LABELS[key]: frame[key]},
+        目标状态=statuses["status"].map(STATUS_LABELS).to_numpy(),
+        参与家庭=frame["volunteer_families"],
+        学生数=frame["students"],
+    )
+    title = "各班家长志愿参与率"
+    chart = charts.class_bars(
+        shown,
+        value=MEASURE_LABELS[key],
+        title=title,
+        stamp=stamp,
+        percent=True,
+        status="目标状态",
+        target=statuses["target"].iloc[0] if not statuses.empty else None,
+        tooltip=["参与家庭", "学生数"],
+    )
+    widgets.chart_block(
+        chart,
+        shown[["班级", MEASURE_LABELS[key], "参与家庭", "学生数", "目标状态"]],
+        title=title,
+        stamp=stamp,
+        allowed=allowed,
+        key="participation",
+    )
+
+st.subheader("趋势与项目")
+left, right = st.columns(2)
+with left:
+    trend = data.volunteer_trend(view.period, view.classes)
+    shown = trend.assign(
+        周=trend["week"].astype(str), 志愿时长=trend["volunteer_hours"], 人次=trend["volunteer_records"]
+    )
+    title = "每周志愿服务时长"
+    chart = charts.lines(shown, x="周", y="志愿时长", title=title, stamp=stamp)
+    widgets.chart_block(
+        chart, shown[["周", "志愿时长", "人次"]], title=title, stamp=stamp, allowed=allowed, key="trend"
+    )
+with right:
+    mix = data.volunteer_activity_mix(view.period, view.classes)
+    shown = mix.assign(志愿项目=mix["activity_name"], 志愿时长=mix["volunteer_hours"], 人次=mix["volunteer_records"])
+    title = "志愿服务项目构成"
+    chart = charts.bars(shown, category="志愿项目", value="志愿时长", title=title, stamp=stamp)
+    widgets.chart_block(
+        chart, shown[["志愿项目", "志愿时长", "人次"]], title=title, stamp=stamp, allowed=allowed, key="mix"
+    )
+
+st.subheader("优秀家长志愿者推荐")
+named = filters.names_for(user, view)
+if named is None:
+    st.info("您的角色不显示家长姓名。")
+else:
+    ranking = data.volunteer_ranking(view.period, named)
+    if ranking.empty:
+        st.info("本期暂无志愿服务记录。")
+    else:
+        widgets.table_block(
+            widgets.labelled(
+                ranking,
+                [
+                    "rank",
+                    "guardian_name",
+                    "relation",
+                    "child_name",
+                    "class_name",
+                    "volunteer_records",
+                    "volunteer_hours",
+                ],
+            ),
+            title="优秀家长志愿者推荐名单",
+            stamp=stamp,
+            allowed=allowed,
+            key="ranking",
+        )
+        st.caption("按已确认的服务时长排序；仅显示您有权查看的班级。")
