@@ -96,7 +96,8 @@ def lines(
     frame: pd.DataFrame, *, x: str, y: str, title: str, stamp: str, colour: str | None = None, x_type: str = "T"
 ) -> alt.TopLevelMixin:
     """A line over time (weeks or months), one line per ``colour`` value if given."""
-    encoding = {"x": alt.X(f"{x}:{x_type}", title=x), "y": alt.Y(f"{y}:Q", title=y), "tooltip": [x, y]}
+    axis = alt.Axis(format="%-m月%-d日", labelAngle=0) if x_type == "T" else alt.Axis(labelAngle=0)
+    encoding = {"x": alt.X(f"{x}:{x_type}", title=x, axis=axis), "y": alt.Y(f"{y}:Q", title=y), "tooltip": [x, y]}
     if colour:
         encoding["color"] = alt.Color(f"{colour}:N", title=colour)
         encoding["tooltip"] = [x, colour, y]

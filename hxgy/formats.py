@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime, timedelta
 
 from hxgy.glossary import NO_DATA
 from hxgy.metrics.overview import MEASURES
 
-UNITS = {"hours": "小时", "count": "场"}
+SUFFIX = {"contacts_per_family": " 次", "contacts_per_week": " 次", "hours_per_family": " 小时"}
 
 
 def missing(value: float | None) -> bool:
@@ -37,7 +38,7 @@ def measure_value(key: str, value: float | None) -> str:
         return NO_DATA if missing(value) else f"{int(value)}"
     if kind == "hours":
         return NO_DATA if missing(value) else f"{number(value)} 小时"
-    return number(value, 2)
+    return NO_DATA if missing(value) else number(value, 2) + SUFFIX.get(key, "")
 
 
 def measure_delta(key: str, now: float | None, before: float | None) -> str | None:
@@ -57,3 +58,11 @@ def name_list(names: list[str], limit: int = 8) -> str:
     """一(1)班、一(2)班… — at most ``limit`` names, then an ellipsis."""
     shown = "、".join(names[:limit])
     return shown + ("…" if len(names) > limit else "")
+
+
+BEIJING_OFFSET = timedelta(hours=8)
+
+
+def beijing_time(utc: datetime) -> str:
+    """A UTC timestamp (as stored) in Beijing time: 2026-11-23 06:22."""
+    return f"{utc + BEIJING_OFFSET:%Y-%m-%d %H:%M}"

@@ -1,5 +1,6 @@
 """家长志愿: hours and 人次 per class, who takes part, the trend, and the 优秀家长志愿者 ranking."""
 
+import pandas as pd
 import streamlit as st
 
 from hxgy import auth, charts, formats, ui
@@ -83,7 +84,7 @@ left, right = st.columns(2)
 with left:
     trend = data.volunteer_trend(view.period, view.classes)
     shown = trend.assign(
-        周=trend["week"].astype(str), 志愿时长=trend["volunteer_hours"], 人次=trend["volunteer_records"]
+        周=pd.to_datetime(trend["week"]), 志愿时长=trend["volunteer_hours"], 人次=trend["volunteer_records"]
     )
     title = "每周志愿服务时长"
     chart = charts.lines(shown, x="周", y="志愿时长", title=title, stamp=stamp)

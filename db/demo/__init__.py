@@ -40,7 +40,7 @@ def load_demo(session: Session, spec: DemoSpec) -> list[DemoAccount]:
         dean_user = None
         if school.with_accounts:
             accounts, dean_user = _add_accounts(session, world, school)
-        maker = RecordMaker(session, world, random.Random(school.seed * 7919 + 1), dean_user)
+        maker = RecordMaker(session, world, random.Random(school.seed * 7919 + 1), dean_user, spec.contact_multiplier)
         for term in world.terms:
             maker.make_term(term)
         refresh_school(

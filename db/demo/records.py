@@ -43,8 +43,11 @@ def _day_between(rng: random.Random, first: date, last: date, weekdays_only: boo
 class RecordMaker:
     """Generates every record of one school for one term."""
 
-    def __init__(self, session: Session, world: World, rng: random.Random, dean_user: int | None) -> None:
+    def __init__(
+        self, session: Session, world: World, rng: random.Random, dean_user: int | None, contact_multiplier: int = 1
+    ) -> None:
         self.session = session
+        self.contact_multiplier = contact_multiplier
         self.world = world
         self.rng = rng
         self.dean_user = dean_user
@@ -101,7 +104,7 @@ class RecordMaker:
                     rows.append(self._contact(info, student, "home_visit", day, TO_HOME))
             if first > cutoff:
                 continue
-            for _ in range(rng.choices(range(6), weights=(8, 22, 28, 22, 12, 8))[0]):
+            for _ in range(rng.choices(range(6), weights=(8, 22, 28, 22, 12, 8))[0] * self.contact_multiplier):
                 channel = _weighted(
                     rng, {"phone": 35, "wechat": 35, "face_to_face": 14, "contact_book": 10, "online": 6}
                 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 DEMO_DISTRICT = "东湖区"
@@ -35,7 +35,7 @@ class DemoSpec:
     schools: tuple[SchoolSpec, ...]
     past_years: int = 2  # full school years before the current one
     students_per_class: tuple[int, int] = (40, 48)
-    extra: dict[str, str] = field(default_factory=dict)
+    contact_multiplier: int = 1  # benchmarks: more individual contacts per student
 
 
 def current_school_year_start(day: date) -> int:
@@ -53,11 +53,13 @@ def demo_spec(anchor: date, *, seed: int = 2026) -> DemoSpec:
     return DemoSpec(anchor=anchor, schools=schools)
 
 
-def district_spec(anchor: date, *, schools: int, seed: int = 2026, past_years: int = 1) -> DemoSpec:
+def district_spec(
+    anchor: date, *, schools: int, seed: int = 2026, past_years: int = 1, contact_multiplier: int = 1
+) -> DemoSpec:
     """District-sized data for benchmarks: ``schools`` schools of 12–36 classes."""
     rng = random.Random(seed)
     specs = []
     for i in range(schools):
         per_grade = tuple(rng.randint(2, 6) for _ in range(6))
         specs.append(SchoolSpec(f"B{i + 1:04d}", f"第{i + 1}小学", f"基准区{i % 5 + 1}", per_grade, seed + i, i == 0))
-    return DemoSpec(anchor=anchor, schools=tuple(specs), past_years=past_years)
+    return DemoSpec(anchor=anchor, schools=tuple(specs), past_years=past_years, contact_multiplier=contact_multiplier)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from db.demo import names
@@ -49,9 +49,30 @@ def insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> li
 
 
 def insert_bulk(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows whose ids nobody needs."""
+    """Insert many rows whose ids nobody needs (COPY on PostgreSQL: district-sized data loads in minutes)."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _copy_rows(connection, model, rows)
+        return
     for start in range(0, len(rows), INSERT_CHUNK):
         session.execute(insert(model), rows[start : start + INSERT_CHUNK])
+
+
+def _copy_rows(connection: Connection, model: type, rows: list[dict[str, Any]]) -> None:
+    table = model.__table__  # type: ignore[attr-defined]
+    columns = [c for c in table.columns if c.name != "id"]
+    defaults = {
+        c.name: c.default.arg(None) if callable(c.default.arg) else c.default.arg
+        for c in columns
+        if c.default is not None
+    }
+    names = ", ".join(c.name for c in columns)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(tuple(row[c.name] if c.name in row else defaults.get(c.name) for c in columns))
 
 
 @dataclass

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import Select, and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from hxgy.models import Enrolment, SchoolClass, SchoolYear
@@ -43,24 +43,39 @@ def enrolment_last_day() -> ColumnElement:
     return func.coalesce(Enrolment.end_date, SchoolYear.end_date)
 
 
+def _overlapping(period: Period, enrolment: type[Enrolment], school_id: int) -> Select:
+    """Enrolments of the school's classes that overlap the period."""
+    school_class = aliased(SchoolClass)
+    school_year = aliased(SchoolYear)
+    return (
+        select(enrolment.student_id, enrolment.class_id)
+        .join(school_class, school_class.id == enrolment.class_id)
+        .join(school_year, school_year.id == school_class.school_year_id)
+        .where(school_class.school_id == school_id)
+        .where(enrolment.start_date <= period.end)
+        .where(func.coalesce(enrolment.end_date, school_year.end_date) >= period.start)
+    )
+
+
 def period_roster(period: Period, classes: ClassFilter) -> Select:
-    """(student_id, class_id): each student once, in their class at the end of the period."""
-    ranked = (
-        select(
-            Enrolment.student_id,
-            Enrolment.class_id,
-            func.row_number()
-            .over(partition_by=Enrolment.student_id, order_by=(Enrolment.start_date.desc(), Enrolment.id.desc()))
-            .label("rank"),
+    """(student_id, class_id): each student once, in their class at the end of the period.
+
+    An enrolment counts unless a later-starting enrolment of the same student also
+    overlaps the period (an anti-join: both databases estimate it well).
+    """
+    current = aliased(Enrolment)
+    later = aliased(Enrolment)
+    superseded = (
+        _overlapping(period, later, classes.school_id)
+        .where(later.student_id == current.student_id)
+        .where(
+            (later.start_date > current.start_date)
+            | ((later.start_date == current.start_date) & (later.id > current.id))
         )
-        .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
-        .join(SchoolYear, SchoolYear.id == SchoolClass.school_year_id)
-        .where(SchoolClass.school_id == classes.school_id)
-        .where(Enrolment.start_date <= period.end, enrolment_last_day() >= period.start)
-        .subquery()
+        .exists()
     )
     in_view = select(SchoolClass.id).where(classes.condition())
-    return select(ranked.c.student_id, ranked.c.class_id).where(ranked.c.rank == 1, ranked.c.class_id.in_(in_view))
+    return _overlapping(period, current, classes.school_id).where(~superseded).where(current.class_id.in_(in_view))
 
 
 def classes_in_view(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import streamlit as st
 
@@ -123,8 +122,3 @@ def names_for(user: auth.CurrentUser, view: View) -> ClassFilter | None:
     in_view = set(data.class_ids_in(view))
     keep = tuple(sorted(in_view & allowed))
     return ClassFilter(view.school_id, None, keep) if keep else None
-
-
-def today() -> date:
-    """Today as the app sees it."""
-    return data.today()

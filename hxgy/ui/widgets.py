@@ -93,6 +93,9 @@ def labelled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
             shown[column] = [formats.measure_value(column, v) for v in shown[column]]
         elif column == "volunteer_hours":
             shown[column] = shown[column].map(lambda v: round(float(v), 1))
+    for column in shown.columns:
+        if shown[column].dtype == object and shown[column].isna().any():
+            shown[column] = shown[column].where(shown[column].notna(), "—")
     return shown.rename(columns=COLUMN_LABELS)
 
 

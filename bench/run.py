@@ -1,0 +1,292 @@
+"""Benchmarks: how fast the dashboards are at school and at district scale.
+
+    .venv/bin/python bench/run.py school                    # demo school on SQLite
+    .venv/bin/python bench/run.py district --pg URL         # ~150 schools, ~10 million contacts, PostgreSQL
+
+Each prints a Markdown table and writes it to bench/results/<name>.md; the
+figures we measured are kept in bench/RESULTS.md. Tests never assert timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "bench" / "results"
+ANCHOR = date(2026, 11, 22)
+NOON = datetime(2026, 11, 22, 12)
+os.environ.setdefault("HXGY_TODAY", ANCHOR.isoformat())
+os.environ.setdefault("HXGY_COOKIE_KEY", "bench-" + "k" * 40)
+
+
+def timed(fn: Callable[[], object], repeat: int = 5) -> tuple[float, float]:
+    """(first call, median of the next ``repeat`` calls) in milliseconds."""
+    start = time.perf_counter()
+    fn()
+    first = (time.perf_counter() - start) * 1000
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append((time.perf_counter() - start) * 1000)
+    return first, statistics.median(runs)
+
+
+def _write(name: str, lines: list[str]) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    text = "\n".join(lines) + "\n"
+    (OUT / f"{name}.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+def _machine() -> str:
+    import platform
+
+    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+# --- school scale -------------------------------------------------------------
+
+
+def school(args: argparse.Namespace) -> None:
+    """Every page's data and every full page run, on the demo school in SQLite."""
+    url = args.url or f"sqlite:///{OUT / 'school.db'}"
+    if url.startswith("sqlite") and not (OUT / "school.db").exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, "-m", "hxgy", "init", "--demo", "--anchor", ANCHOR.isoformat()],
+            cwd=ROOT,
+            check=True,
+            env={**os.environ, "HXGY_DATABASE_URL": url},
+            stdout=subprocess.DEVNULL,
+        )
+    os.environ["HXGY_DATABASE_URL"] = url
+    rows = _page_runs(args.repeat)
+    lines = [
+        f"## School scale: the demo school (32 classes, 1,427 students) on {url.split(':')[0]}",
+        "",
+        f"Machine: {_machine()}. Full page = AppTest run of the page file as the principal; data = time spent",
+        "inside hxgy.ui.data (the page's reads). Cold = caches cleared; warm = median of the next runs.",
+        "",
+        "| page | data cold (ms) | data warm (ms) | full page cold (s) | full page warm (s) |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    lines += [f"| {r[0]} | {r[1]:.0f} | {r[2]:.1f} | {r[3]:.2f} | {r[4]:.2f} |" for r in rows]
+    _write("school", lines)
+
+
+def _page_runs(repeat: int) -> list[tuple[str, float, float, float, float]]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from hxgy.navigation import PAGES
+    from hxgy.ui import data
+
+    spent = {"ms": 0.0}
+
+    def instrument(fn: Callable) -> Callable:
+        def wrapper(*a: object, **k: object) -> object:
+            start = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                spent["ms"] += (time.perf_counter() - start) * 1000
+
+        return wrapper
+
+    for name in dir(data):
+        value = getattr(data, name)
+        if (
+            callable(value)
+            and getattr(value, "__module__", "") == data.__name__
+            and not name.startswith("_")
+            and name not in {"engine", "read_session", "today", "this_hour", "clear_caches"}
+        ):
+            setattr(data, name, instrument(value))
+    results = []
+    for page in PAGES:
+        if page.key in ("account", "district"):
+            continue
+        app = AppTest.from_file(str(ROOT / page.path), default_timeout=120)
+        app.session_state["authentication_status"] = True
+        app.session_state["username"] = "principal"
+        st.cache_data.clear()
+        spent["ms"] = 0.0
+        start = time.perf_counter()
+        app.run()
+        cold_page, cold_data = time.perf_counter() - start, spent["ms"]
+        pages, datas = [], []
+        for _ in range(repeat):
+            spent["ms"] = 0.0
+            start = time.perf_counter()
+            app.run()
+            pages.append(time.perf_counter() - start)
+            datas.append(spent["ms"])
+        assert not app.exception, app.exception
+        results.append((page.title, cold_data, statistics.median(datas), cold_page, statistics.median(pages)))
+    return results
+
+
+# --- district scale -----------------------------------------------------------
+
+
+def district(args: argparse.Namespace) -> None:
+    """One school's data, the district per-class table from stats, and the two ways without them."""
+    from sqlalchemy import func, select, text
+    from sqlalchemy.orm import Session
+
+    from hxgy import db
+    from hxgy.metrics import communication, overview, stats
+    from hxgy.metrics.roster import ClassFilter
+    from hxgy.models import ClassTermStats, Communication, School
+    from hxgy.terms import current_term, term_period
+
+    url = args.pg
+    engine = db.create_db_engine(url)
+    try:
+        with Session(engine) as session:
+            schools = session.scalar(select(func.count()).select_from(School)) or 0
+    except Exception:  # the benchmark database does not exist yet
+        schools = 0
+    if schools == 0 or args.rebuild:
+        engine.dispose()
+        _build_district(url, args)
+        engine = db.create_db_engine(url)
+    with Session(engine) as session:
+        schools = session.scalars(select(School).order_by(School.id)).all()
+        contacts = session.scalar(select(func.count()).select_from(Communication))
+        periods = {}
+        for s in schools:
+            term = current_term(session, school_id=s.id, today=ANCHOR)
+            periods[s.id] = term_period(term, ANCHOR)
+        middle = schools[len(schools) // 2]
+        period = periods[middle.id]
+        whole = ClassFilter(middle.id)
+
+        def one_school() -> None:
+            frame = overview.class_measures(session, period, whole, now=NOON)
+            overview.school_figures(session, period, whole, now=NOON, frame=frame)
+            communication.channel_mix(session, period, whole)
+            communication.contacts_by_week(session, period, whole)
+
+        def district_from_stats() -> None:
+            for district_name in {s.district for s in schools}:
+                in_district = {
+                    sid: p
+                    for sid, p in periods.items()
+                    if next(x for x in schools if x.id == sid).district == district_name
+                }
+                stats.district_school_table(session, district=district_name, terms=in_district, now=NOON)
+            session.execute(
+                select(ClassTermStats).where(ClassTermStats.term_id.in_([p.term_id for p in periods.values()]))
+            ).all()
+
+        start, end = period.start, period.end
+
+        def plain_group_by() -> None:
+            session.execute(
+                text(
+                    "SELECT class_id, count(*), count(DISTINCT student_id) FROM communication "
+                    "WHERE deleted_at IS NULL AND contact_date BETWEEN :s AND :e GROUP BY class_id"
+                ),
+                {"s": start, "e": end},
+            ).all()
+
+        def pandas_load() -> None:
+            import pandas as pd
+
+            frame = pd.read_sql(
+                text(
+                    "SELECT class_id, student_id FROM communication WHERE deleted_at IS NULL "
+                    "AND contact_date BETWEEN :s AND :e"
+                ),
+                session.connection(),
+                params={"s": start, "e": end},
+            )
+            frame.groupby("class_id").agg(contacts=("student_id", "size"), students=("student_id", "nunique"))
+
+        rows = [
+            (f"one school's page data ({middle.name}, {len(periods)} schools in the database)", *timed(one_school)),
+            ("district per-class table from class_term_stats", *timed(district_from_stats)),
+            ("district per-class contacts and coverage, plain GROUP BY on communication", *timed(plain_group_by, 2)),
+            ("the same, loading the rows into pandas first", *timed(pandas_load, 1)),
+        ]
+    lines = [
+        f"## District scale: {len(schools)} schools, {contacts:,} communication records, PostgreSQL",
+        "",
+        f"Machine: {_machine()}. Current term of each school; first call and median of the next calls.",
+        "",
+        "| what | first (ms) | warm (ms) |",
+        "| --- | ---: | ---: |",
+    ]
+    lines += [f"| {r[0]} | {r[1]:.0f} | {r[2]:.0f} |" for r in rows]
+    _write("district", lines)
+
+
+def _build_district(url: str, args: argparse.Namespace) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from db.demo import district_spec, load_demo
+    from hxgy import db
+    from hxgy.migrate import upgrade_to_head
+
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+    upgrade_to_head(url)
+    spec = district_spec(
+        ANCHOR, schools=args.schools, past_years=args.years, contact_multiplier=args.contact_multiplier
+    )
+    started = time.perf_counter()
+    engine = db.create_db_engine(url)
+    for i, school_spec in enumerate(spec.schools):
+        one = type(spec)(
+            anchor=spec.anchor,
+            schools=(school_spec,),
+            past_years=spec.past_years,
+            contact_multiplier=spec.contact_multiplier,
+        )
+        with db.write_session(engine) as session:
+            load_demo(session, one)
+        if i % 10 == 9:
+            print(f"  {i + 1} schools in {time.perf_counter() - started:.0f} s", flush=True)
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    print(f"generated {len(spec.schools)} schools in {time.perf_counter() - started:.0f} s")
+
+
+def main() -> int:
+    """Run one benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="which", required=True)
+    p = sub.add_parser("school")
+    p.add_argument("--url", help="database URL (default: a demo SQLite file under bench/results)")
+    p.add_argument("--repeat", type=int, default=5)
+    p.set_defaults(func=school)
+    p = sub.add_parser("district")
+    p.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/hxgy_bench")
+    p.add_argument("--schools", type=int, default=150)
+    p.add_argument("--years", type=int, default=2, help="full school years before the current one")
+    p.add_argument("--contact-multiplier", type=int, default=5)
+    p.add_argument("--rebuild", action="store_true", help="generate the data again")
+    p.set_defaults(func=district)
+    args = parser.parse_args()
+    args.func(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
