@@ -135,7 +135,8 @@ def students_not_reached(
     return pd.DataFrame(session.execute(stmt).all(), columns=columns)
 
 
-def _request_status(limit_hours: ColumnElement, now: datetime) -> ColumnElement[str]:
+def request_status(limit_hours: ColumnElement, now: datetime) -> ColumnElement[str]:
+    """on_time, late, overdue or pending for each request, judged at ``now``."""
     taken = hours_between(ParentRequest.received_at, ParentRequest.replied_at)
     waited = hours_between(ParentRequest.received_at, literal(now, DateTime()))
     return case(
@@ -158,7 +159,7 @@ def _requests_in(period: Period, school_id: int) -> ColumnElement[bool]:
 def requests_by_class(session: Session, period: Period, classes: ClassFilter, *, now: datetime) -> pd.DataFrame:
     """Per class (null: not tied to a class): requests, on_time, late (answered late), overdue, pending."""
     limit = select(School.response_limit_hours).where(School.id == classes.school_id).scalar_subquery()
-    status = _request_status(limit, now)
+    status = request_status(limit, now)
     whole_school = classes.grade_level is None and classes.class_ids is None
     in_view = select(SchoolClass.id).where(classes.condition())
     class_condition = ParentRequest.class_id.in_(in_view)
@@ -177,7 +178,7 @@ def requests_by_class(session: Session, period: Period, classes: ClassFilter, *,
 def late_requests(session: Session, period: Period, classes: ClassFilter, *, now: datetime) -> pd.DataFrame:
     """Requests answered late or still open past the limit, oldest first (no names)."""
     limit = select(School.response_limit_hours).where(School.id == classes.school_id).scalar_subquery()
-    status = _request_status(limit, now)
+    status = request_status(limit, now)
     channel = Category.__table__.alias("channel")
     topic = Category.__table__.alias("topic")
     in_view = select(SchoolClass.id).where(classes.condition())

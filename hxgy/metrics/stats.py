@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from hxgy.metrics.overview import add_rates, class_measures
@@ -86,36 +86,57 @@ def district_school_table(session: Session, *, district: str, terms: dict[int, P
 
 
 def _replies_by_school(session: Session, terms: dict[int, Period], now: datetime) -> pd.DataFrame:
-    """Requests answered on time and requests due, per school, live (replies change with the clock)."""
-    from hxgy.metrics.communication import requests_by_class
+    """Requests answered on time and requests due, per school over its term, live (replies change with the clock).
 
-    rows = []
-    for school_id, period in terms.items():
-        frame = requests_by_class(session, period, ClassFilter(school_id), now=now)
-        rows.append(
-            {
-                "school_id": school_id,
-                "requests_on_time": int(frame["on_time"].sum()),
-                "requests_due": int(frame[["on_time", "late", "overdue"]].sum().sum()),
-            }
-        )
-    return pd.DataFrame(rows, columns=["school_id", "requests_on_time", "requests_due"])
+    One query for the whole district: each request is matched to its school's term.
+    """
+    from hxgy.metrics.communication import request_status
+    from hxgy.models import ParentRequest
 
-
-def district_class_table(session: Session, *, school_id: int, term_id: int, period: Period) -> pd.DataFrame:
-    """One school's classes for a term from the stats table (the district's drill-down)."""
+    columns = ["school_id", "requests_on_time", "requests_due"]
+    if not terms:
+        return pd.DataFrame(columns=columns)
+    status = request_status(School.response_limit_hours, now)
     stmt = (
         select(
+            ParentRequest.school_id,
+            func.sum(case((status == "on_time", 1), else_=0)),
+            func.sum(case((status.in_(("on_time", "late", "overdue")), 1), else_=0)),
+        )
+        .join(School, School.id == ParentRequest.school_id)
+        .join(Term, Term.school_id == ParentRequest.school_id)
+        .where(
+            Term.id.in_([p.term_id for p in terms.values()]),
+            ParentRequest.deleted_at.is_(None),
+            func.date(ParentRequest.received_at).between(Term.start_date, Term.end_date),
+        )
+        .group_by(ParentRequest.school_id)
+    )
+    return pd.DataFrame(session.execute(stmt).all(), columns=columns)
+
+
+def district_class_table(session: Session, *, terms: dict[int, Period], school_id: int | None = None) -> pd.DataFrame:
+    """Every class of the district's schools (or of one school) over each school's term, from the stats table."""
+    term_ids = [p.term_id for sid, p in terms.items() if school_id is None or sid == school_id]
+    stmt = (
+        select(
+            School.id,
+            School.name,
             SchoolClass.id,
             SchoolClass.name,
             SchoolClass.grade_level,
             *[getattr(ClassTermStats, c) for c in STATS_COLUMNS],
         )
         .join(ClassTermStats, ClassTermStats.class_id == SchoolClass.id)
-        .where(ClassTermStats.school_id == school_id, ClassTermStats.term_id == term_id)
-        .order_by(SchoolClass.grade_level, SchoolClass.class_no)
+        .join(School, School.id == ClassTermStats.school_id)
+        .where(ClassTermStats.term_id.in_(term_ids))
+        .order_by(School.id, SchoolClass.grade_level, SchoolClass.class_no)
     )
-    frame = pd.DataFrame(session.execute(stmt).all(), columns=["class_id", "class_name", "grade_level", *STATS_COLUMNS])
+    columns = ["school_id", "school_name", "class_id", "class_name", "grade_level", *STATS_COLUMNS]
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=columns)
     frame["requests_on_time"] = 0
     frame["requests_due"] = 0
-    return add_rates(frame, period)
+    frame = add_rates(frame, next(iter(terms.values()))) if terms else frame
+    days = frame["school_id"].map({sid: p.days for sid, p in terms.items()})
+    frame["contacts_per_week"] = frame["contacts"] / (days / 7)
+    return frame

@@ -356,11 +356,8 @@ def district_school_table(district: str, now: datetime) -> pd.DataFrame:
 @cached
 def district_class_table(district: str, school_id: int) -> pd.DataFrame:
     """One school's classes for its current term (from the pre-aggregated stats)."""
-    period = district_terms(district).get(school_id)
-    if period is None:
-        return pd.DataFrame()
     with read_session() as session:
-        return stats.district_class_table(session, school_id=school_id, term_id=period.term_id, period=period)
+        return stats.district_class_table(session, terms=district_terms(district), school_id=school_id)
 
 
 def change_password(user: auth.CurrentUser, old_password: str, new_password: str) -> None:

@@ -95,7 +95,7 @@ def labelled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
             shown[column] = shown[column].map(lambda v: round(float(v), 1))
     for column in shown.columns:
         if shown[column].dtype == object and shown[column].isna().any():
-            shown[column] = shown[column].where(shown[column].notna(), "—")
+            shown[column] = ["—" if pd.isna(v) else str(v) for v in shown[column]]
     return shown.rename(columns=COLUMN_LABELS)
 
 
