@@ -39,14 +39,15 @@ def class_bars(
     status: str | None = None,
     target: float | None = None,
     tooltip: Sequence[str] = (),
+    category: str = "班级",
 ) -> alt.TopLevelMixin:
-    """Horizontal bars, one per class in school order; coloured by status, with the target as a line."""
-    order = frame["班级"].tolist()
+    """Horizontal bars, one per class (or school) in order; coloured by status, with the target as a line."""
+    order = frame[category].tolist()
     axis = alt.Axis(format="%" if percent else ",") if percent else alt.Axis()
     encoding = {
-        "y": alt.Y("班级:N", sort=order, title=None),
+        "y": alt.Y(f"{category}:N", sort=order, title=None),
         "x": alt.X(f"{value}:Q", title=value, axis=axis),
-        "tooltip": ["班级", alt.Tooltip(f"{value}:Q", format=".1%" if percent else ",.2f"), *tooltip],
+        "tooltip": [category, alt.Tooltip(f"{value}:Q", format=".1%" if percent else ",.2f"), *tooltip],
     }
     if status:
         encoding["color"] = alt.Color(

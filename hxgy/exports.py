@@ -9,6 +9,7 @@ import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from hxgy.formats import EXCEL_NUMBER_FORMATS, header_kind
 from hxgy.metrics.overview import COUNT_COLUMNS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -22,7 +23,10 @@ def neutralise(value: object) -> object:
 
 
 def excel_bytes(sheets: Mapping[str, pd.DataFrame], *, stamp: str) -> bytes:
-    """An .xlsx with one sheet per table; the first row says what the figures cover."""
+    """An .xlsx with one sheet per table; the first row says what the figures cover.
+
+    Figures stay numbers; a column headed by a measure's Chinese name gets its format (96.5%, 12.5).
+    """
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
@@ -37,6 +41,10 @@ def excel_bytes(sheets: Mapping[str, pd.DataFrame], *, stamp: str) -> bytes:
             sheet["A1"].font = Font(bold=True, size=13)
             sheet["A2"] = neutralise(stamp)
             for i, column in enumerate(safe.columns, start=1):
+                number_format = EXCEL_NUMBER_FORMATS.get(header_kind(str(column)) or "")
+                if number_format and pd.api.types.is_numeric_dtype(safe[column]):
+                    for (cell,) in sheet.iter_rows(min_row=4, min_col=i, max_col=i):
+                        cell.number_format = number_format
                 width = max([len(str(column))] + [len(str(v)) for v in safe[column].head(200)]) + 2
                 sheet.column_dimensions[get_column_letter(i)].width = min(40, max(8, width * 1.6))
     return buffer.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from hxgy.glossary import NO_DATA
+from hxgy.glossary import MEASURE_LABELS, NO_DATA
 from hxgy.metrics.overview import MEASURES
 
 SUFFIX = {"contacts_per_family": " 次", "contacts_per_week": " 次", "hours_per_family": " 小时"}
@@ -66,3 +66,23 @@ BEIJING_OFFSET = timedelta(hours=8)
 def beijing_time(utc: datetime) -> str:
     """A UTC timestamp (as stored) in Beijing time: 2026-11-23 06:22."""
     return f"{utc + BEIJING_OFFSET:%Y-%m-%d %H:%M}"
+
+
+# Excel number formats and on-screen formats by a measure's kind (see header_kind)
+EXCEL_NUMBER_FORMATS = {"rate": "0.0%", "hours": "0.0", "ratio": "0.00"}
+
+
+def header_measure(header: str) -> str | None:
+    """The measure a Chinese column header names (家访覆盖率 → home_visit_coverage), or None."""
+    for key, label in MEASURE_LABELS.items():
+        if label == header:
+            return key
+    return None
+
+
+def header_kind(header: str) -> str | None:
+    """The kind of measure a Chinese column header names (rate, hours, ratio, count), or None."""
+    key = header_measure(header)
+    if key is None:
+        return None
+    return MEASURES[key].kind if key in MEASURES else "ratio"

@@ -20,6 +20,9 @@ class PeriodError(ValueError):
     """A date range that cannot be a period; the message says why, in Chinese."""
 
 
+SAME_PERIOD = "同期"  # a running term is compared with the same number of days of the previous one
+
+
 @dataclass(frozen=True)
 class Period:
     """The days a figure covers, both ends included."""
@@ -36,6 +39,11 @@ class Period:
     def days(self) -> int:
         """Number of days counted."""
         return (self.end - self.start).days + 1
+
+    @property
+    def term_label(self) -> str:
+        """The label without 同期: for figures that are whole-term by nature (德育 scores, surveys)."""
+        return self.label.removesuffix(SAME_PERIOD)
 
     @property
     def in_progress(self) -> bool:
@@ -60,8 +68,12 @@ class Period:
         return datetime.combine(self.end + timedelta(days=1), time())
 
     def week_of(self, day: date) -> int:
-        """第几周 of the period ``day`` falls in (1 for the first seven days)."""
-        return (day - self.start).days // 7 + 1
+        """第几周 of the period ``day`` falls in: weeks run Monday to Sunday, week 1 holds the first day.
+
+        A term that begins on a Wednesday has a short week 1; the Monday after is week 2.
+        """
+        first_monday = self.start - timedelta(days=self.start.weekday())
+        return (day - first_monday).days // 7 + 1
 
 
 def term_period(term: Term, today: date | None = None) -> Period:
@@ -144,4 +156,4 @@ def comparison_period(session: Session, period: Period) -> Period | None:
     if not period.in_progress:
         return whole
     end = min(before.end_date, before.start_date + timedelta(days=period.days - 1))
-    return replace(whole, end=end, label=f"{before.name}同期")
+    return replace(whole, end=end, label=f"{before.name}{SAME_PERIOD}")

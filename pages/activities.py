@@ -64,21 +64,30 @@ shown = frame.assign(
     班级=frame["class_name"],
     **{MEASURE_LABELS[key]: frame[key]},
     到场人次=frame["parents_attended"],
-    活动场次=frame["class_activities"],
+    应到人次=frame["attendance_base"],
+    参与活动=frame["class_activities"],
 )
 title = "各班家长到场率"
 chart = charts.class_bars(
-    shown, value=MEASURE_LABELS[key], title=title, stamp=stamp, percent=True, tooltip=["到场人次", "活动场次"]
+    shown,
+    value=MEASURE_LABELS[key],
+    title=title,
+    stamp=stamp,
+    percent=True,
+    tooltip=["到场人次", "应到人次", "参与活动"],
 )
 widgets.chart_block(
     chart,
-    shown[["班级", MEASURE_LABELS[key], "到场人次", "活动场次"]],
+    shown[["班级", MEASURE_LABELS[key], "到场人次", "应到人次", "参与活动"]],
     title=title,
     stamp=stamp,
     allowed=allowed,
     key="attendance",
 )
-st.caption("到场率 = 家长到场人次 ÷（登记了到场人数的活动场次 × 班级学生数）。")
+st.caption(
+    "到场率 = 家长到场人次 ÷ 应到人次；应到人次 = 登记了本班到场人数的活动场次 × 班级学生数。"
+    "参与活动为本班参与的全部活动场次。"
+)
 
 st.subheader("合作单位")
 partners = data.partner_summary(view.period, view.classes)

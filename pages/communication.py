@@ -105,7 +105,7 @@ if not weekly.empty:
     names = dict(zip(frame["class_id"], frame["class_name"], strict=True))
     shown = weekly.assign(
         班级=weekly["class_id"].map(names),
-        周=[f"第{view.period.week_of(w) if w >= view.period.start else 1}周" for w in weekly["week"]],
+        周=[f"第{view.period.week_of(w)}周" for w in weekly["week"]],
         次数=weekly["contacts"],
         周一=weekly["week"].astype(str),
     )

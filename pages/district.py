@@ -35,12 +35,14 @@ measure = st.selectbox(
     format_func=MEASURE_LABELS.get,
 )
 is_rate = overview.MEASURES[measure].kind == "rate"
-shown = schools.assign(班级=schools["school_name"], **{MEASURE_LABELS[measure]: schools[measure]})
+shown = schools.assign(学校=schools["school_name"], **{MEASURE_LABELS[measure]: schools[measure]})
 title = f"各校{MEASURE_LABELS[measure]}"
-chart = charts.class_bars(shown, value=MEASURE_LABELS[measure], title=title, stamp=stamp, percent=is_rate)
+chart = charts.class_bars(
+    shown, value=MEASURE_LABELS[measure], title=title, stamp=stamp, percent=is_rate, category="学校"
+)
 widgets.chart_block(
     chart,
-    shown[["班级", MEASURE_LABELS[measure]]].rename(columns={"班级": "学校"}),
+    shown[["学校", MEASURE_LABELS[measure]]],
     title=title,
     stamp=stamp,
     allowed=allowed,

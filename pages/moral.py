@@ -37,7 +37,7 @@ cards.append(
     }
 )
 for card in cards:
-    card["before_label"] = compared.label if compared else None
+    card["before_label"] = compared.term_label if compared else None
 cards[0]["note"] = f"{int(figures['moral_good']):,} / {int(figures['moral_evaluated']):,} 名参评学生"
 cards[1]["note"] = f"教师评已完成 {int(figures['moral_scored']):,} / {int(figures['students']):,} 名学生"
 widgets.card_grid(cards)
@@ -163,7 +163,7 @@ shown = pd.DataFrame(
     {
         "班级": change["class_name"],
         "本期优良率": [formats.percent(v) for v in change["now"]],
-        (compared.label if compared else "上学期"): [formats.percent(v) for v in change["before"]],
+        (compared.term_label if compared else "上学期"): [formats.percent(v) for v in change["before"]],
         "变化（百分点）": (change["change"] * 100).round(1),
         "评价完成率": [formats.percent(v) for v in frame["moral_completion"]],
     }

@@ -94,10 +94,10 @@ with left, st.container(border=True):
         for measure, names in counts.items():
             st.markdown(f"- {MEASURE_LABELS[measure]}：{len(names)} 个班（{formats.name_list(names)}）")
 with middle, st.container(border=True):
-    st.markdown("**尚未沟通 / 家访的学生家庭**")
+    st.markdown("**尚未沟通 / 家访的学生**")
     not_contacted = int(figures["students_not_contacted"])
     not_visited = int(figures["students_not_visited"])
-    st.markdown(f"- 本期尚未沟通：**{not_contacted}** 户\n- 本期尚未家访：**{not_visited}** 户")
+    st.markdown(f"- 本期尚未沟通：**{not_contacted}** 名学生\n- 本期尚未家访：**{not_visited}** 名学生")
     named = filters.names_for(user, view)
     if named is not None and (not_contacted or not_visited):
         with st.expander("查看名单"):

@@ -27,12 +27,12 @@ cards = overview.figure_cards(
     figures, before, goals, view.period, ("volunteer_hours", "volunteer_participation", "hours_per_family")
 )
 unique = data.volunteer_unique_families(view.period, view.classes)
-cards[0]["note"] = f"共 {int(figures['volunteer_records']):,} 人次（已确认的时长）"
+cards[0]["note"] = f"共 {int(figures['volunteer_records']):,} 人次；时长只计已确认的记录"
 cards[1]["note"] = f"{int(figures['volunteer_families']):,} 个家庭 / {int(figures['students']):,} 名学生"
 widgets.card_grid([{**c, "before_label": compared.label if compared else None} for c in cards])
 st.caption(
     f"本期共有 **{unique:,}** 个不同的家庭参与了 **{int(figures['volunteer_records']):,}** 人次志愿服务，"
-    f"平均每个家庭 {formats.number(figures['volunteer_records'] / unique if unique else float('nan'))} 人次。"
+    f"平均每个家庭 {formats.number(overview.ratio(figures['volunteer_records'], unique))} 人次。"
 )
 
 st.subheader("各班志愿服务")

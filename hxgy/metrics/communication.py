@@ -117,17 +117,17 @@ def students_not_reached(
     )
     if home_visit:
         reached = reached.where(Communication.channel_id == _home_visit_channel(classes.school_id))
-    primary = (
-        select(Guardian.family_id, func.min(Guardian.name).label("guardian_name"))
-        .where(Guardian.is_primary.is_(True))
-        .group_by(Guardian.family_id)
-        .subquery()
+    # the family's primary guardian, looked up per student listed (by the guardian.family_id index)
+    primary_guardian = (
+        select(func.min(Guardian.name))
+        .where(Guardian.family_id == Student.family_id, Guardian.is_primary.is_(True))
+        .correlate(Student)
+        .scalar_subquery()
     )
     stmt = (
-        select(Student.id, Student.student_no, Student.name, SchoolClass.id, SchoolClass.name, primary.c.guardian_name)
+        select(Student.id, Student.student_no, Student.name, SchoolClass.id, SchoolClass.name, primary_guardian)
         .join(roster, roster.c.student_id == Student.id)
         .join(SchoolClass, SchoolClass.id == roster.c.class_id)
-        .outerjoin(primary, primary.c.family_id == Student.family_id)
         .where(Student.id.not_in(reached))
         .order_by(SchoolClass.grade_level, SchoolClass.class_no, Student.student_no)
     )

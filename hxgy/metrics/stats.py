@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import DateTime, Integer, case, delete, func, insert, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from hxgy.metrics.overview import add_rates, class_measures
 from hxgy.metrics.roster import ClassFilter
-from hxgy.models import ClassTermStats, School, SchoolClass, Term
+from hxgy.models import ClassTermStats, SatisfactionResult, School, SchoolClass, Term
 from hxgy.models.base import utcnow
 from hxgy.terms import Period, term_period
 
@@ -76,12 +76,32 @@ def district_school_table(session: Session, *, district: str, terms: dict[int, P
     frame = pd.DataFrame(
         session.execute(stmt).all(), columns=["school_id", "school_name", "refreshed_at", *STATS_COLUMNS]
     )
+    frame = _school_wide_surveys_win(session, frame, terms)
     frame = frame.merge(_replies_by_school(session, terms, now), on="school_id", how="left")
     frame[["requests_on_time", "requests_due"]] = frame[["requests_on_time", "requests_due"]].fillna(0)
     frame["term_name"] = frame["school_id"].map({sid: p.label for sid, p in terms.items()})
     days = frame["school_id"].map({sid: p.days for sid, p in terms.items()})
     frame = add_rates(frame, next(iter(terms.values()))) if terms else frame
     frame["contacts_per_week"] = frame["contacts"] / (days / 7)
+    return frame
+
+
+def _school_wide_surveys_win(session: Session, frame: pd.DataFrame, terms: dict[int, Period]) -> pd.DataFrame:
+    """A school's satisfaction is its school-wide survey when it entered one (as on its own 总览)."""
+    if not terms or frame.empty:
+        return frame
+    stmt = select(SatisfactionResult.school_id, SatisfactionResult.respondents, SatisfactionResult.satisfied).where(
+        SatisfactionResult.term_id.in_([p.term_id for p in terms.values()]), SatisfactionResult.class_id.is_(None)
+    )
+    surveys = {int(sid): (int(r), int(s)) for sid, r, s in session.execute(stmt)}
+    if not surveys:
+        return frame
+    frame = frame.copy()
+    for name, index in (("satisfaction_respondents", 0), ("satisfaction_satisfied", 1)):
+        frame[name] = [
+            surveys[sid][index] if sid in surveys else value
+            for sid, value in zip(frame["school_id"], frame[name], strict=True)
+        ]
     return frame
 
 
@@ -97,6 +117,17 @@ def _replies_by_school(session: Session, terms: dict[int, Period], now: datetime
     if not terms:
         return pd.DataFrame(columns=columns)
     status = request_status(School.response_limit_hours, now)
+    # each school's term as a range of timestamps, so the (school_id, received_at) index serves the match
+    term_ranges = union_all(
+        *[
+            select(
+                literal(sid, Integer).label("school_id"),
+                literal(p.first_moment, DateTime).label("starts"),
+                literal(p.after_last_moment, DateTime).label("ends"),
+            )
+            for sid, p in terms.items()
+        ]
+    ).subquery("term_range")
     stmt = (
         select(
             ParentRequest.school_id,
@@ -104,11 +135,11 @@ def _replies_by_school(session: Session, terms: dict[int, Period], now: datetime
             func.sum(case((status.in_(("on_time", "late", "overdue")), 1), else_=0)),
         )
         .join(School, School.id == ParentRequest.school_id)
-        .join(Term, Term.school_id == ParentRequest.school_id)
+        .join(term_ranges, term_ranges.c.school_id == ParentRequest.school_id)
         .where(
-            Term.id.in_([p.term_id for p in terms.values()]),
             ParentRequest.deleted_at.is_(None),
-            func.date(ParentRequest.received_at).between(Term.start_date, Term.end_date),
+            ParentRequest.received_at >= term_ranges.c.starts,
+            ParentRequest.received_at < term_ranges.c.ends,
         )
         .group_by(ParentRequest.school_id)
     )

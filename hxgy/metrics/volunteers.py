@@ -13,7 +13,7 @@ from sqlalchemy import and_, distinct, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from hxgy.metrics.roster import ClassFilter
+from hxgy.metrics.roster import ClassFilter, period_roster
 from hxgy.models import Category, Guardian, SchoolClass, Student, VolunteerRecord
 from hxgy.sqlfuncs import week_start
 from hxgy.terms import Period
@@ -96,11 +96,14 @@ def activity_mix(session: Session, period: Period, classes: ClassFilter) -> pd.D
 def volunteer_ranking(session: Session, period: Period, classes: ClassFilter, *, top: int = 20) -> pd.DataFrame:
     """The guardians with the most confirmed hours — names included, for the 优秀家长志愿者 award.
 
+    The child shown is the family's child in the classes in view (the first by
+    name when there are several); guardians with no confirmed hours are not ranked.
     Only for roles allowed to see names; the caller checks.
     """
+    roster = period_roster(period, classes).subquery()
     children = (
         select(Student.family_id, func.min(Student.name).label("child_name"))
-        .where(Student.school_id == classes.school_id)
+        .join(roster, roster.c.student_id == Student.id)
         .group_by(Student.family_id)
         .subquery()
     )
@@ -120,6 +123,7 @@ def volunteer_ranking(session: Session, period: Period, classes: ClassFilter, *,
         .outerjoin(children, children.c.family_id == Guardian.family_id)
         .where(live_volunteering(period, classes))
         .group_by(Guardian.id, Guardian.name, Guardian.relation, children.c.child_name)
+        .having(hours > 0)
         .order_by(hours.desc(), Guardian.id)
         .limit(top)
     )

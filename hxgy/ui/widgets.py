@@ -84,19 +84,28 @@ def figure_cards(items: Sequence[tuple[str, str, str | None]]) -> None:
 
 
 def labelled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    """The chosen columns with Chinese headers; grade numbers become 一年级, rates become 96.5%."""
+    """The chosen columns with Chinese headers; grade numbers become 一年级, figures stay numbers.
+
+    Rates stay fractions (written 96.5% on screen by table_block, formatted so in Excel),
+    so the Excel download holds numbers a spreadsheet can sum.
+    """
     shown = frame[list(columns)].copy()
     if "grade_level" in shown:
         shown["grade_level"] = shown["grade_level"].map(grade_name)
     for column in shown.columns:
-        if column in MEASURE_LABELS:
-            shown[column] = [formats.measure_value(column, v) for v in shown[column]]
-        elif column == "volunteer_hours":
-            shown[column] = shown[column].map(lambda v: round(float(v), 1))
-    for column in shown.columns:
         if shown[column].dtype == object and shown[column].isna().any():
             shown[column] = ["—" if pd.isna(v) else str(v) for v in shown[column]]
     return shown.rename(columns=COLUMN_LABELS)
+
+
+def for_screen(frame: pd.DataFrame) -> pd.DataFrame:
+    """A labelled table as people read it: measure columns written 96.6%, 12.5 小时, 无数据."""
+    shown = frame.copy()
+    for header in shown.columns:
+        key = formats.header_measure(str(header))
+        if key is not None and pd.api.types.is_numeric_dtype(shown[header]):
+            shown[header] = [formats.measure_value(key, v) for v in shown[header]]
+    return shown
 
 
 def _file_stem(title: str) -> str:
@@ -144,7 +153,7 @@ def table_block(
     frame: pd.DataFrame, *, title: str, stamp: str, allowed: bool, key: str, height: int | None = None
 ) -> None:
     """A read-only table (already labelled in Chinese) with its Excel download."""
-    st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto")
+    st.dataframe(for_screen(frame), hide_index=True, width="stretch", height=height or "auto")
     downloads(title, stamp, chart=None, data=frame, allowed=allowed, key=key)
 
 

@@ -60,6 +60,7 @@ def test_streamlit_config_keeps_errors_hidden_and_xsrf_on() -> None:
     settings = tomllib.loads((config.PROJECT_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert settings["client"]["showErrorDetails"] == "none"
     assert settings["server"]["enableXsrfProtection"] is True
+    assert settings["client"]["disableDataExport"] is True  # only the role-checked buttons export
     assert settings["server"]["address"]
 
 

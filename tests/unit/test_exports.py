@@ -27,12 +27,14 @@ def test_cells_a_spreadsheet_would_run_are_neutralised(text) -> None:
     assert exports.neutralise("家访 =正常") == "家访 =正常"
 
 
-def test_excel_has_title_stamp_and_headers() -> None:
-    frame = pd.DataFrame({"班级": ["三(2)班"], "家访覆盖率": ["96.5%"]})
+def test_excel_has_title_stamp_headers_and_figures_as_numbers() -> None:
+    frame = pd.DataFrame({"班级": ["三(2)班", "三(3)班"], "家访覆盖率": [0.965, math.nan], "志愿服务时长": [12.5, 0.0]})
     sheet = load_workbook(io.BytesIO(exports.excel_bytes({"各班家访": frame}, stamp="东湖区实验小学 · 本学期"))).active
     assert [sheet["A1"].value, sheet["A2"].value] == ["各班家访", "东湖区实验小学 · 本学期"]
-    assert [c.value for c in sheet[3]] == ["班级", "家访覆盖率"]
-    assert [c.value for c in sheet[4]] == ["三(2)班", "96.5%"]
+    assert [c.value for c in sheet[3]] == ["班级", "家访覆盖率", "志愿服务时长"]
+    assert [c.value for c in sheet[4]] == ["三(2)班", 0.965, 12.5]  # numbers a spreadsheet can sum
+    assert sheet["B4"].number_format == "0.0%" and sheet["C4"].number_format == "0.0"
+    assert sheet["B5"].value is None  # no data stays an empty cell, never 0
 
 
 def test_chart_png_renders() -> None:

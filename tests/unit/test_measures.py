@@ -224,12 +224,20 @@ def test_volunteer_trend_mix_ranking_and_unique_families(school: TinySchool) -> 
     mix = volunteers.activity_mix(school.session, period, _whole(school)).set_index("activity_code")
     assert mix.loc["gate_duty", "volunteer_hours"] == 2.0 and mix.loc["gate_duty", "volunteer_records"] == 2
     ranking = volunteers.volunteer_ranking(school.session, period, _whole(school))
-    assert ranking[["guardian_name", "volunteer_hours"]].values.tolist() == [
-        ["D妈妈", 4.0],
-        ["A妈妈", 3.0],
-        ["B妈妈", 0.0],
-    ]
-    assert ranking["rank"].tolist() == [1, 2, 3] and ranking["child_name"].tolist() == ["D", "A", "B"]
+    # B妈妈's 1.5 h are not confirmed yet: she is not ranked
+    assert ranking[["guardian_name", "volunteer_hours"]].values.tolist() == [["D妈妈", 4.0], ["A妈妈", 3.0]]
+    assert ranking["rank"].tolist() == [1, 2] and ranking["child_name"].tolist() == ["D", "A"]
+
+
+def test_volunteer_ranking_names_the_child_in_the_classes_in_view(school: TinySchool) -> None:
+    """D's older sibling Ca (in 二(1)班, first by name) never shows when only 一年级 is in view."""
+    sibling = school.add_student("Ca", "二(1)班")
+    sibling.family_id = school.students["D"].family_id
+    school.session.flush()
+    period = term_period(school.term1)
+    grade_one = ClassFilter(school.school.id, grade_level=1)
+    ranking = volunteers.volunteer_ranking(school.session, period, grade_one)
+    assert ranking[["guardian_name", "child_name"]].values.tolist() == [["D妈妈", "D"], ["A妈妈", "A"]]
 
 
 def test_moral_levels_dimensions_raters_and_completion(school: TinySchool) -> None:
@@ -314,8 +322,14 @@ def test_periods_and_comparison(school: TinySchool) -> None:
     session = school.session
     running = term_period(school.term2, today=date(2026, 3, 15))
     assert running.end == date(2026, 3, 15) and running.days == 20
+    # term 2 begins on Tuesday 2026-02-24: weeks run Monday to Sunday, so the week charts'
+    # Monday buckets 02-23 and 03-02 are weeks 1 and 2, never both "第1周"
+    assert running.start.weekday() == 1
+    assert [running.week_of(date(2026, 2, d)) for d in (23, 24)] == [1, 1]
+    assert [running.week_of(date(2026, 3, d)) for d in (1, 2, 15)] == [1, 2, 3]
     before = comparison_period(session, running)
     assert before.start == date(2025, 9, 1) and before.end == date(2025, 9, 20) and before.label.endswith("同期")
+    assert not before.term_label.endswith("同期")  # 德育 scores compare whole terms
     assert comparison_period(session, term_period(school.term1)) is None
     assert comparison_period(session, term_period(school.term2)).end == date(2026, 1, 20)
     custom = custom_period(session, school_id=school.school.id, start=date(2025, 10, 1), end=date(2026, 3, 1))

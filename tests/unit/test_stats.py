@@ -24,6 +24,12 @@ def test_refresh_then_district_table_equals_live_figures(engine) -> None:
         s.add_student("B", "一(1)班")
         s.contact("一(1)班", date(2025, 9, 3), "A", channel="home_visit")
         s.volunteer("一(1)班", "B", date(2025, 9, 4), 2.5)
+        # requests on the term's first moment and last minute count; the one after the term does not
+        s.request("一(1)班", datetime(2025, 9, 1, 0, 0), datetime(2025, 9, 1, 10))  # on time
+        s.request("一(1)班", datetime(2026, 1, 20, 23, 59), datetime(2026, 1, 25, 9))  # late
+        s.request("一(1)班", datetime(2026, 1, 21, 0, 0), datetime(2026, 1, 21, 1))  # term 2
+        s.survey("一(1)班", 2, 1)
+        s.survey(None, 10, 9)  # the school-wide survey wins over the class surveys
         session.commit()
         assert stats.refresh_school(session, school_id=s.school.id, today=date(2026, 3, 1), now=NOON) == 2
         period = term_period(s.term1)
@@ -37,8 +43,12 @@ def test_refresh_then_district_table_equals_live_figures(engine) -> None:
             "home_visit_coverage",
             "volunteer_participation",
             "contacts_per_week",
+            "response_on_time",
+            "satisfaction",
         ):
             assert row[key] == pytest.approx(live[key]), key
+        assert (row["requests_on_time"], row["requests_due"]) == (1, 2)
+        assert (row["satisfaction_satisfied"], row["satisfaction_respondents"]) == (9, 10)
         # a new record changes nothing until the term is refreshed; refreshing brings it in
         s.contact("一(1)班", date(2025, 9, 10), "B", channel="home_visit")
         session.commit()
