@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from hxgy import config
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_BUSY_TIMEOUT_MS = 30_000  # writers queue for up to 30 s (each write holds the lock for milliseconds)
 _BEGIN_OPTION = "hxgy_sqlite_begin"
 
 _engines: dict[str, Engine] = {}

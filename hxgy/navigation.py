@@ -26,6 +26,8 @@ class PageSpec:
 
 ALL_ROLES = frozenset(ROLES)
 SCHOOL_ROLES = ALL_ROLES - {"district"}
+# roles that enter records (hxgy.entry decides for which classes); meeting and district write nothing
+WRITER_ROLES = frozenset({"admin", "principal", "dean", "head_teacher", "teacher"})
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "pages/overview.py", "总览", ":material/dashboard:", "概览", SCHOOL_ROLES),
@@ -34,6 +36,15 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("volunteers", "pages/volunteers.py", "家长志愿", ":material/volunteer_activism:", "指标", SCHOOL_ROLES),
     PageSpec("moral", "pages/moral.py", "德育评价", ":material/workspace_premium:", "指标", SCHOOL_ROLES),
     PageSpec("activities", "pages/activities.py", "协同活动", ":material/groups:", "指标", SCHOOL_ROLES),
+    PageSpec("log_contact", "pages/log_contact.py", "记录沟通", ":material/edit_note:", "录入", WRITER_ROLES),
+    PageSpec("volunteer_entry", "pages/volunteer_entry.py", "志愿登记", ":material/schedule:", "录入", WRITER_ROLES),
+    PageSpec("request_entry", "pages/request_entry.py", "家长诉求", ":material/mail:", "录入", WRITER_ROLES),
+    PageSpec("moral_entry", "pages/moral_entry.py", "德育评分", ":material/grading:", "录入", WRITER_ROLES),
+    PageSpec("activity_entry", "pages/activity_entry.py", "活动录入", ":material/event:", "录入", WRITER_ROLES),
+    PageSpec(
+        "satisfaction_entry", "pages/satisfaction_entry.py", "满意度录入", ":material/thumb_up:", "录入", WRITER_ROLES
+    ),
+    PageSpec("audit", "pages/audit.py", "操作日志", ":material/history:", "管理", frozenset({"admin", "dean"})),
     PageSpec("account", "pages/account.py", "我的账户", ":material/person:", "账户", ALL_ROLES - {"meeting"}),
 )
 

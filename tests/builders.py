@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.seed import add_school_defaults
 from hxgy import glossary
+from hxgy.auth import CurrentUser
 from hxgy.models import (
     Activity,
     ActivityClass,
@@ -31,6 +32,7 @@ from hxgy.models import (
     Staff,
     Student,
     Term,
+    UserAccount,
     VolunteerRecord,
 )
 
@@ -248,6 +250,35 @@ class TinySchool:
                     )
                 )
         self.session.flush()
+
+    def user(self, role: str, staff: str | None = None, teaches: str | None = None) -> CurrentUser:
+        """An account of this school (the password is never used); ``teaches`` adds a subject-teacher class."""
+        staff_row = self.add_staff(staff) if staff else None
+        if staff_row is not None and teaches:
+            self.session.add(
+                ClassAssignment(
+                    class_id=self.classes[teaches].id, staff_id=staff_row.id, role="subject_teacher", subject="数学"
+                )
+            )
+        account = UserAccount(
+            username=f"{role}-{staff or 'x'}-{len(self.staff)}".lower(),
+            display_name=staff or role,
+            password_hash="-",
+            role=role,
+            school_id=self.school.id,
+            staff_id=staff_row.id if staff_row else None,
+        )
+        self.session.add(account)
+        self.session.flush()
+        return CurrentUser(
+            id=account.id,
+            username=account.username,
+            display_name=account.display_name,
+            role=role,
+            school_id=self.school.id,
+            district=self.school.district,
+            staff_id=account.staff_id,
+        )
 
     def survey(self, class_name: str | None, respondents: int, satisfied: int, term: Term | None = None) -> None:
         """A satisfaction survey result (no class: school-wide)."""

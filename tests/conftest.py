@@ -9,6 +9,7 @@ On CI a missing PostgreSQL or Chromium fails the run; it never skips.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -140,6 +141,33 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = new_database(tmp_path_factory.mktemp("demo"), "demo")
     result = run_cli(url, "init", "--demo", "--anchor", DEMO_ANCHOR.isoformat())
     assert result.returncode == 0, result.stderr
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+def demo_copy_url(demo_url: str, tmp_path: Path) -> Iterator[str]:
+    """A private copy of the demo database, for tests that write."""
+    db.dispose_engines()
+    parsed = make_url(demo_url)
+    if not PG_URL:
+        copy = tmp_path / "demo-copy.db"
+        shutil.copyfile(parsed.database, copy)
+        url = f"sqlite:///{copy}"
+    else:
+        name = f"hxgy_test_copy_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = :d AND pid <> pg_backend_pid()"
+                ),
+                {"d": parsed.database},
+            )
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{parsed.database}"'))
+        admin.dispose()
+        url = parsed.set(database=name).render_as_string(hide_password=False)
     yield url
     drop_database(url)
 

@@ -8,6 +8,7 @@ recomputes everything.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 import pandas as pd
@@ -27,13 +28,27 @@ STATS_COLUMNS = [
 ]
 
 
-def refresh_term(session: Session, *, school_id: int, term_id: int, today: date, now: datetime) -> int:
-    """Recompute one school's stats for one term; returns the number of class rows written."""
-    term = session.get(Term, term_id)
+def refresh_term(
+    session: Session,
+    *,
+    school_id: int,
+    term_id: int,
+    today: date,
+    now: datetime,
+    class_ids: Sequence[int] | None = None,
+) -> int:
+    """Recompute one school's stats for one term (or only some of its classes); returns class rows written."""
+    # on PostgreSQL, concurrent writers take turns per term (SQLite write transactions already do):
+    # the second waits here, then counts with the first one's records committed
+    term = session.scalar(select(Term).where(Term.id == term_id).with_for_update())
     if term is None or term.start_date > today:
         return 0
-    frame = class_measures(session, term_period(term, today), ClassFilter(school_id), now=now)
-    session.execute(delete(ClassTermStats).where(ClassTermStats.term_id == term_id))
+    classes = ClassFilter(school_id, class_ids=tuple(class_ids) if class_ids is not None else None)
+    frame = class_measures(session, term_period(term, today), classes, now=now)
+    stale = delete(ClassTermStats).where(ClassTermStats.term_id == term_id)
+    if class_ids is not None:
+        stale = stale.where(ClassTermStats.class_id.in_(list(class_ids)))
+    session.execute(stale)
     rows = [
         {
             "school_id": school_id,
@@ -49,12 +64,24 @@ def refresh_term(session: Session, *, school_id: int, term_id: int, today: date,
     return len(rows)
 
 
-def refresh_terms_on(session: Session, *, school_id: int, days: list[date], today: date, now: datetime) -> None:
-    """Recompute the terms that contain any of ``days`` (what a write or an import touched)."""
+def refresh_terms_on(
+    session: Session,
+    *,
+    school_id: int,
+    days: Iterable[date],
+    today: date,
+    now: datetime,
+    class_ids: Sequence[int] | None = None,
+) -> None:
+    """Recompute the terms that contain any of ``days`` (what a write or an import touched).
+
+    ``class_ids`` limits the work to the classes the write touched; None recomputes every class.
+    """
+    days = list(days)
     terms = session.scalars(select(Term).where(Term.school_id == school_id)).all()
     for term in terms:
         if any(term.start_date <= d <= term.end_date for d in days):
-            refresh_term(session, school_id=school_id, term_id=term.id, today=today, now=now)
+            refresh_term(session, school_id=school_id, term_id=term.id, today=today, now=now, class_ids=class_ids)
 
 
 def refresh_school(session: Session, *, school_id: int, today: date, now: datetime) -> int:

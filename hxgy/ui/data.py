@@ -21,6 +21,7 @@ from hxgy import auth, config, db, terms
 from hxgy.metrics import activities, communication, moral, overview, stats, volunteers
 from hxgy.metrics.roster import ClassFilter, classes_in_view
 from hxgy.models import AppMeta, School, SchoolClass, SchoolYear, Term, UserAccount
+from hxgy.queries import entry as entry_queries
 from hxgy.queries.district import district_schools
 
 CACHE_TTL_SECONDS = 600
@@ -365,3 +366,65 @@ def change_password(user: auth.CurrentUser, old_password: str, new_password: str
     with db.write_session(engine()) as session:
         auth.change_password(session, user_id=user.id, old_password=old_password, new_password=new_password)
     clear_caches()
+
+
+# ---- what the entry forms offer (cleared with every write, like the figures) ----
+
+
+@cached
+def writable_classes(user: auth.CurrentUser) -> list[tuple[int, str]]:
+    """(id, name) of this school year's classes the user may enter records for."""
+    with read_session() as session:
+        return entry_queries.writable_classes(session, user, today())
+
+
+@cached
+def class_students(class_id: int, on_day: date) -> list[tuple[int, str]]:
+    """(id, "姓名（学号）") of a class's students on a day."""
+    with read_session() as session:
+        return entry_queries.class_students(session, class_id, on_day)
+
+
+@cached
+def class_guardians(class_id: int, on_day: date) -> list[tuple[int, str]]:
+    """(id, "家长（孩子的关系）") of a class's families on a day."""
+    with read_session() as session:
+        return entry_queries.class_guardians(session, class_id, on_day)
+
+
+@cached
+def categories(school_id: int, kind: str) -> list[tuple[int, str]]:
+    """(id, name) of the school's active categories of a kind."""
+    with read_session() as session:
+        return entry_queries.categories(session, school_id, kind)
+
+
+@cached
+def partners(school_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the school's partners."""
+    with read_session() as session:
+        return entry_queries.partners(session, school_id)
+
+
+def recent_contacts(user: auth.CurrentUser) -> pd.DataFrame:
+    """The user's latest communication records."""
+    with read_session() as session:
+        return entry_queries.recent_contacts(session, user)
+
+
+def volunteering_to_confirm(user: auth.CurrentUser) -> pd.DataFrame:
+    """Volunteer records waiting for this user's confirmation."""
+    with read_session() as session:
+        return entry_queries.volunteering_to_confirm(session, user, today())
+
+
+def open_requests(user: auth.CurrentUser, class_ids: list[int] | None) -> pd.DataFrame:
+    """Unanswered parent requests the user may answer."""
+    with read_session() as session:
+        return entry_queries.open_requests(session, user, config.now(), class_ids)
+
+
+def audit_entries(school_id: int, start: date, end: date, action: str | None) -> pd.DataFrame:
+    """The school's audit log between two days."""
+    with read_session() as session:
+        return entry_queries.audit_entries(session, school_id, start=start, end=end, action=action)

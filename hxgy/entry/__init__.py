@@ -1,0 +1,1 @@
+"""Writing data: the forms' and imports' one way into the database, with its rules (see rules.py)."""

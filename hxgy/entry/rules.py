@@ -1,0 +1,253 @@
+"""The rules every write keeps, whatever screen or file it comes from.
+
+- who may write for which class (refused here, not only hidden in the UI);
+- validation with a Chinese message naming the field; nothing is written while any field is wrong;
+- the audit log: who, when, what it was before and after.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from hxgy import auth
+from hxgy.auth import CurrentUser
+from hxgy.metrics.roster import enrolment_last_day
+from hxgy.models import AuditLog, Category, ClassAssignment, Enrolment, SchoolClass, SchoolYear, Student, Term
+from hxgy.models.base import Base
+
+# roles that may write for every class of their school; head and subject teachers write for their own classes
+WRITE_ANY_CLASS = frozenset({"admin", "principal", "dean"})
+WRITE_OWN_CLASSES = frozenset({"head_teacher", "teacher"})
+# roles that may change school settings (terms, categories, weights, targets, users)
+SETTINGS_ROLES = frozenset({"admin", "dean"})
+MAX_TEXT_CHARS = 2000
+
+
+class WriteRefused(PermissionError):
+    """The user may not make this change; the refusal is in the audit log."""
+
+
+@dataclass
+class FieldProblem:
+    """One thing wrong with an entry: the field (in Chinese) and why."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}：{self.message}"
+
+
+class InvalidEntry(ValueError):
+    """An entry with one or more wrong fields; nothing was written."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        self.problems = problems
+        super().__init__("；".join(str(p) for p in problems))
+
+
+class LikelyDuplicate(ValueError):
+    """A record very like this one exists; save again with confirm_duplicate=True to keep both."""
+
+    def __init__(self, existing_id: int, message: str) -> None:
+        self.existing_id = existing_id
+        super().__init__(message)
+
+
+@dataclass
+class Problems:
+    """Collects what is wrong with an entry, then raises them all at once."""
+
+    found: list[FieldProblem] = field(default_factory=list)
+
+    def add(self, field_name: str, message: str) -> None:
+        """Note one problem."""
+        self.found.append(FieldProblem(field_name, message))
+
+    def raise_if_any(self) -> None:
+        """Raise InvalidEntry when anything was noted."""
+        if self.found:
+            raise InvalidEntry(self.found)
+
+
+# ---- who may write ----------------------------------------------------------------------------
+
+
+def refuse(session: Session, user: CurrentUser, what: str) -> WriteRefused:
+    """Record a refused write in the audit log (committed at once) and return the error to raise.
+
+    Anything the transaction held so far is dropped first, so the commit carries only the refusal.
+    """
+    session.rollback()
+    auth.record_denied(session, user=user, what=what)
+    session.commit()
+    return WriteRefused(f"您无权{what}。")
+
+
+def writable_class_ids(session: Session, user: CurrentUser, on_day: date) -> frozenset[int] | None:
+    """Classes the user may write for: None means every class of the school."""
+    if user.role in WRITE_ANY_CLASS:
+        return None
+    if user.role in WRITE_OWN_CLASSES:
+        return frozenset(auth.own_class_ids(session, staff_id=user.staff_id, on_day=on_day))
+    return frozenset()
+
+
+def require_class_write(session: Session, user: CurrentUser, class_id: int, what: str) -> SchoolClass:
+    """The class, when the user may write for it; otherwise the refusal is logged and raised."""
+    school_class = session.get(SchoolClass, class_id)
+    if user.school_id is None or school_class is None or school_class.school_id != user.school_id:
+        raise refuse(session, user, f"{what}（班级 {class_id} 不属于本校）")
+    if user.role not in WRITE_ANY_CLASS and not teaches(session, user, class_id):
+        raise refuse(session, user, f"{what}（{school_class.name}不是您任教的班级）")
+    return school_class
+
+
+def teaches(session: Session, user: CurrentUser, class_id: int) -> bool:
+    """Whether a head or subject teacher is assigned to the class (a class belongs to one school year)."""
+    if user.role not in WRITE_OWN_CLASSES or user.staff_id is None:
+        return False
+    found = session.scalar(
+        select(ClassAssignment.id).where(
+            ClassAssignment.class_id == class_id, ClassAssignment.staff_id == user.staff_id
+        )
+    )
+    return found is not None
+
+
+def require_school_write(session: Session, user: CurrentUser, what: str, roles: frozenset[str]) -> int:
+    """The user's school id when the role may make a school-wide change; otherwise refuse."""
+    if user.school_id is None or user.role not in roles:
+        raise refuse(session, user, what)
+    return user.school_id
+
+
+# ---- what is valid ----------------------------------------------------------------------------
+
+
+def term_containing(session: Session, school_id: int, day: date) -> Term | None:
+    """The school's term that contains ``day``."""
+    return session.scalar(select(Term).where(Term.school_id == school_id, Term.start_date <= day, Term.end_date >= day))
+
+
+def check_day(
+    session: Session, problems: Problems, school_id: int, day: date | None, today: date, label: str = "日期"
+) -> Term | None:
+    """A date must be given, not be in the future, and fall inside one of the school's terms."""
+    if day is None:
+        problems.add(label, "必须填写")
+        return None
+    if day > today:
+        problems.add(label, f"{day:%Y-%m-%d} 晚于今天，不能登记未来的日期")
+        return None
+    term = term_containing(session, school_id, day)
+    if term is None:
+        problems.add(label, f"{day:%Y-%m-%d} 不在任何学期内")
+    return term
+
+
+def check_category(
+    session: Session, problems: Problems, school_id: int, kind: str, category_id: int | None, label: str
+) -> None:
+    """A category chosen from the school's active list of that kind."""
+    if category_id is None:
+        problems.add(label, "必须选择")
+        return
+    found = session.scalar(
+        select(Category.id).where(
+            Category.id == category_id,
+            Category.school_id == school_id,
+            Category.kind == kind,
+            Category.active.is_(True),
+        )
+    )
+    if found is None:
+        problems.add(label, "不是本校可选的项目")
+
+
+def check_text(problems: Problems, text: str | None, label: str, *, required: bool = False) -> str:
+    """Free text, stored exactly as typed (trimmed at the ends); never longer than MAX_TEXT_CHARS."""
+    value = (text or "").strip()
+    if required and not value:
+        problems.add(label, "必须填写")
+    if len(value) > MAX_TEXT_CHARS:
+        problems.add(label, f"不能超过 {MAX_TEXT_CHARS} 个字（现有 {len(value)} 个）")
+    return value
+
+
+def student_in_class(session: Session, student_id: int, class_id: int, day: date) -> bool:
+    """Whether the student was in the class on ``day``."""
+    stmt = (
+        select(func.count())
+        .select_from(Enrolment)
+        .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
+        .join(SchoolYear, SchoolYear.id == SchoolClass.school_year_id)
+        .where(
+            Enrolment.student_id == student_id,
+            Enrolment.class_id == class_id,
+            Enrolment.start_date <= day,
+            enrolment_last_day() >= day,
+        )
+    )
+    return bool(session.scalar(stmt))
+
+
+def students_of_class(session: Session, class_id: int, start: date, end: date) -> list[Student]:
+    """Students enrolled in the class at any time between ``start`` and ``end``, by 学号."""
+    stmt = (
+        select(Student)
+        .join(Enrolment, Enrolment.student_id == Student.id)
+        .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
+        .join(SchoolYear, SchoolYear.id == SchoolClass.school_year_id)
+        .where(and_(Enrolment.class_id == class_id, Enrolment.start_date <= end, enrolment_last_day() >= start))
+        .order_by(Student.student_no)
+        .distinct()
+    )
+    return list(session.scalars(stmt))
+
+
+# ---- the audit log ----------------------------------------------------------------------------
+
+
+def as_dict(row: Base, columns: list[str] | None = None) -> dict[str, Any]:
+    """A row's columns as JSON-ready values (dates as ISO text)."""
+    names = columns or [c.key for c in row.__table__.columns]
+    out: dict[str, Any] = {}
+    for name in names:
+        value = getattr(row, name)
+        out[name] = value.isoformat() if isinstance(value, date | datetime) else value
+    return out
+
+
+def audit(
+    session: Session,
+    user: CurrentUser,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    *,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    detail: str = "",
+) -> None:
+    """Write who did what, with the record before and after, in the same transaction as the change."""
+    session.add(
+        AuditLog(
+            school_id=user.school_id,
+            user_id=user.id,
+            username=user.username,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=json.dumps(before, ensure_ascii=False, default=str) if before is not None else None,
+            after=json.dumps(after, ensure_ascii=False, default=str) if after is not None else None,
+            detail=detail,
+        )
+    )

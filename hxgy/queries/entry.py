@@ -1,0 +1,244 @@
+"""What the entry forms offer: the user's classes, students, guardians, categories, records to confirm or answer.
+
+Plain reads (no Streamlit); hxgy.entry decides what may be written.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from hxgy import auth
+from hxgy.auth import CurrentUser
+from hxgy.entry.rules import WRITE_ANY_CLASS, students_of_class
+from hxgy.formats import BEIJING_OFFSET  # the log is kept in UTC
+from hxgy.metrics.communication import request_status
+from hxgy.models import (
+    AuditLog,
+    Category,
+    ClassAssignment,
+    Communication,
+    Guardian,
+    ParentRequest,
+    Partner,
+    School,
+    SchoolClass,
+    SchoolYear,
+    Student,
+    VolunteerRecord,
+)
+
+
+def writable_classes(session: Session, user: CurrentUser, today: date) -> list[tuple[int, str]]:
+    """(id, name) of this school year's classes the user may enter records for, head-teacher classes first."""
+    if user.school_id is None:
+        return []
+    stmt = (
+        select(SchoolClass.id, SchoolClass.name)
+        .join(SchoolYear, SchoolYear.id == SchoolClass.school_year_id)
+        .where(SchoolClass.school_id == user.school_id)
+        .where(SchoolYear.start_date <= today, SchoolYear.end_date >= today)
+    )
+    if user.role in WRITE_ANY_CLASS:
+        stmt = stmt.order_by(SchoolClass.grade_level, SchoolClass.class_no)
+    elif user.role in ("head_teacher", "teacher") and user.staff_id is not None:
+        head_first = func.min(func.coalesce(func.nullif(ClassAssignment.role, "head_teacher"), ""))
+        stmt = (
+            stmt.join(ClassAssignment, ClassAssignment.class_id == SchoolClass.id)
+            .where(ClassAssignment.staff_id == user.staff_id)
+            .group_by(SchoolClass.id, SchoolClass.name, SchoolClass.grade_level, SchoolClass.class_no)
+            .order_by(head_first, SchoolClass.grade_level, SchoolClass.class_no)
+        )
+    else:
+        return []
+    return [(cid, name) for cid, name in session.execute(stmt)]
+
+
+def class_students(session: Session, class_id: int, on_day: date) -> list[tuple[int, str]]:
+    """(id, "姓名（学号）") of the class's students on a day."""
+    return [(s.id, f"{s.name}（{s.student_no}）") for s in students_of_class(session, class_id, on_day, on_day)]
+
+
+def class_guardians(session: Session, class_id: int, on_day: date) -> list[tuple[int, str]]:
+    """(guardian id, "家长名（孩子名的父亲）") of the families of the class's students on a day."""
+    students = students_of_class(session, class_id, on_day, on_day)
+    by_family = {s.family_id: s for s in students if s.family_id is not None}
+    if not by_family:
+        return []
+    guardians = session.scalars(
+        select(Guardian).where(Guardian.family_id.in_(list(by_family))).order_by(Guardian.family_id, Guardian.id)
+    )
+    return [(g.id, f"{g.name}（{by_family[g.family_id].name}的{g.relation}）") for g in guardians]
+
+
+def categories(session: Session, school_id: int, kind: str) -> list[tuple[int, str]]:
+    """(id, name) of a school's active categories of one kind, in its order."""
+    stmt = (
+        select(Category.id, Category.name)
+        .where(Category.school_id == school_id, Category.kind == kind, Category.active.is_(True))
+        .order_by(Category.sort_order, Category.id)
+    )
+    return [(cid, name) for cid, name in session.execute(stmt)]
+
+
+def partners(session: Session, school_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the school's active partners."""
+    stmt = (
+        select(Partner.id, Partner.name)
+        .where(Partner.school_id == school_id, Partner.active.is_(True))
+        .order_by(Partner.name)
+    )
+    return [(pid, name) for pid, name in session.execute(stmt)]
+
+
+def recent_contacts(session: Session, user: CurrentUser, limit: int = 20) -> pd.DataFrame:
+    """The user's latest communication records (not deleted), newest first."""
+    channel, topic = aliased(Category), aliased(Category)
+    stmt = (
+        select(
+            Communication.id,
+            Communication.contact_date,
+            SchoolClass.name,
+            func.coalesce(Student.name, "全班"),
+            channel.name,
+            topic.name,
+            Communication.summary,
+        )
+        .join(SchoolClass, SchoolClass.id == Communication.class_id)
+        .join(channel, channel.id == Communication.channel_id)
+        .outerjoin(topic, topic.id == Communication.topic_id)
+        .outerjoin(Student, Student.id == Communication.student_id)
+        .where(Communication.created_by == user.id, Communication.deleted_at.is_(None))
+        .order_by(Communication.id.desc())
+        .limit(limit)
+    )
+    columns = ["id", "沟通日期", "班级", "学生", "方式", "内容", "简要记录"]
+    return pd.DataFrame(session.execute(stmt).all(), columns=columns)
+
+
+def volunteering_to_confirm(session: Session, user: CurrentUser, today: date) -> pd.DataFrame:
+    """Unconfirmed volunteer records the user may confirm (head-teacher classes; every class for leaders)."""
+    if user.school_id is None:
+        return pd.DataFrame()
+    activity = aliased(Category)
+    stmt = (
+        select(
+            VolunteerRecord.id,
+            VolunteerRecord.service_date,
+            SchoolClass.name,
+            Guardian.name,
+            activity.name,
+            VolunteerRecord.hours,
+            VolunteerRecord.note,
+        )
+        .join(SchoolClass, SchoolClass.id == VolunteerRecord.class_id)
+        .join(Guardian, Guardian.id == VolunteerRecord.guardian_id)
+        .join(activity, activity.id == VolunteerRecord.activity_id)
+        .where(
+            VolunteerRecord.school_id == user.school_id,
+            VolunteerRecord.deleted_at.is_(None),
+            VolunteerRecord.confirmed_at.is_(None),
+        )
+        .order_by(VolunteerRecord.service_date, VolunteerRecord.id)
+    )
+    if user.role not in WRITE_ANY_CLASS:
+        own = auth.head_teacher_class_ids(session, staff_id=user.staff_id, on_day=today)
+        stmt = stmt.where(VolunteerRecord.class_id.in_(own))
+    columns = ["id", "服务日期", "班级", "家长", "志愿项目", "时长", "备注"]
+    return pd.DataFrame(session.execute(stmt).all(), columns=columns)
+
+
+def open_requests(session: Session, user: CurrentUser, now: datetime, class_ids: list[int] | None) -> pd.DataFrame:
+    """Requests not yet answered, oldest first, with how long they have waited and whether past the limit."""
+    if user.school_id is None:
+        return pd.DataFrame()
+    channel = aliased(Category)
+    status = request_status(School.response_limit_hours, now)
+    stmt = (
+        select(
+            ParentRequest.id,
+            ParentRequest.received_at,
+            func.coalesce(SchoolClass.name, "全校"),
+            channel.name,
+            ParentRequest.content,
+            status,
+        )
+        .join(School, School.id == ParentRequest.school_id)
+        .join(channel, channel.id == ParentRequest.channel_id)
+        .outerjoin(SchoolClass, SchoolClass.id == ParentRequest.class_id)
+        .where(
+            ParentRequest.school_id == user.school_id,
+            ParentRequest.deleted_at.is_(None),
+            ParentRequest.replied_at.is_(None),
+        )
+        .order_by(ParentRequest.received_at)
+    )
+    if class_ids is not None:
+        stmt = stmt.where(ParentRequest.class_id.in_(class_ids))
+    columns = ["id", "收到时间", "班级", "渠道", "诉求内容", "status"]
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=columns)
+    frame["状态"] = frame["status"].map({"overdue": "已超时", "pending": "待答复"})
+    return frame.drop(columns="status")
+
+
+AUDIT_ACTIONS = {
+    "create": "新增",
+    "update": "修改",
+    "delete": "删除",
+    "confirm": "确认",
+    "denied": "被拒绝",
+    "login": "登录",
+    "import": "导入",
+}
+AUDIT_ENTITIES = {
+    "communication": "沟通记录",
+    "parent_request": "家长诉求",
+    "volunteer_record": "志愿服务",
+    "activity": "协同活动",
+    "moral_score": "德育评分",
+    "satisfaction_result": "满意度",
+    "user_account": "账户",
+}
+
+
+def audit_entries(
+    session: Session, school_id: int, *, start: date, end: date, action: str | None = None, limit: int = 500
+) -> pd.DataFrame:
+    """The school's audit log between two days (Beijing time), newest first: who, when, what, before and after."""
+    first = datetime.combine(start, datetime.min.time()) - BEIJING_OFFSET
+    after_last = datetime.combine(end, datetime.min.time()) + timedelta(days=1) - BEIJING_OFFSET
+    stmt = (
+        select(
+            AuditLog.at,
+            AuditLog.username,
+            AuditLog.action,
+            AuditLog.entity,
+            AuditLog.entity_id,
+            AuditLog.detail,
+            AuditLog.before,
+            AuditLog.after,
+        )
+        .where(
+            AuditLog.school_id == school_id,
+            AuditLog.at >= first,
+            AuditLog.at < after_last,
+        )
+        .order_by(AuditLog.id.desc())
+        .limit(limit)
+    )
+    if action is not None:
+        stmt = stmt.where(AuditLog.action == action)
+    columns = ["at", "username", "action", "entity", "entity_id", "detail", "before", "after"]
+    return pd.DataFrame(session.execute(stmt).all(), columns=columns)
+
+
+def describe_change(before: str | None, after: str | None) -> str:
+    """An audit entry's change as 字段: 旧 → 新 for the fields that differ (every field for a create or delete)."""
+    old = json.loads(before) if before else {}
+    new = json.loads(after) if after else {}
+    keys = [k for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k) and k != "updated_at"]
+    return "；".join(f"{k}: {old.get(k, '')} → {new.get(k, '')}" for k in keys)

@@ -1,0 +1,78 @@
+"""活动录入: an activity's result — who it was for, the partner, how many took part, parents per class."""
+
+import pandas as pd
+import streamlit as st
+
+from hxgy import ui
+from hxgy.entry import records
+from hxgy.entry.records import ActivityEntry
+from hxgy.ui import data
+from hxgy.ui import entry as forms
+
+user = ui.guard("activity_entry")
+FORM = "activity"
+SCOPES = {"school": "全校", "grade": "年级", "class": "班级"}
+
+st.title("活动录入")
+classes = data.writable_classes(user)
+if not classes:
+    st.info("您本学年没有可登记的班级。")
+    st.stop()
+today = data.today()
+forms.show_flash()
+st.caption("德育主任录入全校、年级活动；班主任可录入本班的班级活动。")
+
+title = st.text_input("活动名称", max_chars=200, key="activity-title")
+left, right = st.columns(2)
+with left:
+    type_id = forms.pick("活动类型", data.categories(user.school_id, "activity_type"), key="activity-type")
+    day = st.date_input("活动日期", value=today, max_value=today, format="YYYY-MM-DD", key="activity-date")
+with right:
+    scope = st.radio("范围", list(SCOPES), format_func=SCOPES.get, horizontal=True, key="activity-scope")
+    partner_id = forms.pick(
+        "合作单位", data.partners(user.school_id), key="activity-partner", index=None, placeholder="无"
+    )
+names = dict(classes)
+default = list(names) if scope == "school" else []
+class_ids = st.multiselect(
+    "参与班级", list(names), default=default, format_func=names.get, key=f"activity-classes-{scope}"
+)
+counts = st.columns(3)
+students = counts[0].number_input("参与学生人次", min_value=0, value=None, step=1, key="activity-students")
+parents = counts[1].number_input("参与家长人次", min_value=0, value=None, step=1, key="activity-parents")
+families = counts[2].number_input("参与家庭户数", min_value=0, value=None, step=1, key="activity-families")
+st.markdown("**各班家长到场人数**（未统计的班级留空）")
+attendance = st.data_editor(
+    pd.DataFrame({"class_id": class_ids, "班级": [names[c] for c in class_ids], "到场家长": [None] * len(class_ids)}),
+    hide_index=True,
+    width="stretch",
+    disabled=["class_id", "班级"],
+    column_config={"class_id": None, "到场家长": st.column_config.NumberColumn(min_value=0, step=1)},
+    key=f"activity-attendance-{'-'.join(map(str, class_ids))}",
+)
+outcome = st.text_area("活动成效", max_chars=2000, key="activity-outcome")
+
+if st.button("保存活动", type="primary", width="stretch", key="activity-save"):
+    came = {
+        int(r.class_id): (None if pd.isna(r.到场家长) else int(r.到场家长)) for r in attendance.itertuples(index=False)
+    }
+    entry = ActivityEntry(
+        title=title,
+        type_id=type_id,
+        activity_date=day,
+        scope=scope,
+        class_ids=class_ids,
+        partner_id=partner_id,
+        students_count=students,
+        parents_count=parents,
+        families_count=families,
+        outcome=outcome,
+        parents_attended={c: n for c, n in came.items() if n is not None},
+    )
+    key = forms.submission_key(FORM)
+    ok, saved = forms.save(
+        lambda session: records.record_activity(session, user, entry, today=today, submission_key=key)
+    )
+    if ok:
+        forms.next_submission(FORM)
+        forms.flash(("已保存。" if saved.created else "这项活动已经保存过了。") + " 协同活动页已更新。")

@@ -1,0 +1,38 @@
+"""操作日志: who created, changed, deleted or was refused what, and when (admin and dean)."""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from hxgy import formats, ui
+from hxgy.models.base import utcnow
+from hxgy.queries.entry import AUDIT_ACTIONS, AUDIT_ENTITIES, describe_change
+from hxgy.ui import data
+
+user = ui.guard("audit")
+
+st.title("操作日志")
+today = (utcnow() + formats.BEIJING_OFFSET).date()  # the log keeps real time, even in a demo with a pinned date
+cols = st.columns(3)
+start = cols[0].date_input("从", value=today - timedelta(days=7), key="audit-start")
+end = cols[1].date_input("到", value=today, key="audit-end")
+action = cols[2].selectbox(
+    "操作", [None, *AUDIT_ACTIONS], format_func=lambda a: "全部" if a is None else AUDIT_ACTIONS[a], key="audit-action"
+)
+log = data.audit_entries(user.school_id, start, end, action)
+if log.empty:
+    st.info("这段时间没有记录。")
+    st.stop()
+
+
+shown = log.assign(
+    时间=[formats.beijing_time(t) for t in log["at"]],
+    用户=log["username"],
+    操作=log["action"].map(lambda a: AUDIT_ACTIONS.get(a, a)),
+    对象=log["entity"].map(lambda e: AUDIT_ENTITIES.get(e, e)),
+    编号=log["entity_id"].astype("Int64").astype(str).replace("<NA>", ""),
+    说明=log["detail"],
+    变化=[describe_change(b, a) for b, a in zip(log["before"], log["after"], strict=True)],
+)
+st.caption(f"共 {len(shown)} 条（最多显示最近 500 条；时间为北京时间）。")
+st.dataframe(shown[["时间", "用户", "操作", "对象", "编号", "说明", "变化"]], hide_index=True, width="stretch")

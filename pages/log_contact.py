@@ -1,0 +1,110 @@
+"""记录沟通: log a call, a message or a home visit in a few taps, mostly on a phone."""
+
+import streamlit as st
+
+from hxgy import ui
+from hxgy.entry import records
+from hxgy.entry.records import ContactEntry
+from hxgy.entry.rules import LikelyDuplicate
+from hxgy.models.records import TO_HOME, TO_SCHOOL
+from hxgy.ui import data
+from hxgy.ui import entry as forms
+
+user = ui.guard("log_contact")
+FORM = "contact"
+PENDING = "_hxgy_contact_pending"  # an entry waiting for "仍然保存" after a likely-duplicate warning
+
+st.title("记录沟通")
+classes = data.writable_classes(user)
+if not classes:
+    st.info("您本学年没有可登记的班级。")
+    st.stop()
+today = data.today()
+forms.show_flash()
+class_id = forms.pick("班级", classes, key="contact-class")
+students = [(0, "全班（如班级通知）"), *data.class_students(class_id, today)]
+channels = data.categories(user.school_id, "channel")
+topics = data.categories(user.school_id, "topic")
+
+
+def _save(entry: ContactEntry, *, confirm: bool) -> None:
+    key = forms.submission_key(FORM)
+    try:
+        ok, saved = forms.save(
+            lambda session: records.log_contact(
+                session, user, entry, today=today, submission_key=key, confirm_duplicate=confirm
+            )
+        )
+    except LikelyDuplicate as duplicate:
+        st.session_state[PENDING] = entry
+        st.warning(str(duplicate))
+        return
+    st.session_state.pop(PENDING, None)
+    if ok and saved is not None:
+        forms.next_submission(FORM)
+        forms.flash(("已保存。" if saved.created else "这条记录已经保存过了。") + " 总览和家校沟通页已更新。")
+
+
+with st.form("contact-form", clear_on_submit=False, border=False):
+    student_id = forms.pick("学生（输入姓名或学号查找）", students, key="contact-student")
+    channel_names = dict(channels)
+    channel_id = st.radio(
+        "方式", list(channel_names), format_func=channel_names.get, horizontal=True, key="contact-channel"
+    )
+    contact_date = st.date_input("日期", value=today, max_value=today, format="YYYY-MM-DD", key="contact-date")
+    with st.expander("更多（方向、内容、时长、备注）"):
+        direction = st.radio(
+            "方向",
+            [TO_HOME, TO_SCHOOL],
+            format_func={TO_HOME: "学校→家庭", TO_SCHOOL: "家庭→学校"}.get,
+            horizontal=True,
+            key="contact-direction",
+        )
+        topic_id = forms.pick("沟通内容", topics, key="contact-topic", index=None, placeholder="可不选")
+        duration = st.number_input(
+            "时长（分钟）", min_value=1, max_value=records.MAX_DURATION_MIN, value=None, step=5, key="contact-min"
+        )
+        summary = st.text_area("简要记录", max_chars=2000, key="contact-summary")
+        follow_up = st.checkbox("需要跟进", key="contact-follow")
+    submitted = st.form_submit_button("保存", type="primary", width="stretch", icon=":material/save:")
+
+if submitted:
+    _save(
+        ContactEntry(
+            class_id=class_id,
+            contact_date=contact_date,
+            channel_id=channel_id,
+            student_id=student_id or None,
+            direction=direction,
+            topic_id=topic_id,
+            duration_min=int(duration) if duration else None,
+            summary=summary,
+            follow_up=follow_up,
+        ),
+        confirm=False,
+    )
+elif PENDING in st.session_state:
+    st.warning("同一天已有一条相同学生、相同方式的沟通记录。")
+    keep, drop = st.columns(2)
+    if keep.button("仍然保存", key="contact-confirm"):
+        _save(st.session_state[PENDING], confirm=True)
+    if drop.button("不保存", key="contact-drop"):
+        st.session_state.pop(PENDING, None)
+        forms.next_submission(FORM)
+        st.rerun()
+
+st.subheader("我最近的记录")
+recent = data.recent_contacts(user)
+if recent.empty:
+    st.caption("还没有记录。")
+else:
+    st.dataframe(recent.drop(columns="id"), hide_index=True, width="stretch")
+    with st.expander("删除一条记录"):
+        labels = {int(r.id): f"{r.沟通日期} {r.班级} {r.学生} {r.方式}" for r in recent.itertuples(index=False)}
+        chosen = st.selectbox("记录", list(labels), format_func=labels.get, key="contact-delete-pick")
+        if st.button("删除", key="contact-delete"):
+            ok, _ = forms.save(
+                lambda session: records.delete_record(session, user, "communication", chosen, today=today)
+            )
+            if ok:
+                forms.flash("已删除。")

@@ -1,0 +1,80 @@
+"""家长诉求: register what parents asked, then the school's reply; open requests past the limit first."""
+
+from datetime import datetime, time
+
+import streamlit as st
+
+from hxgy import config, ui
+from hxgy.entry import records
+from hxgy.entry.records import RequestEntry
+from hxgy.entry.rules import WRITE_ANY_CLASS
+from hxgy.ui import data
+from hxgy.ui import entry as forms
+
+user = ui.guard("request_entry")
+FORM = "request"
+
+st.title("家长诉求")
+classes = data.writable_classes(user)
+school_wide = user.role in WRITE_ANY_CLASS
+if not classes and not school_wide:
+    st.info("您本学年没有可登记的班级。")
+    st.stop()
+today = data.today()
+limit = data.response_limit_hours(user.school_id)
+forms.show_flash()
+
+st.subheader("待答复")
+waiting = data.open_requests(user, None if school_wide else [c for c, _ in classes])
+if waiting.empty:
+    st.caption("没有待答复的诉求。")
+else:
+    overdue = int((waiting["状态"] == "已超时").sum())
+    st.markdown(f"学校要求 **{limit} 小时** 内答复；待答复 **{len(waiting)}** 件，其中已超时 **{overdue}** 件。")
+    st.dataframe(waiting.drop(columns="id"), hide_index=True, width="stretch")
+    labels = {
+        int(r.id): f"{r.收到时间:%m-%d %H:%M} {r.班级} {r.诉求内容[:20]}" for r in waiting.itertuples(index=False)
+    }
+    with st.form("reply-form"):
+        request_id = st.selectbox("答复哪一件", list(labels), format_func=labels.get, key="reply-pick")
+        reply = st.text_area("答复内容", max_chars=2000, key="reply-text")
+        cols = st.columns(2)
+        reply_day = cols[0].date_input("答复日期", value=today, max_value=today, key="reply-day")
+        reply_time = cols[1].time_input("答复时间", value=config.now().time().replace(second=0, microsecond=0))
+        if st.form_submit_button("保存答复", type="primary"):
+            replied_at = datetime.combine(reply_day, reply_time)
+            ok, _ = forms.save(
+                lambda session: records.reply_to_request(
+                    session, user, request_id, reply=reply, replied_at=replied_at, today=today
+                )
+            )
+            if ok:
+                forms.flash("已保存答复。")
+
+st.subheader("登记新诉求")
+options = ([(0, "全校（不指定班级）")] if school_wide else []) + classes
+with st.form("request-form"):
+    class_id = forms.pick("班级", options, key="request-class")
+    channel_id = forms.pick("反映渠道", data.categories(user.school_id, "request_channel"), key="request-channel")
+    category_id = forms.pick(
+        "诉求类别", data.categories(user.school_id, "request_category"), key="request-category", index=None
+    )
+    cols = st.columns(2)
+    received_day = cols[0].date_input("收到日期", value=today, max_value=today, key="request-day")
+    received_time = cols[1].time_input("收到时间", value=time(8, 0), key="request-time")
+    content = st.text_area("诉求内容", max_chars=2000, key="request-content")
+    if st.form_submit_button("保存", type="primary"):
+        entry = RequestEntry(
+            received_at=datetime.combine(received_day, received_time),
+            channel_id=channel_id,
+            content=content,
+            class_id=class_id or None,
+            category_id=category_id,
+        )
+        key = forms.submission_key(FORM)
+        ok, saved = forms.save(
+            lambda session: records.record_request(session, user, entry, today=today, submission_key=key)
+        )
+        if ok:
+            forms.next_submission(FORM)
+            forms.flash("已登记。" if saved.created else "这件诉求已经登记过了。")
