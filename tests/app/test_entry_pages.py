@@ -176,3 +176,34 @@ def test_wrong_input_is_named_in_chinese_and_nothing_is_saved(make_app, demo_cop
     at.button[0].click()
     at.run()
     assert "满意人数" in at.error[0].value and "不能多于答卷人数" in at.error[0].value
+
+
+def _school_good_rate(url: str) -> float:
+    engine = db.create_db_engine(url)
+    with Session(engine) as session:
+        school = session.scalar(select(School).where(School.code == "DH001"))
+        term = terms.current_term(session, school_id=school.id, today=DEMO_ANCHOR)
+        figures = overview.school_figures(
+            session, terms.term_period(term, DEMO_ANCHOR), ClassFilter(school.id), now=config.now()
+        )
+    engine.dispose()
+    return figures["moral_good_rate"]
+
+
+def test_a_dean_raises_a_threshold_and_the_good_rate_follows(make_app, demo_copy_url) -> None:
+    before = _school_good_rate(demo_copy_url)
+    at = make_app(demo_copy_url, "dean")
+    at.run()
+    at.switch_page("pages/settings.py")
+    at.run()
+    assert not at.exception and not at.error
+    good = next(n for n in at.number_input if n.label.startswith("良好"))
+    good.set_value(95.0)
+    at.button(key="FormSubmitter:moral-scheme-保存德育设置").click()
+    at.run()
+    assert not at.error, [e.value for e in at.error]
+    after = _school_good_rate(demo_copy_url)
+    assert after < before, "fewer students reach 良好 at 95"
+    at.switch_page("pages/overview.py")
+    at.run()
+    assert {m.label: m.value for m in at.metric}["德育优良率"] == formats.percent(after)
