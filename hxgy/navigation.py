@@ -44,6 +44,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "satisfaction_entry", "pages/satisfaction_entry.py", "满意度录入", ":material/thumb_up:", "录入", WRITER_ROLES
     ),
+    PageSpec("records", "pages/records.py", "记录管理", ":material/edit_document:", "录入", WRITER_ROLES),
     PageSpec("settings", "pages/settings.py", "设置", ":material/settings:", "管理", frozenset({"admin", "dean"})),
     PageSpec("audit", "pages/audit.py", "操作日志", ":material/history:", "管理", frozenset({"admin", "dean"})),
     PageSpec("account", "pages/account.py", "我的账户", ":material/person:", "账户", ALL_ROLES - {"meeting"}),

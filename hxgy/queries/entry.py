@@ -18,6 +18,7 @@ from hxgy.entry.rules import WRITE_ANY_CLASS, students_of_class
 from hxgy.formats import BEIJING_OFFSET  # the log is kept in UTC
 from hxgy.metrics.communication import request_status
 from hxgy.models import (
+    Activity,
     AuditLog,
     Category,
     ClassAssignment,
@@ -242,3 +243,101 @@ def describe_change(before: str | None, after: str | None) -> str:
     new = json.loads(after) if after else {}
     keys = [k for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k) and k != "updated_at"]
     return "；".join(f"{k}: {old.get(k, '')} → {new.get(k, '')}" for k in keys)
+
+
+RECORD_KINDS = {
+    "communication": "沟通记录",
+    "volunteer_record": "志愿服务",
+    "parent_request": "家长诉求",
+    "activity": "协同活动",
+}
+
+
+def records_to_manage(
+    session: Session, user: CurrentUser, kind: str, *, start: date, end: date, class_ids: list[int] | None
+) -> pd.DataFrame:
+    """Live records of one kind between two days that the user may change (class_ids None: every class).
+
+    Columns: id, a date, 班级, a short description, and the fields an edit form pre-fills.
+    """
+    if user.school_id is None:
+        return pd.DataFrame()
+    if kind == "communication":
+        channel = aliased(Category)
+        stmt = (
+            select(
+                Communication.id,
+                Communication.contact_date.label("日期"),
+                SchoolClass.name.label("班级"),
+                func.coalesce(Student.name, "全班").label("学生"),
+                channel.name.label("方式"),
+                Communication.summary.label("记录"),
+                Communication.class_id,
+                Communication.student_id,
+                Communication.channel_id,
+                Communication.topic_id,
+                Communication.direction,
+                Communication.duration_min,
+                Communication.follow_up,
+            )
+            .join(SchoolClass, SchoolClass.id == Communication.class_id)
+            .join(channel, channel.id == Communication.channel_id)
+            .outerjoin(Student, Student.id == Communication.student_id)
+            .where(Communication.school_id == user.school_id, Communication.deleted_at.is_(None))
+            .where(Communication.contact_date.between(start, end))
+            .order_by(Communication.contact_date.desc(), Communication.id.desc())
+        )
+        class_column = Communication.class_id
+    elif kind == "volunteer_record":
+        activity = aliased(Category)
+        stmt = (
+            select(
+                VolunteerRecord.id,
+                VolunteerRecord.service_date.label("日期"),
+                SchoolClass.name.label("班级"),
+                Guardian.name.label("家长"),
+                activity.name.label("项目"),
+                VolunteerRecord.hours.label("时长"),
+                VolunteerRecord.note.label("备注"),
+                VolunteerRecord.activity_id,
+            )
+            .join(SchoolClass, SchoolClass.id == VolunteerRecord.class_id)
+            .join(Guardian, Guardian.id == VolunteerRecord.guardian_id)
+            .join(activity, activity.id == VolunteerRecord.activity_id)
+            .where(VolunteerRecord.school_id == user.school_id, VolunteerRecord.deleted_at.is_(None))
+            .where(VolunteerRecord.service_date.between(start, end))
+            .order_by(VolunteerRecord.service_date.desc(), VolunteerRecord.id.desc())
+        )
+        class_column = VolunteerRecord.class_id
+    elif kind == "parent_request":
+        stmt = (
+            select(
+                ParentRequest.id,
+                ParentRequest.received_at.label("日期"),
+                func.coalesce(SchoolClass.name, "全校").label("班级"),
+                ParentRequest.content.label("诉求"),
+                ParentRequest.reply.label("答复"),
+            )
+            .outerjoin(SchoolClass, SchoolClass.id == ParentRequest.class_id)
+            .where(ParentRequest.school_id == user.school_id, ParentRequest.deleted_at.is_(None))
+            .where(
+                ParentRequest.received_at >= datetime.combine(start, datetime.min.time()),
+                ParentRequest.received_at < datetime.combine(end + timedelta(days=1), datetime.min.time()),
+            )
+            .order_by(ParentRequest.received_at.desc())
+        )
+        class_column = ParentRequest.class_id
+    else:
+        stmt = (
+            select(Activity.id, Activity.activity_date.label("日期"), Activity.title.label("活动"))
+            .where(Activity.school_id == user.school_id, Activity.deleted_at.is_(None))
+            .where(Activity.activity_date.between(start, end))
+            .order_by(Activity.activity_date.desc())
+        )
+        class_column = None
+    if class_ids is not None:
+        if class_column is None:
+            return pd.DataFrame()
+        stmt = stmt.where(class_column.in_(class_ids))
+    result = session.execute(stmt.limit(500))
+    return pd.DataFrame(result.all(), columns=list(result.keys()))

@@ -428,3 +428,11 @@ def audit_entries(school_id: int, start: date, end: date, action: str | None) ->
     """The school's audit log between two days."""
     with read_session() as session:
         return entry_queries.audit_entries(session, school_id, start=start, end=end, action=action)
+
+
+def records_to_manage(
+    user: auth.CurrentUser, kind: str, start: date, end: date, class_ids: list[int] | None
+) -> pd.DataFrame:
+    """Records of one kind the user may correct or delete."""
+    with read_session() as session:
+        return entry_queries.records_to_manage(session, user, kind, start=start, end=end, class_ids=class_ids)

@@ -64,3 +64,11 @@ def show_flash() -> None:
     """The message of the last save, once."""
     if message := st.session_state.pop("_hxgy_flash", None):
         st.success(message)
+
+
+def index_of(options: Sequence[int], value: object) -> int:
+    """Where a stored id sits among a selectbox's options (0 when it is missing, None or NaN)."""
+    try:
+        return list(options).index(int(value))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return 0

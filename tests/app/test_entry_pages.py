@@ -10,6 +10,7 @@ from hxgy.metrics import communication, overview
 from hxgy.metrics.roster import ClassFilter
 from hxgy.models import (
     Activity,
+    AuditLog,
     Category,
     Communication,
     MoralScore,
@@ -207,3 +208,32 @@ def test_a_dean_raises_a_threshold_and_the_good_rate_follows(make_app, demo_copy
     at.switch_page("pages/overview.py")
     at.run()
     assert {m.label: m.value for m in at.metric}["德育优良率"] == formats.percent(after)
+
+
+def test_a_head_teacher_corrects_then_deletes_a_record_of_own_class(make_app, demo_copy_url) -> None:
+    at = make_app(demo_copy_url, "headteacher")
+    at.run()
+    at.switch_page("pages/records.py")
+    at.run()
+    assert not at.exception and not at.error
+    listed = at.dataframe[0].value
+    class_name = _head_teacher_class(demo_copy_url)[1]
+    assert set(listed["班级"]) == {class_name}, "only the head teacher's own class"
+    record_id = at.selectbox(key="records-pick").value
+    at.text_area[0].input("<b>改正后的记录</b>'; DROP TABLE communication; --")
+    at.button(key="FormSubmitter:edit-contact-保存修改").click()
+    at.run()
+    assert not at.error, [e.value for e in at.error]
+    at.selectbox(key="records-pick").set_value(record_id)
+    at.run()
+    at.button(key="records-delete").click()
+    at.run()
+    engine = db.create_db_engine(demo_copy_url)
+    with Session(engine) as session:
+        record = session.get(Communication, record_id)
+        actions = session.scalars(
+            select(AuditLog.action).where(AuditLog.entity == "communication", AuditLog.entity_id == record_id)
+        ).all()
+    engine.dispose()
+    assert record.summary == "<b>改正后的记录</b>'; DROP TABLE communication; --" and record.deleted_at is not None
+    assert sorted(actions) == ["delete", "update"]
