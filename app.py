@@ -19,6 +19,6 @@ sections = {
     section: [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.key, default=p.key == landing) for p in pages]
     for section, pages in pages_for_role(user.role).items()
 }
-page = st.navigation(sections)
+page = st.navigation(sections, expanded=True)  # every page listed, none behind "View more"
 st.session_state[ui.VIA_APP_KEY] = True
 page.run()

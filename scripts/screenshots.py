@@ -23,7 +23,8 @@ ANCHOR = "2026-11-22"
 # (account, page url paths): one screenshot per page, named <account>-<page>.png
 SHOTS = [
     ("principal", ["", "communication", "volunteers", "moral", "activities"]),
-    ("headteacher", ["", "communication"]),
+    ("headteacher", ["", "communication", "log_contact", "moral_entry", "volunteer_entry", "records"]),
+    ("dean", ["activity_entry", "request_entry", "satisfaction_entry", "settings", "audit"]),
     ("district", [""]),
     ("meeting", [""]),
 ]
