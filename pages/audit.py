@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
 from hxgy import formats, ui
@@ -30,7 +31,7 @@ shown = log.assign(
     用户=log["username"],
     操作=log["action"].map(lambda a: AUDIT_ACTIONS.get(a, a)),
     对象=log["entity"].map(lambda e: AUDIT_ENTITIES.get(e, e)),
-    编号=log["entity_id"].astype("Int64").astype(str).replace("<NA>", ""),
+    编号=["" if pd.isna(i) else str(int(i)) for i in log["entity_id"]],
     说明=log["detail"],
     变化=[describe_change(b, a) for b, a in zip(log["before"], log["after"], strict=True)],
 )

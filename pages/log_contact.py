@@ -42,6 +42,8 @@ def _save(entry: ContactEntry, *, confirm: bool) -> None:
     st.session_state.pop(PENDING, None)
     if ok and saved is not None:
         forms.next_submission(FORM)
+        for key in ("contact-student", "contact-topic", "contact-min", "contact-summary", "contact-follow"):
+            st.session_state.pop(key, None)  # ready for the next family; class, channel and date stay
         forms.flash(("已保存。" if saved.created else "这条记录已经保存过了。") + " 总览和家校沟通页已更新。")
 
 
