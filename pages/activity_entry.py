@@ -14,10 +14,7 @@ FORM = "activity"
 SCOPES = {"school": "全校", "grade": "年级", "class": "班级"}
 
 st.title("活动录入")
-classes = data.writable_classes(user)
-if not classes:
-    st.info("您本学年没有可登记的班级。")
-    st.stop()
+classes = forms.classes_or_stop(user)
 today = data.today()
 forms.show_flash()
 st.caption("德育主任录入全校、年级活动；班主任可录入本班的班级活动。")

@@ -15,10 +15,7 @@ FORM = "contact"
 PENDING = "_hxgy_contact_pending"  # an entry waiting for "仍然保存" after a likely-duplicate warning
 
 st.title("记录沟通")
-classes = data.writable_classes(user)
-if not classes:
-    st.info("您本学年没有可登记的班级。")
-    st.stop()
+classes = forms.classes_or_stop(user)
 today = data.today()
 forms.show_flash()
 class_id = forms.pick("班级", classes, key="contact-class")

@@ -11,10 +11,7 @@ user = ui.guard("moral_entry")
 
 st.title("德育评分")
 forms.show_flash()
-classes = data.writable_classes(user)
-if not classes:
-    st.info("您本学年没有可录入的班级。")
-    st.stop()
+classes = forms.classes_or_stop(user)
 scheme = data.moral_scheme(user.school_id)
 if not scheme.dimensions or not scheme.raters:
     st.info("学校尚未设置德育评价维度或评价主体。")

@@ -12,10 +12,7 @@ user = ui.guard("volunteer_entry")
 FORM = "volunteer"
 
 st.title("志愿登记")
-classes = data.writable_classes(user)
-if not classes:
-    st.info("您本学年没有可登记的班级。")
-    st.stop()
+classes = forms.classes_or_stop(user)
 today = data.today()
 forms.show_flash()
 class_id = forms.pick("班级", classes, key="volunteer-class")

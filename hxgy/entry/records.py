@@ -72,8 +72,8 @@ def _existing(session: Session, model: type[Record], submission_key: str | None)
     return session.scalar(select(model).where(model.submission_key == submission_key))  # type: ignore[attr-defined]
 
 
-def _insert_once(session: Session, record: Record, submission_key: str | None) -> Saved:
-    """Insert, unless a concurrent save of the same submission got there first."""
+def _insert_once(session: Session, user: CurrentUser, record: Record, submission_key: str | None) -> Saved:
+    """Insert and log, unless a concurrent save of the same submission got there first."""
     model = type(record)
     try:
         with session.begin_nested():
@@ -84,6 +84,7 @@ def _insert_once(session: Session, record: Record, submission_key: str | None) -
         if again is None:
             raise
         return Saved(again.id, False)  # type: ignore[attr-defined]
+    audit(session, user, "create", model.__tablename__, record.id, after=as_dict(record))  # type: ignore[attr-defined]
     return Saved(record.id, True)  # type: ignore[attr-defined]
 
 
@@ -176,9 +177,8 @@ def log_contact(
         created_by=user.id,
         submission_key=submission_key or None,
     )
-    saved = _insert_once(session, record, submission_key)
+    saved = _insert_once(session, user, record, submission_key)
     if saved.created:
-        audit(session, user, "create", "communication", saved.id, after=as_dict(record))
         _refresh(session, school_class.school_id, [record.contact_date], today, [record.class_id])
     return saved
 
@@ -234,10 +234,7 @@ def record_request(
         created_by=user.id,
         submission_key=submission_key or None,
     )
-    saved = _insert_once(session, record, submission_key)
-    if saved.created:
-        audit(session, user, "create", "parent_request", saved.id, after=as_dict(record))
-    return saved
+    return _insert_once(session, user, record, submission_key)
 
 
 def _check_reply_time(problems: Problems, received: datetime | None, replied: datetime | None, today: date) -> None:
@@ -333,9 +330,8 @@ def record_volunteering(
         created_by=user.id,
         submission_key=submission_key or None,
     )
-    saved = _insert_once(session, record, submission_key)
+    saved = _insert_once(session, user, record, submission_key)
     if saved.created:
-        audit(session, user, "create", "volunteer_record", saved.id, after=as_dict(record))
         _refresh(session, school_class.school_id, [record.service_date], today, [record.class_id])
     return saved
 
@@ -463,7 +459,7 @@ def record_activity(
         created_by=user.id,
         submission_key=submission_key or None,
     )
-    saved = _insert_once(session, activity, submission_key)
+    saved = _insert_once(session, user, activity, submission_key)
     if not saved.created:
         return saved
     session.add_all(
@@ -471,8 +467,8 @@ def record_activity(
         for c in classes
     )
     session.flush()
-    after = {**as_dict(activity), "classes": {c.id: entry.parents_attended.get(c.id) for c in classes}}
-    audit(session, user, "create", "activity", activity.id, after=after)
+    attended = {c.id: entry.parents_attended.get(c.id) for c in classes}
+    audit(session, user, "create", "activity_class", activity.id, after=attended, detail="各班家长到场")
     _refresh(session, school_id, [activity.activity_date], today, None)
     return saved
 

@@ -200,9 +200,20 @@ AUDIT_ENTITIES = {
     "parent_request": "家长诉求",
     "volunteer_record": "志愿服务",
     "activity": "协同活动",
+    "activity_class": "活动到场",
     "moral_score": "德育评分",
     "satisfaction_result": "满意度",
     "user_account": "账户",
+    "school_year": "学年",
+    "term": "学期",
+    "school_class": "班级",
+    "staff": "教职工",
+    "class_assignment": "任课安排",
+    "category": "类别",
+    "moral_scheme": "德育评价设置",
+    "target": "目标",
+    "school": "学校设置",
+    "promotion": "升年级",
 }
 
 

@@ -9,6 +9,7 @@ from typing import TypeVar
 import streamlit as st
 from sqlalchemy.orm import Session
 
+from hxgy.auth import CurrentUser
 from hxgy.entry.rules import InvalidEntry, WriteRefused
 from hxgy.ui import data
 from hxgy.ui.gate import db_write
@@ -72,3 +73,12 @@ def index_of(options: Sequence[int], value: object) -> int:
         return list(options).index(int(value))  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return 0
+
+
+def classes_or_stop(user: CurrentUser) -> list[tuple[int, str]]:
+    """The classes the user may enter records for this school year; a note and stop when there are none."""
+    classes = data.writable_classes(user)
+    if not classes:
+        st.info("您本学年没有可登记的班级。")
+        st.stop()
+    return classes
