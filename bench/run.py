@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py school                    # demo school on SQLite
     .venv/bin/python bench/run.py district --pg URL         # ~150 schools, ~10 million contacts, PostgreSQL
+    .venv/bin/python bench/run.py entry [--url URL]         # saving one record and a 德育 grid
 
 Each prints a Markdown table and writes it to bench/results/<name>.md; the
 figures we measured are kept in bench/RESULTS.md. Tests never assert timings.
@@ -296,6 +297,122 @@ def _build_district(url: str, args: argparse.Namespace) -> None:
     print(f"generated {len(spec.schools)} schools in {time.perf_counter() - started:.0f} s")
 
 
+# --- saving records -------------------------------------------------------------
+
+
+def _demo_url(url: str | None, name: str) -> str:
+    """The given database, or a demo school in a SQLite file under bench/results (built once)."""
+    if url:
+        return url
+    path = OUT / f"{name}.db"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, "-m", "hxgy", "init", "--demo", "--anchor", ANCHOR.isoformat()],
+            cwd=ROOT,
+            check=True,
+            env={**os.environ, "HXGY_DATABASE_URL": f"sqlite:///{path}"},
+            stdout=subprocess.DEVNULL,
+        )
+    return f"sqlite:///{path}"
+
+
+def entry(args: argparse.Namespace) -> None:
+    """One communication saved (the whole transaction), and a whole 德育 grid saved, on the demo school."""
+    from sqlalchemy import func, select
+
+    from hxgy import auth, db, terms
+    from hxgy.entry import moral_grid, records
+    from hxgy.entry.rules import students_of_class
+    from hxgy.models import Category, Enrolment, MoralRater, SchoolClass
+
+    url = _demo_url(args.url, "entry")
+    engine = db.create_db_engine(url)
+    with db.read_session(engine) as session:
+        head = auth.load_user(session, "headteacher")
+        dean = auth.load_user(session, "dean")
+        class_id = auth.head_teacher_class_ids(session, staff_id=head.staff_id, on_day=ANCHOR)[0]
+        term = terms.current_term(session, school_id=head.school_id, today=ANCHOR)
+        students = students_of_class(session, class_id, ANCHOR, ANCHOR)
+        phone = session.scalar(
+            select(Category.id).where(
+                Category.school_id == head.school_id, Category.kind == "channel", Category.code == "phone"
+            )
+        )
+        teacher = session.scalar(
+            select(MoralRater.id).where(MoralRater.school_id == head.school_id, MoralRater.code == "teacher")
+        )
+        scheme = moral_grid.moral_scheme(session, school_id=head.school_id)
+        # the largest class of the term, for the grid
+        big_class, size = session.execute(
+            select(Enrolment.class_id, func.count())
+            .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
+            .where(SchoolClass.school_year_id == term.school_year_id, SchoolClass.school_id == head.school_id)
+            .group_by(Enrolment.class_id)
+            .order_by(func.count().desc())
+        ).first()
+        grid_students = [s.id for s in students_of_class(session, big_class, term.start_date, term.end_date)]
+    dimension_ids = [d_id for d_id, _code, _name in scheme.dimensions]
+    counter = iter(range(1_000_000))
+
+    def save_one() -> None:
+        n = next(counter)
+        entry = records.ContactEntry(
+            class_id=class_id,
+            contact_date=date(2026, 11, 20),
+            channel_id=phone,
+            student_id=students[n % len(students)].id,
+            summary=f"bench {n}",
+        )
+        with db.write_session(engine) as session:
+            records.log_contact(
+                session, head, entry, today=ANCHOR, submission_key=f"bench-{time.time_ns()}", confirm_duplicate=True
+            )
+
+    values = iter([80.0, 81.5] * 1000)
+
+    def save_grid() -> None:
+        value = next(values)
+        cells = {(s, d): value for s in grid_students for d in dimension_ids}
+        with db.write_session(engine) as session:
+            moral_grid.save_grid(
+                session,
+                dean,
+                class_id=big_class,
+                term_id=term.id,
+                rater_id=teacher,
+                scores=cells,
+                today=ANCHOR,
+            )
+
+    def spread(fn: Callable[[], None], repeat: int) -> tuple[float, float]:
+        runs = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            fn()
+            runs.append((time.perf_counter() - start) * 1000)
+        return statistics.median(runs), max(runs)
+
+    save_one()  # warm the engine and the imports
+    one = spread(save_one, args.repeat * 4)
+    grid = spread(save_grid, args.repeat)
+    engine.dispose()
+    cells = len(grid_students) * len(dimension_ids)
+    lines = [
+        f"## Saving records on {url.split(':')[0]} (demo school)",
+        "",
+        f"Machine: {_machine()}. Each save is a whole transaction: rights, validation, insert, audit log,",
+        "and the class's class_term_stats recomputed; median and worst of the runs.",
+        "",
+        "| what | median (ms) | worst (ms) | target |",
+        "| --- | ---: | ---: | --- |",
+        f"| one communication record ({args.repeat * 4} saves) | {one[0]:.0f} | {one[1]:.0f} | ≤ 50 ms |",
+        f"| 德育 grid: {len(grid_students)} students × {len(dimension_ids)} dimensions = {cells} cells changed, "
+        f"{size} enrolments in the class ({args.repeat} saves) | {grid[0]:.0f} | {grid[1]:.0f} | ≤ 300 ms |",
+    ]
+    _write(f"entry-{url.split(':')[0].split('+')[0]}", lines)
+
+
 def main() -> int:
     """Run one benchmark."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -311,6 +428,10 @@ def main() -> int:
     p.add_argument("--contact-multiplier", type=int, default=5)
     p.add_argument("--rebuild", action="store_true", help="generate the data again")
     p.set_defaults(func=district)
+    p = sub.add_parser("entry")
+    p.add_argument("--url", help="database URL holding the demo (default: a demo SQLite file under bench/results)")
+    p.add_argument("--repeat", type=int, default=5)
+    p.set_defaults(func=entry)
     args = parser.parse_args()
     args.func(args)
     return 0

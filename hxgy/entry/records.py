@@ -92,6 +92,10 @@ def _refresh(session: Session, school_id: int, days: Sequence[date], today: date
     stats.refresh_terms_on(session, school_id=school_id, days=days, today=today, now=utcnow(), class_ids=class_ids)
 
 
+def _refresh_part(session: Session, part: str, school_id: int, days: Sequence[date], today: date, class_ids: list[int]):
+    stats.refresh_part(session, school_id=school_id, days=days, today=today, class_ids=class_ids, part=part)
+
+
 # ---- 家校沟通 -----------------------------------------------------------------------------------
 
 
@@ -179,7 +183,7 @@ def log_contact(
     )
     saved = _insert_once(session, user, record, submission_key)
     if saved.created:
-        _refresh(session, school_class.school_id, [record.contact_date], today, [record.class_id])
+        _refresh_part(session, "communication", school_class.school_id, [record.contact_date], today, [record.class_id])
     return saved
 
 
@@ -332,7 +336,7 @@ def record_volunteering(
     )
     saved = _insert_once(session, user, record, submission_key)
     if saved.created:
-        _refresh(session, school_class.school_id, [record.service_date], today, [record.class_id])
+        _refresh_part(session, "volunteering", school_class.school_id, [record.service_date], today, [record.class_id])
     return saved
 
 
@@ -359,7 +363,7 @@ def confirm_volunteering(session: Session, user: CurrentUser, record_ids: Sequen
         touched.setdefault(record.class_id, set()).add(record.service_date)
         count += 1
     for class_id, days in touched.items():
-        _refresh(session, user.school_id, sorted(days), today, [class_id])  # type: ignore[arg-type]
+        _refresh_part(session, "volunteering", user.school_id, sorted(days), today, [class_id])  # type: ignore[arg-type]
     return count
 
 
@@ -598,7 +602,8 @@ def update_contact(session: Session, user: CurrentUser, record_id: int, entry: C
         setattr(record, name, getattr(entry, name))
     session.flush()
     audit(session, user, "update", "communication", record.id, before=before, after=as_dict(record))
-    _refresh(session, record.school_id, [old_day, record.contact_date], today, sorted({old_class, record.class_id}))
+    classes = sorted({old_class, record.class_id})
+    _refresh_part(session, "communication", record.school_id, [old_day, record.contact_date], today, classes)
 
 
 def update_volunteering(
@@ -623,4 +628,4 @@ def update_volunteering(
     )
     session.flush()
     audit(session, user, "update", "volunteer_record", record.id, before=before, after=as_dict(record))
-    _refresh(session, record.school_id, [old_day, record.service_date], today, [record.class_id])
+    _refresh_part(session, "volunteering", record.school_id, [old_day, record.service_date], today, [record.class_id])

@@ -8,13 +8,14 @@ recomputes everything.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import DateTime, Integer, case, delete, func, insert, literal, select, union_all
+from sqlalchemy import DateTime, Integer, case, delete, func, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session
 
+from hxgy.metrics import communication, volunteers
 from hxgy.metrics.overview import add_rates, class_measures
 from hxgy.metrics.roster import ClassFilter
 from hxgy.models import ClassTermStats, SatisfactionResult, School, SchoolClass, Term
@@ -43,6 +44,8 @@ def refresh_term(
     term = session.scalar(select(Term).where(Term.id == term_id).with_for_update())
     if term is None or term.start_date > today:
         return 0
+    if class_ids is not None and not _has_rows(session, school_id, term_id):
+        class_ids = None  # a term's first refresh covers every class, so sums over classes are whole
     classes = ClassFilter(school_id, class_ids=tuple(class_ids) if class_ids is not None else None)
     frame = class_measures(session, term_period(term, today), classes, now=now)
     stale = delete(ClassTermStats).where(ClassTermStats.term_id == term_id)
@@ -64,6 +67,15 @@ def refresh_term(
     return len(rows)
 
 
+def _has_rows(session: Session, school_id: int, term_id: int) -> bool:
+    found = session.scalar(
+        select(ClassTermStats.id)
+        .where(ClassTermStats.school_id == school_id, ClassTermStats.term_id == term_id)
+        .limit(1)
+    )
+    return found is not None
+
+
 def refresh_terms_on(
     session: Session,
     *,
@@ -82,6 +94,56 @@ def refresh_terms_on(
     for term in terms:
         if any(term.start_date <= d <= term.end_date for d in days):
             refresh_term(session, school_id=school_id, term_id=term.id, today=today, now=now, class_ids=class_ids)
+
+
+# A write that only changes one group of counts refreshes just those columns (one query instead of nine).
+PARTS: dict[str, tuple[Callable[[Session, Period, ClassFilter], pd.DataFrame], tuple[str, ...]]] = {
+    "communication": (
+        communication.communication_by_class,
+        ("contacts", "individual_contacts", "contacted_students", "visited_students"),
+    ),
+    "volunteering": (volunteers.volunteers_by_class, ("volunteer_records", "volunteer_hours", "volunteer_families")),
+}
+
+
+def refresh_part(
+    session: Session, *, school_id: int, days: Iterable[date], today: date, class_ids: Sequence[int], part: str
+) -> None:
+    """Recompute one group of counts (PARTS) for some classes in the terms containing ``days``.
+
+    Classes with no stats row yet get a full refresh, so the result always equals refresh_term's.
+    """
+    measure, columns = PARTS[part]
+    days = list(days)
+    for term_id in session.scalars(
+        select(Term.id).where(Term.school_id == school_id, Term.start_date <= max(days), Term.end_date >= min(days))
+    ).all():
+        term = session.scalar(select(Term).where(Term.id == term_id).with_for_update())  # writers take turns
+        if term.start_date > today or not any(term.start_date <= d <= term.end_date for d in days):
+            continue
+        stored = set(
+            session.scalars(
+                select(ClassTermStats.class_id).where(
+                    ClassTermStats.term_id == term_id, ClassTermStats.class_id.in_(list(class_ids))
+                )
+            )
+        )
+        if stored != set(class_ids):  # the term (or a class) has no row yet
+            refresh_term(session, school_id=school_id, term_id=term_id, today=today, now=utcnow(), class_ids=class_ids)
+            continue
+        frame = measure(session, term_period(term, today), ClassFilter(school_id, class_ids=tuple(class_ids)))
+        frame = frame.set_index("class_id") if not frame.empty else frame
+        for class_id in class_ids:
+            values = {
+                c: (0 if class_id not in frame.index or pd.isna(frame.at[class_id, c]) else frame.at[class_id, c])
+                for c in columns
+            }
+            values = {c: float(v) if c == "volunteer_hours" else int(v) for c, v in values.items()}
+            session.execute(
+                update(ClassTermStats)
+                .where(ClassTermStats.term_id == term_id, ClassTermStats.class_id == class_id)
+                .values(**values, refreshed_at=utcnow())
+            )
 
 
 def refresh_school(session: Session, *, school_id: int, today: date, now: datetime) -> int:

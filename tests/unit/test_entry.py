@@ -19,7 +19,7 @@ from hxgy import db
 from hxgy.entry import moral_grid, records
 from hxgy.entry.records import ActivityEntry, ContactEntry, RequestEntry, VolunteerEntry
 from hxgy.entry.rules import InvalidEntry, LikelyDuplicate, WriteRefused
-from hxgy.metrics import overview
+from hxgy.metrics import overview, stats
 from hxgy.metrics.moral import moral_scheme
 from hxgy.metrics.roster import ClassFilter
 from hxgy.models import (
@@ -428,3 +428,36 @@ def test_activity_rows_are_not_half_written(school: TinySchool) -> None:
         records.record_activity(school.session, dean, entry, today=TODAY)
     school.session.rollback()
     assert _count(school.session, Activity) == 0
+
+
+def test_partial_refreshes_keep_the_stats_equal_to_a_full_recount(school: TinySchool) -> None:
+    """Contacts and volunteer hours refresh only their columns; the row must equal refresh_term's."""
+    head = _user(school, "head_teacher", "王老师")
+    records.log_contact(school.session, head, _visit(school, "A"), today=TODAY)
+    records.log_contact(school.session, head, _visit(school, "B", day=date(2025, 10, 9)), today=TODAY)
+    saved = records.record_volunteering(
+        school.session,
+        head,
+        VolunteerEntry(
+            class_id=school.classes["一(1)班"].id,
+            guardian_id=school.guardians["C"].id,
+            activity_id=school.category("volunteer_activity", "gate_duty"),
+            service_date=date(2025, 11, 3),
+            hours=1.5,
+        ),
+        today=TODAY,
+    )
+    records.confirm_volunteering(school.session, head, [saved.id], today=TODAY)
+    records.delete_record(school.session, head, "communication", 1, today=TODAY)
+    school.session.commit()
+
+    def stored() -> list[tuple]:
+        rows = school.session.scalars(select(ClassTermStats).order_by(ClassTermStats.class_id)).all()
+        return [tuple(getattr(r, c) for c in stats.STATS_COLUMNS) for r in rows]
+
+    partial = stored()
+    stats.refresh_term(school.session, school_id=school.school.id, term_id=school.term1.id, today=TODAY, now=NOW)
+    school.session.commit()
+    assert partial == stored()
+    one = dict(zip(stats.STATS_COLUMNS, partial[0], strict=True))
+    assert (one["contacts"], one["visited_students"], one["volunteer_hours"]) == (1, 1, 1.5)
