@@ -5,6 +5,9 @@ python -m hxgy migrate              apply database migrations
 python -m hxgy demo [--district N]  load the demo (or N benchmark schools) into an empty database
 python -m hxgy create-user NAME --role ROLE --display-name TEXT [--school CODE]
 python -m hxgy accounts             list accounts
+python -m hxgy template KIND FILE   write the .xlsx import template of a kind of data
+python -m hxgy import KIND FILE --user NAME [--good-rows-only]   import a filled template (.xlsx or .csv)
+python -m hxgy export KIND FILE --user NAME [--term NAME]        export records in the template's columns
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hxgy import config, db
-from hxgy.auth import AccountError, PasswordError, create_user, generate_password
+from hxgy.auth import AccountError, CurrentUser, PasswordError, create_user, generate_password
 from hxgy.glossary import ROLE_LABELS
 from hxgy.migrate import upgrade_to_head
 from hxgy.models import ROLES, AppMeta, School, UserAccount
@@ -237,6 +240,134 @@ def cmd_refresh_stats(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _school_user(session: Session, school_code: str | None) -> CurrentUser | None:
+    """An admin of a school, for commands that act for the school rather than a person (templates)."""
+    school = session.scalar(
+        select(School).where(School.code == school_code) if school_code else select(School).order_by(School.id).limit(1)
+    )
+    if school is None:
+        return None
+    return CurrentUser(0, "cli", "命令行", "admin", school.id, "", None)
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write the import template of one kind, with the school's own lists when a database is there."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hxgy.transfer.kinds import KINDS
+    from hxgy.transfer.lookup import Lookup
+    from hxgy.transfer.templates import template_bytes
+
+    if args.kind not in KINDS:
+        print(f"unknown kind {args.kind}: use one of {', '.join(KINDS)}", file=sys.stderr)
+        return 2
+    lookup = None
+    try:
+        with db.read_session() as session:
+            user = _school_user(session, args.school)
+            if user is not None:
+                lookup = Lookup.load(session, user, config.today())
+    except SQLAlchemyError:
+        lookup = None  # no database yet: the default lists
+    if args.school and lookup is None:
+        print(f"no school {args.school}", file=sys.stderr)
+        return 2
+    with open(args.file, "wb") as fh:
+        fh.write(template_bytes(args.kind, lookup))
+    print(f"wrote the {KINDS[args.kind].title} template to {args.file}")
+    return 0
+
+
+def _cli_user(session: Session, username: str) -> CurrentUser | None:
+    from hxgy.auth import load_user
+
+    user = load_user(session, username)
+    if user is None:
+        print(f"no active account {username}", file=sys.stderr)
+    return user
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a file as a user: problems by row and column, and nothing written while any row is wrong."""
+    from hxgy.entry.rules import WriteRefused
+    from hxgy.transfer.files import FileRefused
+    from hxgy.transfer.imports import ImportBlocked, run_import
+
+    with open(args.file, "rb") as fh:
+        data = fh.read()
+    last = [-1.0]
+
+    def progress(stage: str, fraction: float) -> None:
+        if fraction - last[0] >= 0.1 or fraction >= 1.0:
+            last[0] = fraction
+            print(f"{stage} {fraction:.0%}", file=sys.stderr, flush=True)
+
+    try:
+        with db.write_session() as session:
+            user = _cli_user(session, args.user)
+            if user is None:
+                return 2
+            result = run_import(
+                session,
+                user,
+                args.kind,
+                os.path.basename(args.file),
+                data,
+                today=config.today(),
+                accept_good_rows=args.good_rows_only,
+                progress=progress,
+            )
+    except ImportBlocked as exc:
+        for problem in exc.plan.problems:
+            print(problem, file=sys.stderr)
+        print(f"{exc}", file=sys.stderr)
+        return 1
+    except (FileRefused, WriteRefused, LookupError) as exc:
+        print(f"未导入：{exc}", file=sys.stderr)
+        return 2
+    print(
+        f"导入完成（批次 {result.batch_id}）：新增 {result.added}，更新 {result.updated}，"
+        f"未变 {result.unchanged}，有误未导入 {result.rejected}"
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export a kind of record as a user, in the columns of its import template (.xlsx or .csv)."""
+    from hxgy import exports
+    from hxgy.entry.rules import WriteRefused
+    from hxgy.models import Term
+    from hxgy.transfer.exports import export_frame
+    from hxgy.transfer.kinds import kind_or_error
+
+    try:
+        kind = kind_or_error(args.kind)
+        with db.write_session() as session:  # a refusal is written to the audit log
+            user = _cli_user(session, args.user)
+            if user is None:
+                return 2
+            term_id = None
+            if args.term:
+                term_id = session.scalar(
+                    select(Term.id).where(Term.school_id == user.school_id, Term.name == args.term)
+                )
+                if term_id is None:
+                    print(f"no term named {args.term}", file=sys.stderr)
+                    return 2
+            frame = export_frame(session, user, args.kind, term_id=term_id, today=config.today())
+    except (WriteRefused, LookupError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.file.lower().endswith(".csv"):
+        data = frame.map(exports.neutralise).to_csv(index=False).encode("utf-8-sig")
+    else:
+        data = exports.excel_bytes({kind.title: frame}, stamp=args.term or "全部学期")
+    with open(args.file, "wb") as fh:
+        fh.write(data)
+    print(f"wrote {len(frame)} rows of {kind.title} to {args.file}")
+    return 0
+
+
 def _safe_url() -> str:
     from sqlalchemy.engine import make_url
 
@@ -275,6 +406,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "xlsx", "json"), help="default: from the output file name, else csv")
     p.add_argument("--output", "-o", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_metrics)
+    p = sub.add_parser("template", help="write the .xlsx import template of a kind of data")
+    p.add_argument("kind", help="students, guardians, staff, communications, requests, volunteering, activities, ...")
+    p.add_argument("file")
+    p.add_argument("--school", help="school code (default: the first school; without a database the default lists)")
+    p.set_defaults(func=cmd_template)
+    p = sub.add_parser("import", help="import a filled template (.xlsx or .csv) as a user")
+    p.add_argument("kind")
+    p.add_argument("file")
+    p.add_argument("--user", required=True, help="the account the import is made as (its rights apply)")
+    p.add_argument("--good-rows-only", action="store_true", help="import the correct rows even if some are wrong")
+    p.set_defaults(func=cmd_import)
+    p = sub.add_parser("export", help="export records in the columns of the import template")
+    p.add_argument("kind")
+    p.add_argument("file", help=".xlsx or .csv")
+    p.add_argument("--user", required=True, help="the account the export is made as (its rights apply)")
+    p.add_argument("--term", help="only this term, e.g. 2025-2026学年第二学期 (default: every term)")
+    p.set_defaults(func=cmd_export)
     return parser
 
 

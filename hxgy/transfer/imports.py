@@ -1,0 +1,345 @@
+"""Import a file: read it, check every row, show what would change, then write it all in one transaction.
+
+prepare()    reads and checks; writes nothing. Its plan lists every problem by row and column.
+run_import() writes the good rows (all rows, unless the user chose to skip the wrong ones), records the
+             import (import_batch + the audit log) and brings class_term_stats up to date, in the caller's
+             transaction: a crash or a kill part-way leaves the database as it was.
+Importing the same file again adds nothing: rows are matched to stored records by their natural key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from hxgy.auth import CurrentUser
+from hxgy.entry.rules import audit, refuse
+from hxgy.metrics import stats
+from hxgy.models import AuditLog, ImportBatch
+from hxgy.models.base import utcnow
+from hxgy.transfer.files import FileRefused, Located, locate, read_table
+from hxgy.transfer.kinds import Column, Kind, kind_or_error
+from hxgy.transfer.lookup import Lookup
+from hxgy.transfer.reading import Problem, RowReader
+from hxgy.transfer.rows import Handler, Prepared, Stored, handler_for
+from hxgy.transfer.values import clean_text
+
+Progress = Callable[[str, float], None]
+MAX_PROBLEMS_LISTED = 5000  # beyond this the report says how many more
+
+
+class ImportBlocked(ValueError):
+    """Some rows are wrong and the user did not choose to import only the good ones; nothing was written."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        self.plan = plan
+        super().__init__(f"有 {len(plan.bad_rows)} 行有误，未导入任何数据；请改正后再导入，或选择只导入正确的行")
+
+
+@dataclass
+class ImportPlan:
+    """What a file would do: the good records, every problem, and how many rows are new, changed or the same."""
+
+    kind: Kind
+    file_name: str
+    sha256: str
+    source: str
+    header_row: int
+    rows_read: int
+    extra_columns: list[str]
+    problems: list[Problem]
+    bad_rows: set[int]
+    new: list[Prepared] = field(default_factory=list)
+    changed: list[tuple[Prepared, Stored]] = field(default_factory=list)
+    same: list[Prepared] = field(default_factory=list)
+    example_rows: int = 0
+    warnings: list[Problem] = field(default_factory=list)  # shown, but not stopping the import
+    preview: pd.DataFrame = field(default_factory=pd.DataFrame)
+    lookup: Lookup | None = None
+    handler: Handler | None = None
+
+    @property
+    def ok(self) -> bool:
+        """No problem in any row."""
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line in Chinese: how many rows, how many new, changed, unchanged and wrong."""
+        return (
+            f"共 {self.rows_read} 行：新增 {len(self.new)}，更新 {len(self.changed)}，"
+            f"已存在且未变 {len(self.same)}，有误 {len(self.bad_rows)}"
+        )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did."""
+
+    batch_id: int
+    added: int
+    updated: int
+    unchanged: int
+    rejected: int
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def prepare(
+    session: Session,
+    user: CurrentUser,
+    kind_key: str,
+    file_name: str,
+    data: bytes,
+    *,
+    today: date,
+    progress: Progress | None = None,
+) -> ImportPlan:
+    """Read and check a file; nothing is written (a refused user is logged)."""
+    kind = kind_or_error(kind_key)
+    if user.school_id is None or user.role not in kind.roles:
+        raise refuse(session, user, f"导入{kind.title}")
+    table = read_table(file_name, data, sheet_hint=kind.title, progress=progress)
+    lookup = Lookup.load(session, user, today)
+    handler = handler_for(kind)
+    extra = handler.extra_columns(lookup)
+    located = locate(table, kind, extra=extra)
+    if extra and not any(c.key in located.positions for c in extra):
+        raise FileRefused(
+            f"第 {located.header_row} 行表头中没有任何德育维度列；应有：{'、'.join(c.header for c in extra)}"
+        )
+    example = _example_values([*kind.columns, *extra], located)
+    problems: list[Problem] = []
+    bad_rows: set[int] = set()
+    prepared: list[Prepared] = []
+    examples = 0
+    total = len(located.rows)
+    for index, (number, values) in enumerate(located.rows):
+        if example and _is_example(values, located, example):
+            examples += 1
+            continue
+        reader = RowReader(kind, located, number, values, extra)
+        items = handler.convert(reader, lookup, user)
+        if reader.problems:
+            problems.extend(reader.problems)
+            bad_rows.add(number)
+        else:
+            prepared.extend(items)
+        if progress and index % 2000 == 0:
+            progress("检查每一行", index / total)
+    grouped_problems: list[Problem] = []
+    prepared = handler.group(prepared, grouped_problems)
+    warnings: list[Problem] = []
+    if handler.repeatable:
+        prepared = _number_repeats(prepared, warnings)
+    seen: dict[tuple, int] = {}
+    unique: list[Prepared] = []
+    for p in prepared:
+        if p.key in seen:
+            grouped_problems.append(
+                Problem(p.row, "", "", "", f"与第 {seen[p.key]} 行是同一条记录（{kind.natural_key}相同），请删去一行")
+            )
+            continue
+        seen[p.key] = p.row
+        unique.append(p)
+    problems.extend(grouped_problems)
+    bad_rows |= {p.row for p in grouped_problems}
+    unique = [p for p in unique if p.row not in bad_rows] if grouped_problems else unique
+    if not unique and not problems:
+        raise FileRefused("文件中没有可导入的数据行（只有表头或示例行）")
+    plan = ImportPlan(
+        kind=kind,
+        file_name=file_name,
+        sha256=file_hash(data),
+        source=located.source,
+        header_row=located.header_row,
+        rows_read=total - examples,
+        extra_columns=located.extra_columns,
+        problems=sorted(problems, key=lambda p: (p.row, p.letter)),
+        bad_rows=bad_rows,
+        example_rows=examples,
+        warnings=warnings,
+        preview=_preview(located),
+        lookup=lookup,
+        handler=handler,
+    )
+    stored = handler.existing(session, lookup, unique) if unique else {}
+    for p in unique:
+        match = stored.get(p.key)
+        if match is None:
+            plan.new.append(p)
+        elif handler.differs(p, match):
+            plan.changed.append((p, match))
+        else:
+            plan.same.append(p)
+    if progress:
+        progress("检查每一行", 1.0)
+    return plan
+
+
+def run_import(
+    session: Session,
+    user: CurrentUser,
+    kind_key: str,
+    file_name: str,
+    data: bytes,
+    *,
+    today: date,
+    accept_good_rows: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Check the file, then write it in the caller's transaction (hxgy.db.write_session)."""
+    plan = prepare(session, user, kind_key, file_name, data, today=today, progress=progress)
+    if plan.problems and not accept_good_rows:
+        raise ImportBlocked(plan)
+    handler, lookup = plan.handler, plan.lookup
+    assert handler is not None and lookup is not None
+    handler.write(session, user, lookup, plan.new, plan.changed, progress)
+    batch = ImportBatch(
+        school_id=lookup.school_id,
+        user_id=user.id,
+        username=user.username,
+        kind=plan.kind.key,
+        file_name=file_name[:255],
+        file_sha256=plan.sha256,
+        rows_read=plan.rows_read,
+        added=len(plan.new),
+        updated=len(plan.changed),
+        unchanged=len(plan.same),
+        rejected=len(plan.bad_rows),
+    )
+    session.add(batch)
+    session.flush()
+    _audit_updates(session, user, plan, batch.id)
+    audit(
+        session,
+        user,
+        "import",
+        plan.kind.table,
+        batch.id,
+        after={
+            "文件": file_name,
+            "SHA-256": plan.sha256,
+            "类型": plan.kind.title,
+            "新增": len(plan.new),
+            "更新": len(plan.changed),
+            "未变": len(plan.same),
+            "有误未导入": len(plan.bad_rows),
+        },
+        detail=f"导入{plan.kind.title}“{file_name}”：{plan.summary()}",
+    )
+    written = [*plan.new, *(p for p, _s in plan.changed)]
+    if written:
+        if progress:
+            progress("更新统计", 0.0)
+        days, class_ids = handler.refresh_scope(lookup, written)
+        if days:
+            stats.refresh_terms_on(
+                session, school_id=lookup.school_id, days=days, today=today, now=utcnow(), class_ids=class_ids
+            )
+    if progress:
+        progress("完成", 1.0)
+    return ImportResult(batch.id, len(plan.new), len(plan.changed), len(plan.same), len(plan.bad_rows))
+
+
+def _audit_updates(session: Session, user: CurrentUser, plan: ImportPlan, batch_id: int) -> None:
+    """Each record an import changed, with what it was before (new records are counted in the import entry)."""
+    handler = plan.handler
+    rows = []
+    for p, stored in plan.changed:
+        before = {c: stored.values.get(c) for c in handler.compared if stored.values.get(c) != p.values.get(c)}
+        after = {c: p.values.get(c) for c in before}
+        rows.append(
+            {
+                "at": utcnow(),
+                "school_id": user.school_id,
+                "user_id": user.id,
+                "username": user.username,
+                "action": "update",
+                "entity": plan.kind.table,
+                "entity_id": stored.id,
+                "before": json.dumps(before, ensure_ascii=False, default=str),
+                "after": json.dumps(after, ensure_ascii=False, default=str),
+                "detail": f"导入批次 {batch_id}（{plan.file_name}）",
+            }
+        )
+    for start in range(0, len(rows), 2000):
+        session.execute(insert(AuditLog), rows[start : start + 2000])
+
+
+def _number_repeats(prepared: list[Prepared], warnings: list[Problem]) -> list[Prepared]:
+    """Give the n-th row with the same key the number n, so it matches the n-th stored record.
+
+    Rows identical in every field are kept too (two notices sent the same day), but the preview warns.
+    """
+    counts: dict[tuple, int] = {}
+    identical: dict[tuple, int] = {}
+    for p in prepared:
+        n = counts.get(p.key, 0)
+        counts[p.key] = n + 1
+        signature = tuple(sorted((k, str(v)) for k, v in p.values.items()))
+        if signature in identical:
+            warnings.append(
+                Problem(
+                    p.row, "", "", "", f"与第 {identical[signature]} 行完全相同，将作为两条记录导入；如是重复粘贴请删去"
+                )
+            )
+        else:
+            identical[signature] = p.row
+        p.key = (*p.key, n)
+    return prepared
+
+
+def _example_values(columns: list[Column], located: Located) -> dict[int, str]:
+    """The template's example row by position, so a row left as it came is skipped, not imported."""
+    out = {}
+    for column in columns:
+        position = located.positions.get(column.key)
+        if position is not None and clean_text(column.example):
+            out[position] = clean_text(column.example)
+    return out
+
+
+def _is_example(values: list[object], located: Located, example: dict[int, str]) -> bool:
+    for position in located.positions.values():
+        cell = clean_text(values[position]) if position < len(values) else ""
+        wanted = example.get(position, "")
+        if cell != wanted and not (wanted and _same_date(cell, wanted)):
+            return False
+    return True
+
+
+def _same_date(cell: str, wanted: str) -> bool:
+    return cell[:10] == wanted[:10] and len(wanted) >= 10 and cell.startswith(wanted[:10])
+
+
+def _preview(located: Located, rows: int = 20) -> pd.DataFrame:
+    """The first rows as read, headed as in the file, with the spreadsheet's row numbers."""
+    width = len(located.headers)
+    frame = pd.DataFrame(
+        [[clean_text(v) for v in (values + [None] * width)[:width]] for _n, values in located.rows[:rows]],
+        columns=[h or f"列{i + 1}" for i, h in enumerate(located.headers)],
+    )
+    frame.index = [n for n, _v in located.rows[:rows]]
+    return frame
+
+
+def problems_frame(plan: ImportPlan) -> pd.DataFrame:
+    """The problem report: one line per wrong cell, as shown on screen and downloaded as Excel."""
+    listed = plan.problems[:MAX_PROBLEMS_LISTED]
+    frame = pd.DataFrame(
+        [(p.row, p.letter, p.column, p.value, p.message) for p in listed],
+        columns=["行号", "列", "列名", "单元格内容", "问题"],
+    )
+    if len(plan.problems) > MAX_PROBLEMS_LISTED:
+        more = len(plan.problems) - MAX_PROBLEMS_LISTED
+        frame.loc[len(frame)] = ["", "", "", "", f"另有 {more} 处问题未列出"]
+    return frame

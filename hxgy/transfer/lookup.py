@@ -1,0 +1,287 @@
+"""The school's names and numbers → ids, read once per file so a 100,000-row import asks the database a few times."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hxgy.auth import CurrentUser
+from hxgy.entry.rules import WRITE_ANY_CLASS
+from hxgy.models import (
+    Category,
+    ClassAssignment,
+    Enrolment,
+    Guardian,
+    MoralDimension,
+    MoralRater,
+    Partner,
+    SchoolClass,
+    SchoolYear,
+    Staff,
+    Student,
+    Term,
+)
+from hxgy.transfer.values import CellError, clean_text
+
+
+@dataclass
+class Year:
+    id: int
+    start_year: int
+    name: str
+    start: date
+    end: date
+
+
+@dataclass
+class TermInfo:
+    id: int
+    school_year_id: int
+    term_no: int
+    name: str
+    start: date
+    end: date
+
+
+@dataclass
+class StudentInfo:
+    id: int
+    name: str
+    family_id: int | None
+    # (class id, first day, last day) of each enrolment
+    enrolments: list[tuple[int, date, date]] = field(default_factory=list)
+
+
+def key_text(value: str) -> str:
+    """How names are compared: no spaces, half-width, case-insensitive."""
+    return re.sub(r"\s+", "", clean_text(value)).lower()
+
+
+@dataclass
+class Lookup:
+    """Everything of one school an import needs to turn names into ids."""
+
+    school_id: int
+    today: date
+    years: list[Year]
+    terms: list[TermInfo]
+    classes: dict[tuple[int, int, int], int]  # (school year id, grade, class no) -> class id
+    class_names: dict[int, str]
+    class_year: dict[int, int]  # class id -> school year id
+    students: dict[str, StudentInfo]  # 学号 -> student
+    guardians: dict[tuple[int, str], int]  # (family id, name key) -> guardian id
+    staff: dict[str, int]  # 工号 -> staff id
+    categories: dict[str, dict[str, int]]  # kind -> name key -> id (active only)
+    category_names: dict[str, list[str]]
+    partners: dict[str, int]
+    dimensions: dict[str, int]
+    dimension_names: list[str]
+    raters: dict[str, int]
+    rater_names: list[str]
+    own_classes: frozenset[int] | None  # None: every class
+
+    @classmethod
+    def load(cls, session: Session, user: CurrentUser, today: date) -> Lookup:
+        """Read the school of ``user``."""
+        school_id = user.school_id
+        assert school_id is not None
+        years = [
+            Year(y.id, y.start_year, y.name, y.start_date, y.end_date)
+            for y in session.scalars(select(SchoolYear).where(SchoolYear.school_id == school_id))
+        ]
+        year_end = {y.id: y.end for y in years}
+        terms = [
+            TermInfo(t.id, t.school_year_id, t.term_no, t.name, t.start_date, t.end_date)
+            for t in session.scalars(select(Term).where(Term.school_id == school_id))
+        ]
+        classes, class_names, class_year = {}, {}, {}
+        for c in session.execute(
+            select(
+                SchoolClass.id,
+                SchoolClass.school_year_id,
+                SchoolClass.grade_level,
+                SchoolClass.class_no,
+                SchoolClass.name,
+            ).where(SchoolClass.school_id == school_id)
+        ):
+            classes[(c.school_year_id, c.grade_level, c.class_no)] = c.id
+            class_names[c.id] = c.name
+            class_year[c.id] = c.school_year_id
+        students: dict[str, StudentInfo] = {}
+        by_id: dict[int, StudentInfo] = {}
+        for s in session.execute(
+            select(Student.id, Student.student_no, Student.name, Student.family_id).where(
+                Student.school_id == school_id
+            )
+        ):
+            info = StudentInfo(s.id, s.name, s.family_id)
+            students[key_text(s.student_no)] = info
+            by_id[s.id] = info
+        for e in session.execute(
+            select(Enrolment.student_id, Enrolment.class_id, Enrolment.start_date, Enrolment.end_date)
+            .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
+            .where(SchoolClass.school_id == school_id)
+        ):
+            if e.student_id in by_id:
+                last = e.end_date or year_end.get(class_year.get(e.class_id, -1), date.max)
+                by_id[e.student_id].enrolments.append((e.class_id, e.start_date, last))
+        guardians = {
+            (g.family_id, key_text(g.name)): g.id
+            for g in session.execute(
+                select(Guardian.id, Guardian.family_id, Guardian.name).where(Guardian.school_id == school_id)
+            )
+        }
+        staff = {
+            key_text(s.staff_no): s.id
+            for s in session.execute(select(Staff.id, Staff.staff_no).where(Staff.school_id == school_id))
+        }
+        categories: dict[str, dict[str, int]] = {}
+        category_names: dict[str, list[str]] = {}
+        for c in session.execute(
+            select(Category.id, Category.kind, Category.name)
+            .where(Category.school_id == school_id, Category.active.is_(True))
+            .order_by(Category.sort_order, Category.id)
+        ):
+            categories.setdefault(c.kind, {})[key_text(c.name)] = c.id
+            category_names.setdefault(c.kind, []).append(c.name)
+        partners = {
+            key_text(p.name): p.id
+            for p in session.execute(select(Partner.id, Partner.name).where(Partner.school_id == school_id))
+        }
+        dims = session.execute(
+            select(MoralDimension.id, MoralDimension.name)
+            .where(MoralDimension.school_id == school_id, MoralDimension.active.is_(True))
+            .order_by(MoralDimension.sort_order, MoralDimension.id)
+        ).all()
+        raters = session.execute(
+            select(MoralRater.id, MoralRater.name)
+            .where(MoralRater.school_id == school_id, MoralRater.active.is_(True))
+            .order_by(MoralRater.sort_order, MoralRater.id)
+        ).all()
+        own: frozenset[int] | None = None
+        if user.role not in WRITE_ANY_CLASS:
+            own = frozenset(
+                session.scalars(select(ClassAssignment.class_id).where(ClassAssignment.staff_id == user.staff_id))
+                if user.staff_id is not None
+                else []
+            )
+        return cls(
+            school_id=school_id,
+            today=today,
+            years=years,
+            terms=terms,
+            classes=classes,
+            class_names=class_names,
+            class_year=class_year,
+            students=students,
+            guardians=guardians,
+            staff=staff,
+            categories=categories,
+            category_names=category_names,
+            partners=partners,
+            dimensions={key_text(d.name): d.id for d in dims},
+            dimension_names=[d.name for d in dims],
+            raters={key_text(r.name): r.id for r in raters},
+            rater_names=[r.name for r in raters],
+            own_classes=own,
+        )
+
+    # ---- finding things; each raises CellError with the reason ----
+
+    def year_for_day(self, day: date) -> Year:
+        """The school year containing ``day``."""
+        for year in self.years:
+            if year.start <= day <= year.end:
+                return year
+        raise CellError(f"{day:%Y-%m-%d} 不在本校任何学年内")
+
+    def term_for_day(self, day: date) -> TermInfo:
+        """The term containing ``day``; a day in a holiday is refused."""
+        for term in self.terms:
+            if term.start <= day <= term.end:
+                return term
+        raise CellError(f"{day:%Y-%m-%d} 不在任何学期内（假期或尚未设置的学年）")
+
+    def year_named(self, text: str) -> Year:
+        """A school year from 2025-2026学年, 2025-2026, 2025学年 or 2025; blank: today's."""
+        if not text:
+            return self.year_for_day(self.today)
+        m = re.search(r"(\d{4})", text)
+        if m:
+            for year in self.years:
+                if year.start_year == int(m[1]):
+                    return year
+        raise CellError(f"“{text}”不是本校已设置的学年（请先在“设置”中添加学年）")
+
+    def term_named(self, text: str) -> TermInfo:
+        """A term from its name, 2025-2026-1, 2025-2026学年第二学期, 2025秋季/2026春季."""
+        key = key_text(text)
+        for term in self.terms:
+            if key_text(term.name) == key:
+                return term
+        m = re.search(r"(\d{4})", key)
+        if m:
+            first = int(m[1])
+            term_no = None
+            if re.search(r"(第一|第1|上)学期|-1$|秋", key):
+                term_no = 1
+            elif re.search(r"(第二|第2|下)学期|-2$|春", key):
+                term_no = 2
+            if "春" in key and not re.search(r"\d{4}\D+\d{4}", key):
+                first -= 1  # 2026春季学期 is the second term of 2025-2026
+            for term in self.terms:
+                year = next(y for y in self.years if y.id == term.school_year_id)
+                if year.start_year == first and term.term_no == term_no:
+                    return term
+        raise CellError(
+            f"“{text}”不是本校已设置的学期，例如应写 {self.terms[0].name if self.terms else '2025-2026学年第一学期'}"
+        )
+
+    def class_in_year(self, grade_class: tuple[int, int], year: Year) -> int:
+        """The class id of 三(2)班 in a school year."""
+        found = self.classes.get((year.id, *grade_class))
+        if found is None:
+            from hxgy.transfer.values import class_label
+
+            raise CellError(f"{year.name}没有{class_label(*grade_class)}")
+        return found
+
+    def student(self, student_no: str) -> StudentInfo:
+        """A student by 学号."""
+        found = self.students.get(key_text(student_no))
+        if found is None:
+            raise CellError(f"学号 {student_no} 不在学生名册中")
+        return found
+
+    def class_of(self, student: StudentInfo, day: date) -> int | None:
+        """The class the student was in on ``day``."""
+        for class_id, first, last in student.enrolments:
+            if first <= day <= last:
+                return class_id
+        return None
+
+    def class_in_term(self, student: StudentInfo, term: TermInfo) -> int | None:
+        """The student's class in a term: the one they were in last."""
+        best: tuple[date, int] | None = None
+        for class_id, first, last in student.enrolments:
+            if first <= term.end and last >= term.start and (best is None or first > best[0]):
+                best = (first, class_id)
+        return best[1] if best else None
+
+    def category(self, kind: str, name: str, label: str) -> int:
+        """A category of the school by its name."""
+        found = self.categories.get(kind, {}).get(key_text(name))
+        if found is None:
+            options = "、".join(self.category_names.get(kind, [])[:12])
+            raise CellError(f"“{name}”不是本校的{label}；可选：{options}")
+        return found
+
+    def may_write(self, class_id: int | None) -> bool:
+        """Whether the importing user may write for the class (None: a school-wide row)."""
+        if self.own_classes is None:
+            return True
+        return class_id is not None and class_id in self.own_classes
