@@ -3,6 +3,7 @@
     .venv/bin/python bench/run.py school                    # demo school on SQLite
     .venv/bin/python bench/run.py district --pg URL         # ~150 schools, ~10 million contacts, PostgreSQL
     .venv/bin/python bench/run.py entry [--url URL]         # saving one record and a 德育 grid
+    .venv/bin/python bench/run.py import [--rows N ...] [--pg URL]  # importing a communications file
 
 Each prints a Markdown table and writes it to bench/results/<name>.md; the
 figures we measured are kept in bench/RESULTS.md. Tests never assert timings.
@@ -17,7 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -413,6 +414,337 @@ def entry(args: argparse.Namespace) -> None:
     _write(f"entry-{url.split(':')[0].split('+')[0]}", lines)
 
 
+# --- importing files --------------------------------------------------------------
+
+IMPORT_HEADERS = (
+    "沟通日期", "班级", "学号", "学生姓名", "沟通方式", "方向",
+    "沟通内容", "时长(分钟)", "简要记录", "需要跟进", "教师工号",
+)  # fmt: skip
+IMPORT_STEPS = ("prepare", "import", "reimport")
+IMPORT_FIRST_DAY, IMPORT_LAST_DAY = date(2026, 9, 1), date(2026, 11, 20)
+PHRASES = ("了解近期学习情况", "沟通作业完成情况", "提醒注意上学路上安全", "反馈课堂表现", "交流在家阅读习惯")
+
+
+def import_bench(args: argparse.Namespace) -> None:
+    """A communications file of N new rows: checked (prepare), imported and committed, then imported again."""
+    import tempfile
+
+    backend = "postgresql" if args.pg else "sqlite"
+    results = []
+    with tempfile.TemporaryDirectory(prefix="hxgy-import-") as tmp:
+        folder = Path(tmp)
+        databases = _ImportDatabases(args.pg, folder)
+        try:
+            for count in args.rows:
+                started = time.perf_counter()
+                files = _import_files(databases.pristine, count, folder)
+                sizes = ", ".join(f"{fmt} {path.stat().st_size / 1048576:.1f} MB" for fmt, path in files.items())
+                print(f"{count:,} rows written ({sizes}) in {time.perf_counter() - started:.0f} s", flush=True)
+                for fmt in args.formats:
+                    runs: dict[str, list[tuple[float, float, str]]] = {step: [] for step in IMPORT_STEPS}
+                    for attempt in range(args.repeat):
+                        url = databases.copy(f"{count}_{fmt}_{attempt}")
+                        for step in IMPORT_STEPS:
+                            profile = OUT / f"import-{backend}-{fmt}-{count}-{step}.prof" if args.profile else None
+                            seconds, peak, summary = _in_fresh_process(
+                                _import_step, url, str(files[fmt]), step, count, profile
+                            )
+                            runs[step].append((seconds, peak, summary))
+                            print(f"  {fmt} {step}: {seconds:.2f} s, peak +{peak:.0f} MB ({summary})", flush=True)
+                            if profile:
+                                _print_profile(profile)
+                        databases.discard(url)
+                    results.append((count, fmt, runs))
+        finally:
+            databases.close()
+    lines = [
+        f"## Importing a communications file on {backend} (demo school, as the dean)",
+        "",
+        f"Machine: {_machine()}. Each step runs in a fresh process; each run on a fresh copy of the demo database.",
+        "prepare = read + check (the preview); import + commit = hxgy.transfer.imports.run_import in a",
+        "hxgy.db.write_session (reads and checks again, writes, audit log, class_term_stats, commit); re-import =",
+        f"the same file again (every row unchanged). Median of {args.repeat} run(s); peak = the largest growth",
+        "of the process's peak RSS during the step.",
+        "",
+        "| rows | format | prepare (s) | import + commit (s) | rows/s | re-import (s) "
+        "| peak MB prepare / import / re-import |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for count, fmt, runs in results:
+        median = {step: statistics.median(r[0] for r in runs[step]) for step in IMPORT_STEPS}
+        peaks = " / ".join(f"{max(r[1] for r in runs[step]):.0f}" for step in IMPORT_STEPS)
+        lines.append(
+            f"| {count:,} | {fmt} | {median['prepare']:.2f} | {median['import']:.2f} "
+            f"| {count / median['import']:,.0f} | {median['reimport']:.2f} | {peaks} |"
+        )
+    if args.profile:  # timings under cProfile are not the real ones
+        print("\n".join(lines))
+    else:
+        _write(f"import-{backend}", lines)
+
+
+class _ImportDatabases:
+    """The demo database files are made from (never written to), and fresh copies of it to import into.
+
+    SQLite: the demo is built once under bench/results and copied into a temporary folder.
+    PostgreSQL: a new database on the given server, loaded with the demo; copies are made from it as a
+    template; every one of them is dropped by close().
+    """
+
+    def __init__(self, pg: str | None, folder: Path) -> None:
+        self.folder = folder
+        self.made: list[str] = []
+        if not pg:
+            self.server = None
+            self.pristine = _demo_url(None, "import")
+            return
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        self.server = make_url(pg)
+        self.admin = create_engine(self.server, isolation_level="AUTOCOMMIT")
+        self.base = f"hxgy_bench_import_{os.getpid()}"
+        try:
+            self.pristine = self._create(self.base)
+            subprocess.run(
+                [sys.executable, "-m", "hxgy", "init", "--demo", "--anchor", ANCHOR.isoformat()],
+                cwd=ROOT,
+                check=True,
+                env={**os.environ, "HXGY_DATABASE_URL": self.pristine},
+                stdout=subprocess.DEVNULL,
+            )
+            engine = create_engine(self.pristine)
+            with engine.begin() as conn:
+                conn.execute(text("ANALYZE"))
+            engine.dispose()
+        except BaseException:
+            self.close()
+            raise
+
+    def _create(self, name: str, template: str | None = None) -> str:
+        from sqlalchemy import text
+
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+        self.made.append(name)
+        return self.server.set(database=name).render_as_string(hide_password=False)
+
+    def _drop(self, name: str) -> None:
+        from sqlalchemy import text
+
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.made.remove(name)
+
+    def copy(self, name: str) -> str:
+        """A fresh copy of the demo; its URL."""
+        if self.server is not None:
+            return self._create(f"{self.base}_{name}", template=self.base)
+        import sqlite3
+
+        target = self.folder / f"{name}.db"
+        source, copy = sqlite3.connect(self.pristine.removeprefix("sqlite:///")), sqlite3.connect(target)
+        source.backup(copy)
+        source.close()
+        copy.close()
+        return f"sqlite:///{target}"
+
+    def discard(self, url: str) -> None:
+        """Remove a copy."""
+        from sqlalchemy.engine import make_url
+
+        name = make_url(url).database or ""
+        if self.server is not None:
+            self._drop(name)
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                Path(name + suffix).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Drop every database made (PostgreSQL); the temporary folder takes the SQLite copies with it."""
+        if self.server is None:
+            return
+        for name in reversed(self.made[:]):
+            self._drop(name)
+        self.admin.dispose()
+
+
+def _import_files(url: str, count: int, folder: Path) -> dict[str, Path]:
+    """A communications .xlsx and .csv of ``count`` new rows: real classes, enrolled students, mixed channels."""
+    import csv
+    import io
+    import random
+
+    import openpyxl
+    from sqlalchemy import select
+
+    from hxgy import auth, db, terms
+    from hxgy.models import Category, ClassAssignment, Communication, Enrolment, SchoolClass, Staff, Student
+
+    engine = db.create_db_engine(url)
+    with db.read_session(engine) as session:
+        dean = auth.load_user(session, "dean")
+        school = dean.school_id
+        term = terms.current_term(session, school_id=school, today=ANCHOR)
+        first, last = max(term.start_date, IMPORT_FIRST_DAY), min(term.end_date, IMPORT_LAST_DAY)
+        classes = dict(
+            session.execute(
+                select(SchoolClass.id, SchoolClass.name).where(
+                    SchoolClass.school_id == school, SchoolClass.school_year_id == term.school_year_id
+                )
+            ).all()
+        )
+        heads = dict(
+            session.execute(
+                select(ClassAssignment.class_id, Staff.staff_no)
+                .join(Staff, Staff.id == ClassAssignment.staff_id)
+                .where(ClassAssignment.class_id.in_(classes), ClassAssignment.role == "head_teacher")
+            ).all()
+        )
+        staff_ids = dict(session.execute(select(Staff.staff_no, Staff.id).where(Staff.school_id == school)).all())
+        enrolments = [
+            (e.class_id, e.id, e.student_no, e.name, max(e.start_date, first), min(e.end_date or last, last))
+            for e in session.execute(
+                select(Enrolment.class_id, Enrolment.start_date, Enrolment.end_date, Student.id, Student.student_no)
+                .add_columns(Student.name)
+                .join(Student, Student.id == Enrolment.student_id)
+                .where(Enrolment.class_id.in_(classes))
+                .order_by(Enrolment.id)
+            )
+            if max(e.start_date, first) <= min(e.end_date or last, last)
+        ]
+        channels: dict[str, list[tuple[int, str]]] = {}
+        for c in session.execute(
+            select(Category.id, Category.kind, Category.name)
+            .where(Category.school_id == school, Category.active.is_(True), Category.kind.in_(("channel", "topic")))
+            .order_by(Category.sort_order, Category.id)
+        ):
+            channels.setdefault(c.kind, []).append((c.id, c.name))
+        m = Communication
+        taken = set(
+            session.execute(
+                select(m.class_id, m.student_id, m.contact_date, m.channel_id, m.staff_id).where(
+                    m.school_id == school, m.deleted_at.is_(None), m.contact_date.between(first, last)
+                )
+            ).all()
+        )
+    engine.dispose()
+    rng = random.Random(count)
+    class_list = sorted(classes)
+    rows: list[tuple] = []
+    while len(rows) < count:
+        channel_id, channel = rng.choice(channels["channel"])
+        if rng.random() < 0.02:  # a message to the whole class
+            class_id, student_id, student_no, name = rng.choice(class_list), None, "", ""
+            day = first + timedelta(days=rng.randrange((last - first).days + 1))
+        else:
+            class_id, student_id, student_no, name, start, end = rng.choice(enrolments)
+            day = start + timedelta(days=rng.randrange((end - start).days + 1))
+        staff_no = heads.get(class_id, "")
+        key = (class_id, student_id, day, channel_id, staff_ids.get(staff_no, dean.staff_id))
+        if key in taken:
+            continue
+        taken.add(key)
+        _topic_id, topic = rng.choice(channels["topic"])
+        rows.append(
+            (
+                day,
+                classes[class_id],
+                student_no,
+                name,
+                channel,
+                "学校→家庭" if rng.random() < 0.8 else "家庭→学校",
+                topic if rng.random() < 0.9 else "",
+                rng.choice((5, 10, 15, 20, 30, 45, 60)),
+                f"{rng.choice(PHRASES)}（{len(rows) + 1}）",
+                "是" if rng.random() < 0.1 else "否",
+                staff_no,
+            )
+        )
+    rows.sort(key=lambda r: (r[0], r[1]))
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("沟通记录")
+    sheet.append(IMPORT_HEADERS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    text_buffer = io.StringIO(newline="")
+    writer = csv.writer(text_buffer)
+    writer.writerow(IMPORT_HEADERS)
+    writer.writerows((r[0].isoformat(), *r[1:]) for r in rows)
+    out = {"xlsx": buffer.getvalue(), "csv": text_buffer.getvalue().encode("utf-8-sig")}
+    files = {}
+    for fmt, data in out.items():
+        files[fmt] = folder / f"communications-{count}.{fmt}"
+        files[fmt].write_bytes(data)
+    return files
+
+
+def _in_fresh_process(fn: Callable, *args: object) -> tuple[float, float, str]:
+    """``fn(*args)`` in a new Python process, so that each step's peak memory is its own."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(fn, *args).result()
+
+
+def _import_step(url: str, path: str, step: str, count: int, profile: Path | None) -> tuple[float, float, str]:
+    """One step, timed, in this (fresh) process: (seconds, growth of peak RSS in MB, what it did).
+
+    The steps run in order on one copy of the database: reimport finds the rows the import step wrote.
+    """
+    import resource
+
+    from sqlalchemy import text
+
+    from hxgy import auth, db
+    from hxgy.transfer.imports import prepare, run_import
+
+    engine = db.create_db_engine(url)
+    name = Path(path).name
+    data = Path(path).read_bytes()
+    with db.read_session(engine) as session:
+        dean = auth.load_user(session, "dean")
+        session.execute(text("SELECT 1"))
+
+    def run() -> str:
+        if step == "prepare":
+            with db.read_session(engine) as session:
+                plan = prepare(session, dean, "communications", name, data, today=ANCHOR)
+            assert plan.ok and len(plan.new) == count, plan.summary()
+            return plan.summary()
+        with db.write_session(engine) as session:
+            result = run_import(session, dean, "communications", name, data, today=ANCHOR)
+        expected = (count, 0) if step == "import" else (0, count)
+        assert (result.added, result.unchanged) == expected and not result.updated, result
+        return f"added {result.added}, unchanged {result.unchanged}"
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        summary = profiler.runcall(run)
+        profiler.dump_stats(profile)
+    else:
+        summary = run()
+    seconds = time.perf_counter() - start
+    peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    engine.dispose()
+    return seconds, peak, summary
+
+
+def _print_profile(path: Path, top: int = 25) -> None:
+    import pstats
+
+    stats = pstats.Stats(str(path))
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+
+
 def main() -> int:
     """Run one benchmark."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -432,6 +764,13 @@ def main() -> int:
     p.add_argument("--url", help="database URL holding the demo (default: a demo SQLite file under bench/results)")
     p.add_argument("--repeat", type=int, default=5)
     p.set_defaults(func=entry)
+    p = sub.add_parser("import")
+    p.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
+    p.add_argument("--formats", nargs="+", choices=("xlsx", "csv"), default=["xlsx", "csv"])
+    p.add_argument("--pg", help="PostgreSQL server URL; a new database is made from it and dropped afterwards")
+    p.add_argument("--repeat", type=int, default=1, help="runs of each file, each on a fresh copy (median)")
+    p.add_argument("--profile", action="store_true", help="run each step under cProfile and print where time goes")
+    p.set_defaults(func=import_bench)
     args = parser.parse_args()
     args.func(args)
     return 0

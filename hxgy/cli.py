@@ -295,11 +295,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     with open(args.file, "rb") as fh:
         data = fh.read()
-    last = [-1.0]
+    last: dict[str, float] = {}
 
     def progress(stage: str, fraction: float) -> None:
-        if fraction - last[0] >= 0.1 or fraction >= 1.0:
-            last[0] = fraction
+        if fraction - last.get(stage, -1.0) >= 0.1 or (fraction >= 1.0 and last.get(stage) != fraction):
+            last[stage] = fraction
             print(f"{stage} {fraction:.0%}", file=sys.stderr, flush=True)
 
     try:

@@ -29,6 +29,9 @@ SCHOOL_ROLES = ALL_ROLES - {"district"}
 # roles that enter records (hxgy.entry decides for which classes); meeting and district write nothing
 WRITER_ROLES = frozenset({"admin", "principal", "dean", "head_teacher", "teacher"})
 
+# roles that import and export files (hxgy.transfer.kinds says which kinds; head teachers for their own classes)
+TRANSFER_ROLES = frozenset({"admin", "principal", "dean", "head_teacher"})
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "pages/overview.py", "总览", ":material/dashboard:", "概览", SCHOOL_ROLES),
     PageSpec("district", "pages/district.py", "全区", ":material/account_balance:", "概览", frozenset({"district"})),
@@ -45,6 +48,7 @@ PAGES: tuple[PageSpec, ...] = (
         "satisfaction_entry", "pages/satisfaction_entry.py", "满意度录入", ":material/thumb_up:", "录入", WRITER_ROLES
     ),
     PageSpec("records", "pages/records.py", "记录管理", ":material/edit_document:", "录入", WRITER_ROLES),
+    PageSpec("data_transfer", "pages/data_transfer.py", "导入导出", ":material/upload_file:", "录入", TRANSFER_ROLES),
     PageSpec("settings", "pages/settings.py", "设置", ":material/settings:", "管理", frozenset({"admin", "dean"})),
     PageSpec("audit", "pages/audit.py", "操作日志", ":material/history:", "管理", frozenset({"admin", "dean"})),
     PageSpec("account", "pages/account.py", "我的账户", ":material/person:", "账户", ALL_ROLES - {"meeting"}),

@@ -24,7 +24,7 @@ ANCHOR = "2026-11-22"
 SHOTS = [
     ("principal", ["", "communication", "volunteers", "moral", "activities"]),
     ("headteacher", ["", "communication", "log_contact", "moral_entry", "volunteer_entry", "records"]),
-    ("dean", ["activity_entry", "request_entry", "satisfaction_entry", "settings", "audit"]),
+    ("dean", ["activity_entry", "request_entry", "satisfaction_entry", "data_transfer", "settings", "audit"]),
     ("district", [""]),
     ("meeting", [""]),
 ]

@@ -91,6 +91,7 @@ def _read_xlsx(data: bytes, sheet_hint: str, progress: Progress | None) -> Table
         raise FileRefused("文件解压后过大（可能是恶意构造的文件），已拒绝")
     if "xl/workbook.xml" not in archive.namelist():
         raise FileRefused("这个压缩文件不是 Excel 工作簿；请用 Excel/WPS 另存为 .xlsx")
+    _refuse_xml_entities(archive)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds; defusedxml's refusals among them
@@ -123,6 +124,23 @@ def _read_xlsx(data: bytes, sheet_hint: str, progress: Progress | None) -> Table
         return Table(chosen, rows)
     finally:
         book.close()
+
+
+UNSAFE_XML = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"), "<!ENTITY".encode("utf-16-le"))
+
+
+def _refuse_xml_entities(archive: zipfile.ZipFile) -> None:
+    """Refuse any part declaring a DOCTYPE or ENTITY: openpyxl parses some parts with lxml, not defusedxml."""
+    for info in archive.infolist():
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        tail = b""
+        with archive.open(info) as part:
+            while chunk := part.read(1 << 20):
+                window = tail + chunk
+                if any(marker in window for marker in UNSAFE_XML):
+                    raise FileRefused("文件含有不安全的内容（XML 实体），已拒绝")
+                tail = window[-32:]
 
 
 def _decode(data: bytes) -> str:
@@ -196,10 +214,31 @@ def locate(table: Table, kind: Kind, *, extra: Iterable[Column] = ()) -> Located
     missing = [c.header for c in required if c.key not in positions]
     if missing:
         raise FileRefused(f"第 {header_number} 行表头缺少必填列：{'、'.join(missing)}" + _looks_like(table, kind))
+    better = _better_kind(header_values, kind, len(positions))
+    if better is not None:
+        raise FileRefused(
+            f"这个文件的表头更像“{better.title}”（而不是“{kind.title}”）；请在导入时选对数据类型，以免写错数据"
+        )
     rows = table.rows[best[1] + 1 :]
     if not rows:
         raise FileRefused(f"“{table.source}”只有表头，没有数据行")
     return Located(table.source, header_number, [clean_text(v) for v in header_values], positions, extra_columns, rows)
+
+
+def _better_kind(header_values: list[object], kind: Kind, matched: int) -> Kind | None:
+    """Another kind whose columns the headers fit better (a communications file chosen as 学生名册)."""
+    from hxgy.transfer.kinds import KINDS
+
+    seen = {normalise_header(v) for v in header_values} - {""}
+    best, best_count = None, matched
+    for other in KINDS.values():
+        if other.key == kind.key or other.table == kind.table:
+            continue
+        names = {c.key: {normalise_header(h) for h in (c.header, *c.aliases)} for c in other.columns}
+        found = {key for key, headers in names.items() if headers & seen}
+        if all(c.key in found for c in other.columns if c.required) and len(found) > best_count:
+            best, best_count = other, len(found)
+    return best
 
 
 def _looks_like(table: Table, kind: Kind) -> str:

@@ -343,3 +343,33 @@ def problems_frame(plan: ImportPlan) -> pd.DataFrame:
         more = len(plan.problems) - MAX_PROBLEMS_LISTED
         frame.loc[len(frame)] = ["", "", "", "", f"另有 {more} 处问题未列出"]
     return frame
+
+
+def import_history(session: Session, user: CurrentUser, limit: int = 50) -> pd.DataFrame:
+    """The school's latest imports (a head teacher sees their own), newest first."""
+    from sqlalchemy import select
+
+    from hxgy.formats import beijing_time
+    from hxgy.transfer.kinds import KINDS
+
+    stmt = select(ImportBatch).where(ImportBatch.school_id == user.school_id)
+    if user.role not in kind_or_error("students").roles:  # not admin or dean: only their own imports
+        stmt = stmt.where(ImportBatch.user_id == user.id)
+    batches = session.scalars(stmt.order_by(ImportBatch.id.desc()).limit(limit)).all()
+    return pd.DataFrame(
+        [
+            (
+                beijing_time(b.at),
+                b.username,
+                KINDS[b.kind].title if b.kind in KINDS else b.kind,
+                b.file_name,
+                b.added,
+                b.updated,
+                b.unchanged,
+                b.rejected,
+                b.file_sha256[:12],
+            )
+            for b in batches
+        ],
+        columns=["时间", "账户", "数据类型", "文件", "新增", "更新", "未变", "有误未导入", "文件指纹"],
+    )

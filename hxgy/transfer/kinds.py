@@ -108,7 +108,7 @@ _kind(
             Column("single_parent", "单亲家庭", YES_NO, help="是或否，不填为否", example="否", choices=("是", "否")),
             Column("hardship", "困难家庭", YES_NO, help="是或否，不填为否", example="否", choices=("是", "否")),
         ),
-        "学号（同一学年同一学生只在一个班；班级不存在时自动新建）",
+        "学号（转班的学生每个班一行，填入班日期；班级不存在时自动新建）",
         ROSTER_ROLES,
     )
 )

@@ -57,11 +57,8 @@ class RowReader:
     def fail(self, key: str, message: str) -> None:
         """Note a problem with one cell (key "" for the row as a whole)."""
         position = self.located.positions.get(key)
-        header = (
-            self.located.headers[position]
-            if position is not None
-            else (self.columns[key].header if key in self.columns else "")
-        )
+        # the template's name of the column (the file may say 日期 or 沟通日期*)
+        header = self.columns[key].header if key in self.columns else ""
         letter = get_column_letter(position + 1) if position is not None else ""
         value = clean_text(self.raw(key)) if key else ""
         self.problems.append(Problem(self.number, header, letter, value[:100], message))
