@@ -13,6 +13,9 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
+from hxgy import formats
+from hxgy.glossary import MEASURE_LABELS, STATUS_LABELS
+
 CJK_FONT = "Noto Sans CJK SC"
 STATUS_COLOURS = {"达标": "#2e7d32", "接近目标": "#f2a900", "未达标": "#c62828", "无目标或无数据": "#9e9e9e"}
 PNG_WIDTH = 760
@@ -21,8 +24,9 @@ LEVEL_COLOURS = ("#1b5e20", "#66bb6a", "#ffca28", "#e53935", "#8d6e63", "#9e9e9e
 
 
 def _finish(chart: alt.TopLevelMixin, title: str, stamp: str) -> alt.TopLevelMixin:
+    subtitle = [stamp] if stamp else alt.Undefined
     return (
-        chart.properties(title=alt.Title(title, subtitle=[stamp], anchor="start", fontSize=16, subtitleFontSize=11))
+        chart.properties(title=alt.Title(title, subtitle=subtitle, anchor="start", fontSize=16, subtitleFontSize=11))
         .configure(font=CJK_FONT)
         .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=160)
         .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
@@ -93,6 +97,34 @@ def heatmap(
     return _finish(chart, title, stamp)
 
 
+def status_cells(statuses: pd.DataFrame) -> pd.DataFrame:
+    """overview.class_status rows labelled for people: 班级, 指标, 数值 (written 96.5%), 状态."""
+    return statuses.assign(
+        班级=statuses["class_name"],
+        指标=statuses["measure"].map(MEASURE_LABELS),
+        状态=statuses["status"].map(STATUS_LABELS),
+        数值=[formats.measure_value(m, v) for m, v in zip(statuses["measure"], statuses["value"], strict=True)],
+    )
+
+
+def status_grid(
+    statuses: pd.DataFrame, *, measures: Sequence[str], class_order: Sequence[str], title: str, stamp: str
+) -> alt.TopLevelMixin:
+    """Class × measure cells coloured by target status, each labelled with its figure (总览, report, slides)."""
+    return heatmap(
+        status_cells(statuses),
+        x="指标",
+        y="班级",
+        colour="状态",
+        text="数值",
+        title=title,
+        stamp=stamp,
+        x_order=[MEASURE_LABELS[m] for m in measures],
+        y_order=class_order,
+        status_colours=True,
+    )
+
+
 def lines(
     frame: pd.DataFrame, *, x: str, y: str, title: str, stamp: str, colour: str | None = None, x_type: str = "T"
 ) -> alt.TopLevelMixin:
@@ -119,9 +151,13 @@ def bars(
     order: Sequence[str] | None = None,
     colour_order: Sequence[str] | None = None,
     colours: Sequence[str] | None = None,
+    whole: bool = False,
 ) -> alt.TopLevelMixin:
-    """Bars per category, stacked by ``colour`` when given (in ``colour_order``, with ``colours``)."""
-    axis = alt.Axis(format="%") if percent else alt.Axis()
+    """Bars per category, stacked by ``colour`` when given (in ``colour_order``, with ``colours``).
+
+    ``whole``: the values are counts, so the axis shows whole numbers only.
+    """
+    axis = alt.Axis(format="%") if percent else alt.Axis(format="d", tickMinStep=1) if whole else alt.Axis()
     cat = (
         alt.Y(f"{category}:N", sort=list(order) if order else "-x", title=None)
         if horizontal
@@ -163,6 +199,23 @@ def dots(
         tooltip=[category, group, alt.Tooltip(f"{value}:Q", format=".1f")],
     )
     return _finish(alt.layer(spread, points).properties(height=alt.Step(ROW_STEP)), title, stamp)
+
+
+def for_projector(chart: alt.TopLevelMixin, *, height: int, font_size: int) -> alt.TopLevelMixin:
+    """The same chart for a projected slide: a fixed height and large type, readable from the back of a room."""
+    chart = chart.copy(deep=True)
+    for layer in getattr(chart, "layer", ()):
+        mark = layer.mark
+        if isinstance(mark, alt.MarkDef) and mark.type == "text":
+            mark.fontSize = font_size  # the labels inside heatmap cells
+    chart.title = alt.Undefined  # the slide's own title says what the chart is
+    return (
+        chart.properties(height=height)
+        .configure(font=CJK_FONT)
+        .configure_axis(labelFontSize=font_size, titleFontSize=font_size, labelLimit=400)
+        .configure_legend(labelFontSize=font_size, titleFontSize=font_size, orient="right", symbolSize=font_size * 12)
+        .configure_text(fontSize=font_size)
+    )
 
 
 def to_png(chart: alt.TopLevelMixin, *, width: int = PNG_WIDTH) -> bytes:

@@ -58,24 +58,14 @@ statuses = overview.class_status(frame, goals, view.period)
 if statuses.empty:
     st.info("当前筛选下没有班级。")
 else:
-    grid = statuses.assign(
-        班级=statuses["class_name"],
-        指标=statuses["measure"].map(MEASURE_LABELS),
-        状态=statuses["status"].map(STATUS_LABELS),
-        数值=[formats.measure_value(m, v) for m, v in zip(statuses["measure"], statuses["value"], strict=True)],
-    )
+    grid = charts.status_cells(statuses)
     title = "各班目标达成情况"
-    chart = charts.heatmap(
-        grid,
-        x="指标",
-        y="班级",
-        colour="状态",
-        text="数值",
+    chart = charts.status_grid(
+        statuses,
+        measures=overview.CLASS_STATUS_MEASURES,
+        class_order=frame["class_name"].tolist(),
         title=title,
         stamp=view.stamp,
-        x_order=[MEASURE_LABELS[m] for m in overview.CLASS_STATUS_MEASURES],
-        y_order=frame["class_name"].tolist(),
-        status_colours=True,
     )
     widgets.chart_block(
         chart, grid[["班级", "指标", "数值", "状态"]], title=title, stamp=view.stamp, allowed=downloads, key="status"
@@ -129,20 +119,10 @@ with right, st.container(border=True):
             )
 
 st.subheader("各班指标明细")
-columns = [
-    "class_name",
-    "students",
-    "contact_coverage",
-    "home_visit_coverage",
-    "contacts_per_family",
-    "response_on_time",
-    "volunteer_hours",
-    "volunteer_participation",
-    "moral_good_rate",
-    "moral_completion",
-    "satisfaction",
-    "parent_attendance",
-]
 widgets.table_block(
-    widgets.labelled(frame, columns), title="各班指标明细", stamp=view.stamp, allowed=downloads, key="classes"
+    widgets.labelled(frame, overview.CLASS_TABLE_COLUMNS),
+    title="各班指标明细",
+    stamp=view.stamp,
+    allowed=downloads,
+    key="classes",
 )

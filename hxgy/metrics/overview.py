@@ -216,6 +216,22 @@ def follow_classes(session: Session, classes: ClassFilter, previous: Period) -> 
     return ClassFilter(classes.school_id, None, tuple(keep))
 
 
+# the columns of the 各班指标明细 table: on 总览 and in the term report's appendix
+CLASS_TABLE_COLUMNS: tuple[str, ...] = (
+    "class_name",
+    "students",
+    "contact_coverage",
+    "home_visit_coverage",
+    "contacts_per_family",
+    "response_on_time",
+    "volunteer_hours",
+    "volunteer_participation",
+    "moral_good_rate",
+    "moral_completion",
+    "satisfaction",
+    "parent_attendance",
+)
+
 CLASS_STATUS_MEASURES = (
     "contact_coverage",
     "home_visit_coverage",
