@@ -8,6 +8,7 @@ python -m hxgy accounts             list accounts
 python -m hxgy template KIND FILE   write the .xlsx import template of a kind of data
 python -m hxgy import KIND FILE --user NAME [--good-rows-only]   import a filled template (.xlsx or .csv)
 python -m hxgy export KIND FILE --user NAME [--term NAME]        export records in the template's columns
+python -m hxgy report [--term NAME] [--grade N] [--school CODE] FILE   draft the term report (.docx)
 """
 
 from __future__ import annotations
@@ -229,6 +230,41 @@ def _metrics_period(session: Session, school_id: int, args: argparse.Namespace) 
     return term_period(term, config.today())
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Draft the term report of a school (optionally one grade) as a Word document."""
+    from hxgy.report import ReportError, build, gather
+    from hxgy.report.figures import find_school
+    from hxgy.terms import PeriodError
+
+    def progress(fraction: float, step: str) -> None:
+        print(f"{fraction:4.0%} {step}", file=sys.stderr, flush=True)
+
+    if args.grade is not None and not 1 <= args.grade <= 9:
+        print(f"error: no grade {args.grade}: use 1 to 9", file=sys.stderr)
+        return 2
+    try:
+        with db.read_session() as session:
+            school = find_school(session, args.school)
+            period = _metrics_period(session, school.id, argparse.Namespace(start=None, end=None, term=args.term))
+            progress(0.0, "读取数据")
+            fig = gather(
+                session,
+                school_id=school.id,
+                term_id=period.term_id,
+                grade_level=args.grade,
+                today=config.today(),
+                now=config.now(),
+            )
+    except (ReportError, LookupError, PeriodError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = build(fig, progress)
+    with open(args.file, "wb") as fh:
+        fh.write(report.data)
+    print(f"wrote the report of {report.draft.title} ({len(report.data) // 1024} KB) to {args.file}")
+    return 0
+
+
 def cmd_refresh_stats(_args: argparse.Namespace) -> int:
     """Recompute the pre-aggregated figures of every school (after editing the database by hand)."""
     from hxgy.metrics.stats import refresh_school
@@ -406,6 +442,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "xlsx", "json"), help="default: from the output file name, else csv")
     p.add_argument("--output", "-o", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_metrics)
+    p = sub.add_parser("report", help="draft the term report (学期报告) as a Word document")
+    p.add_argument("file", help="the .docx to write")
+    p.add_argument("--term", help="term name, e.g. 2025-2026学年第二学期 (default: the current term)")
+    p.add_argument("--grade", type=int, help="only this grade (1-6); default: the whole school")
+    p.add_argument("--school", help="school code (default: the first school)")
+    p.set_defaults(func=cmd_report)
     p = sub.add_parser("template", help="write the .xlsx import template of a kind of data")
     p.add_argument("kind", help="students, guardians, staff, communications, requests, volunteering, activities, ...")
     p.add_argument("file")

@@ -26,6 +26,9 @@ class PageSpec:
 
 ALL_ROLES = frozenset(ROLES)
 SCHOOL_ROLES = ALL_ROLES - {"district"}
+VIEW_ROLES = SCHOOL_ROLES
+# who drafts the term report (it names classes and teachers' work, never a child)
+REPORT_ROLES = frozenset({"admin", "principal", "dean"})
 # roles that enter records (hxgy.entry decides for which classes); meeting and district write nothing
 WRITER_ROLES = frozenset({"admin", "principal", "dean", "head_teacher", "teacher"})
 
@@ -33,12 +36,13 @@ WRITER_ROLES = frozenset({"admin", "principal", "dean", "head_teacher", "teacher
 TRANSFER_ROLES = frozenset({"admin", "principal", "dean", "head_teacher"})
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("overview", "pages/overview.py", "总览", ":material/dashboard:", "概览", SCHOOL_ROLES),
+    PageSpec("overview", "pages/overview.py", "总览", ":material/dashboard:", "概览", VIEW_ROLES),
     PageSpec("district", "pages/district.py", "全区", ":material/account_balance:", "概览", frozenset({"district"})),
-    PageSpec("communication", "pages/communication.py", "家校沟通", ":material/forum:", "指标", SCHOOL_ROLES),
-    PageSpec("volunteers", "pages/volunteers.py", "家长志愿", ":material/volunteer_activism:", "指标", SCHOOL_ROLES),
-    PageSpec("moral", "pages/moral.py", "德育评价", ":material/workspace_premium:", "指标", SCHOOL_ROLES),
-    PageSpec("activities", "pages/activities.py", "协同活动", ":material/groups:", "指标", SCHOOL_ROLES),
+    PageSpec("communication", "pages/communication.py", "家校沟通", ":material/forum:", "指标", VIEW_ROLES),
+    PageSpec("volunteers", "pages/volunteers.py", "家长志愿", ":material/volunteer_activism:", "指标", VIEW_ROLES),
+    PageSpec("moral", "pages/moral.py", "德育评价", ":material/workspace_premium:", "指标", VIEW_ROLES),
+    PageSpec("activities", "pages/activities.py", "协同活动", ":material/groups:", "指标", VIEW_ROLES),
+    PageSpec("report", "pages/report.py", "学期报告", ":material/description:", "概览", REPORT_ROLES),
     PageSpec("log_contact", "pages/log_contact.py", "记录沟通", ":material/edit_note:", "录入", WRITER_ROLES),
     PageSpec("volunteer_entry", "pages/volunteer_entry.py", "志愿登记", ":material/schedule:", "录入", WRITER_ROLES),
     PageSpec("request_entry", "pages/request_entry.py", "家长诉求", ":material/mail:", "录入", WRITER_ROLES),
@@ -63,9 +67,12 @@ def page_allowed(role: str, page_key: str) -> bool:
     return page is not None and role in page.roles
 
 
+LANDING_PAGES = {"district": "district", "meeting": "overview"}
+
+
 def landing_page(role: str) -> PageSpec:
-    """The page a role opens on: 总览 for a school, 全区 for the district."""
-    return next(page for page in PAGES if role in page.roles)
+    """The page a role opens on: 总览 for a school, 全区 for the district, the slides for the meeting screen."""
+    return PAGES_BY_KEY[LANDING_PAGES.get(role, "overview")]
 
 
 def pages_for_role(role: str) -> dict[str, list[PageSpec]]:

@@ -1,0 +1,181 @@
+"""Every figure of a term report, gathered from the same functions the dashboards use.
+
+``gather`` reads once and returns a ``ReportFigures``: the per-class table
+(``overview.class_measures``), the school's (or grade's) figures
+(``overview.school_figures``), the same for the comparison term and the same
+children (``terms.comparison_period``, ``overview.follow_classes``), targets and
+statuses, and the detail tables of each measure. Nothing here reads a student's
+or a guardian's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hxgy.glossary import grade_name
+from hxgy.metrics import activities, communication, moral, overview, volunteers
+from hxgy.metrics.roster import ClassFilter
+from hxgy.models import School, Term
+from hxgy.terms import Period, comparison_period, term_period
+
+# the measures the report judges against the term's targets, in the order it discusses them
+TARGET_MEASURES: tuple[str, ...] = (
+    "contact_coverage",
+    "home_visit_coverage",
+    "contacts_per_family",
+    "response_on_time",
+    "volunteer_hours",
+    "volunteer_participation",
+    "hours_per_family",
+    "moral_good_rate",
+    "moral_completion",
+    "satisfaction",
+    "activities",
+    "parent_attendance",
+)
+
+
+class ReportError(LookupError):
+    """A report that cannot be made (unknown school, term or grade); the message says why, in Chinese."""
+
+
+@dataclass
+class ReportFigures:
+    """What a term report is written from: one term of one school, optionally one grade."""
+
+    school_name: str
+    term_name: str
+    period: Period
+    grade_level: int | None
+    drafted_on: date
+    response_limit_hours: int
+    classes: pd.DataFrame  # overview.class_measures: one row per class, every count and rate
+    figures: dict[str, float]  # overview.school_figures of the classes in view
+    compared: Period | None  # the comparison period (previous term, or its 同期), None without one
+    before: dict[str, float] | None  # school_figures of the comparison period, same children
+    before_classes: pd.DataFrame | None  # class_measures of the comparison period, same children
+    goals: dict[str, float]  # overview.targets (rates as fractions)
+    cards: dict[str, dict[str, object]]  # overview.figure_cards by measure: value, before, target, status
+    statuses: pd.DataFrame  # overview.class_status: class × measure with target and status
+    grades: pd.DataFrame  # overview.by_grade
+    channels: pd.DataFrame  # communication.channel_mix
+    late: pd.DataFrame  # communication.late_requests (no names)
+    volunteer_mix: pd.DataFrame  # volunteers.activity_mix
+    unique_families: int  # volunteers.unique_families
+    scheme: moral.MoralScheme
+    levels: pd.DataFrame  # moral.level_distribution: class_id, level, students
+    dimensions: pd.DataFrame  # moral.dimension_averages: class_id, dimension_id, average
+    participation: dict[str, int]  # activities.participation_totals
+    activity_list: pd.DataFrame  # activities.activity_list
+    activity_months: pd.DataFrame  # activities.activities_by_type_month
+    partners: pd.DataFrame  # activities.partner_summary
+    changes: dict[str, pd.DataFrame] = field(default_factory=dict)  # overview.class_changes by measure
+
+    @property
+    def scope_name(self) -> str:
+        """全校, or the grade's name."""
+        return grade_name(self.grade_level) if self.grade_level else "全校"
+
+    @property
+    def finished(self) -> bool:
+        """The term has ended: its figures are final."""
+        return not self.period.in_progress
+
+
+def find_school(session: Session, code: str | None) -> School:
+    """The school with this code, or the first school when no code is given."""
+    stmt = select(School).where(School.code == code) if code else select(School).order_by(School.id).limit(1)
+    school = session.scalar(stmt)
+    if school is None:
+        raise ReportError(f"没有代码为 {code} 的学校" if code else "数据库中还没有学校")
+    return school
+
+
+def find_term(session: Session, school_id: int, name: str) -> Term:
+    """The school's term of this name (e.g. 2025-2026学年第二学期)."""
+    term = session.scalar(select(Term).where(Term.school_id == school_id, Term.name == name))
+    if term is None:
+        known = session.scalars(select(Term.name).where(Term.school_id == school_id).order_by(Term.start_date)).all()
+        raise ReportError(f"没有名为“{name}”的学期（已有：{'、'.join(known) or '无'}）")
+    return term
+
+
+def default_term(session: Session, school_id: int, today: date) -> Term | None:
+    """The term a report is usually for: the latest finished term, else the one running (else None)."""
+    terms = session.scalars(select(Term).where(Term.school_id == school_id).order_by(Term.start_date)).all()
+    finished = [t for t in terms if t.end_date < today]
+    if finished:
+        return finished[-1]
+    started = [t for t in terms if t.start_date <= today]
+    return started[-1] if started else (terms[0] if terms else None)
+
+
+def _class_changes(now: pd.DataFrame, before: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    return {key: overview.class_changes(now, before, key) for key in overview.CLASS_STATUS_MEASURES}
+
+
+def gather(
+    session: Session,
+    *,
+    school_id: int,
+    term_id: int,
+    grade_level: int | None = None,
+    today: date,
+    now: datetime,
+) -> ReportFigures:
+    """Read every figure of the report for a term (a term still running ends ``today``)."""
+    school = session.get(School, school_id)
+    term = session.get(Term, term_id)
+    if school is None or term is None or term.school_id != school_id:
+        raise ReportError("学校或学期不存在")
+    period = term_period(term, today)
+    classes = ClassFilter(school_id, grade_level, None)
+    frame = overview.class_measures(session, period, classes, now=now)
+    if grade_level is not None and frame.empty:
+        raise ReportError(f"{term.name}没有{grade_name(grade_level)}的班级")
+    figures = overview.school_figures(session, period, classes, now=now, frame=frame)
+    compared = comparison_period(session, period)
+    before = before_classes = None
+    if compared is not None:
+        followed = overview.follow_classes(session, classes, compared)
+        before_classes = overview.class_measures(session, compared, followed, now=now)
+        before = overview.school_figures(session, compared, followed, now=now, frame=before_classes)
+    goals = overview.targets(session, term_id=term.id)
+    cards = {c["key"]: c for c in overview.figure_cards(figures, before, goals, period, TARGET_MEASURES)}
+    scheme = moral.moral_scheme(session, school_id=school_id)
+    empty_levels = pd.DataFrame(columns=["class_id", "level", "students"])
+    empty_dims = pd.DataFrame(columns=["class_id", "dimension_id", "average"])
+    return ReportFigures(
+        school_name=school.name,
+        term_name=term.name,
+        period=period,
+        grade_level=grade_level,
+        drafted_on=today,
+        response_limit_hours=school.response_limit_hours,
+        classes=frame,
+        figures=figures,
+        compared=compared,
+        before=before,
+        before_classes=before_classes,
+        goals=goals,
+        cards=cards,
+        statuses=overview.class_status(frame, goals, period),
+        grades=overview.by_grade(frame, period) if not frame.empty else pd.DataFrame(),
+        channels=communication.channel_mix(session, period, classes),
+        late=communication.late_requests(session, period, classes, now=now),
+        volunteer_mix=volunteers.activity_mix(session, period, classes),
+        unique_families=volunteers.unique_families(session, period, classes),
+        scheme=scheme,
+        levels=moral.level_distribution(session, scheme, term.id, classes) if scheme.levels else empty_levels,
+        dimensions=moral.dimension_averages(session, scheme, term.id, classes) if scheme.dimensions else empty_dims,
+        participation=activities.participation_totals(session, period, classes),
+        activity_list=activities.activity_list(session, period, classes),
+        activity_months=activities.activities_by_type_month(session, period, classes),
+        partners=activities.partner_summary(session, period, classes),
+        changes=_class_changes(frame, before_classes),
+    )
