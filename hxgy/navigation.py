@@ -26,7 +26,8 @@ class PageSpec:
 
 ALL_ROLES = frozenset(ROLES)
 SCHOOL_ROLES = ALL_ROLES - {"district"}
-VIEW_ROLES = SCHOOL_ROLES
+# the dashboards: everyone of a school except the meeting screen, which sees only the slides made for projecting
+VIEW_ROLES = SCHOOL_ROLES - {"meeting"}
 # who drafts the term report (it names classes and teachers' work, never a child)
 REPORT_ROLES = frozenset({"admin", "principal", "dean"})
 # roles that enter records (hxgy.entry decides for which classes); meeting and district write nothing
@@ -43,6 +44,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("moral", "pages/moral.py", "德育评价", ":material/workspace_premium:", "指标", VIEW_ROLES),
     PageSpec("activities", "pages/activities.py", "协同活动", ":material/groups:", "指标", VIEW_ROLES),
     PageSpec("report", "pages/report.py", "学期报告", ":material/description:", "概览", REPORT_ROLES),
+    PageSpec("meeting", "pages/meeting.py", "会议投屏", ":material/slideshow:", "概览", SCHOOL_ROLES),
     PageSpec("log_contact", "pages/log_contact.py", "记录沟通", ":material/edit_note:", "录入", WRITER_ROLES),
     PageSpec("volunteer_entry", "pages/volunteer_entry.py", "志愿登记", ":material/schedule:", "录入", WRITER_ROLES),
     PageSpec("request_entry", "pages/request_entry.py", "家长诉求", ":material/mail:", "录入", WRITER_ROLES),
@@ -67,7 +69,7 @@ def page_allowed(role: str, page_key: str) -> bool:
     return page is not None and role in page.roles
 
 
-LANDING_PAGES = {"district": "district", "meeting": "overview"}
+LANDING_PAGES = {"district": "district", "meeting": "meeting"}
 
 
 def landing_page(role: str) -> PageSpec:

@@ -24,10 +24,31 @@ ANCHOR = "2026-11-22"
 SHOTS = [
     ("principal", ["", "communication", "volunteers", "moral", "activities"]),
     ("headteacher", ["", "communication", "log_contact", "moral_entry", "volunteer_entry", "records"]),
-    ("dean", ["activity_entry", "request_entry", "satisfaction_entry", "data_transfer", "settings", "audit"]),
+    ("dean", ["report", "activity_entry", "request_entry", "satisfaction_entry", "data_transfer", "settings", "audit"]),
     ("district", [""]),
     ("meeting", [""]),
 ]
+
+
+def _slides(browser, url: str, out: Path) -> list[Path]:  # noqa: ANN001 - a Playwright Browser
+    """Every slide of the meeting screen on a 1280×720 projector, as meeting-slide-NN.png."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
+    page = context.new_page()
+    log_in(page, url, "meeting", "hxgy-demo")
+    page.get_by_text("1280×720", exact=True).click()
+    wait_until_idle(page)
+    page.get_by_role("button", name="开始投屏").click()
+    wait_until_idle(page)
+    total = int(page.locator(".hxgy-page-number").inner_text().split("/")[1])
+    saved = []
+    for number in range(1, total + 1):
+        target = out / f"meeting-slide-{number:02d}.png"
+        page.screenshot(path=target)
+        saved.append(target)
+        page.keyboard.press("ArrowRight")
+        wait_until_idle(page)
+    context.close()
+    return saved
 
 
 def main() -> int:
@@ -65,6 +86,8 @@ def main() -> int:
                         page.screenshot(path=target)
                         print(target)
                     context.close()
+                for number, target in enumerate(_slides(browser, server.url, out), start=1):
+                    print(f"slide {number}: {target}")
                 browser.close()
         finally:
             server.stop()

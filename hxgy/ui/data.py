@@ -18,6 +18,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from hxgy import auth, config, db, terms
+from hxgy.meeting import slides as meeting_slides
 from hxgy.metrics import activities, communication, moral, overview, stats, volunteers
 from hxgy.metrics.roster import ClassFilter, classes_in_view
 from hxgy.models import AppMeta, School, SchoolClass, SchoolYear, Term, UserAccount
@@ -329,6 +330,13 @@ def partner_summary(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
     """Partners and what was done with each."""
     with read_session() as session:
         return activities.partner_summary(session, period, classes)
+
+
+@cached
+def meeting_figures(period: terms.Period, classes: ClassFilter, now: datetime) -> meeting_slides.MeetingFigures:
+    """Everything the meeting screen's slides show (class-level aggregates only)."""
+    with read_session() as session:
+        return meeting_slides.gather(session, period, classes, now=now)
 
 
 # --- district ----------------------------------------------------------------

@@ -14,7 +14,11 @@ def test_every_role_lands_on_its_overview(role) -> None:
     sections = pages_for_role(role)
     first = next(iter(sections.values()))[0]
     assert first == landing_page(role)
-    assert first.key == ("district" if role == "district" else "overview")
+    assert first.key == {"district": "district", "meeting": "meeting"}.get(role, "overview")
+
+
+def test_the_meeting_screen_sees_only_the_slides() -> None:
+    assert [p.key for pages in pages_for_role("meeting").values() for p in pages] == ["meeting"]
 
 
 @pytest.mark.parametrize("role", ROLES)

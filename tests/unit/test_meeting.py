@@ -1,0 +1,161 @@
+"""The meeting screen's slides on a tiny school worked out on paper, and the slide pack read back.
+
+测试小学, 2025-2026学年第一学期 (finished: no targets on pace).
+  一(1)班 six students S1–S6, 家访 S1 S2 S3 → 3/6 = 50.0 %;  survey 6 answered, 5 satisfied → 83.3 %
+  一(2)班 three students T1–T3, 家访 T1 → 1/3: fewer than five students, never shown on its own
+  二(1)班 five students U1–U5, all visited → 5/5 = 100.0 %;  survey 4 answered, 4 satisfied: base < 5, blank
+  school: visited 9 of 14 → 64.3 % against a target of 100 % (未达标);  satisfied 9 of 10 → 90.0 %
+  一年级 has 9 students (shown, with a note that one class is left out);  二年级 5 (shown)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hxgy import config
+from hxgy.meeting import pack, slides
+from hxgy.metrics.roster import ClassFilter
+from hxgy.models import Guardian, School, Student, Target, Term
+from hxgy.terms import term_period
+from tests.builders import TinySchool, tiny_school
+
+NOW = datetime(2026, 11, 22, 12, 0)
+
+
+@pytest.fixture
+def school(engine) -> TinySchool:
+    session = Session(engine)
+    s = tiny_school(session)
+    for grade, no in ((1, 1), (1, 2), (2, 1)):
+        s.add_class(grade, no)
+    for prefix, class_name, count in (("S", "一(1)班", 6), ("T", "一(2)班", 3), ("U", "二(1)班", 5)):
+        for n in range(1, count + 1):
+            s.add_student(f"{prefix}{n}", class_name)
+    for student, class_name in (("S1", "一(1)班"), ("S2", "一(1)班"), ("S3", "一(1)班"), ("T1", "一(2)班")):
+        s.contact(class_name, date(2025, 10, 1), student, channel="home_visit")
+    for n in range(1, 6):
+        s.contact("二(1)班", date(2025, 10, 2), f"U{n}", channel="home_visit")
+    s.survey("一(1)班", 6, 5)
+    s.survey("二(1)班", 4, 4)
+    session.add(Target(school_id=s.school.id, term_id=s.term1.id, measure="home_visit_coverage", value=100))
+    session.commit()
+    yield s
+    session.close()
+
+
+def _deck(s: TinySchool, classes: ClassFilter | None = None, sections=tuple(slides.SECTIONS)) -> list[slides.Slide]:
+    period = term_period(s.term1, date(2026, 11, 22))
+    data = slides.gather(s.session, period, classes or ClassFilter(s.school.id), now=NOW)
+    return slides.build_deck(data, school_name=s.school.name, sections=sections)
+
+
+def _chart_classes(slide: slides.Slide) -> set[str]:
+    """The class and grade labels a slide's chart draws."""
+    spec = slide.chart.to_dict()
+    rows = [row for values in spec.get("datasets", {}).values() for row in values]
+    return {str(row.get(key)) for row in rows for key in ("class_name", "班级") if row.get(key)}
+
+
+def test_a_class_of_fewer_than_five_students_is_left_out_and_rates_on_a_small_base_are_blank(school) -> None:
+    period = term_period(school.term1, date(2026, 11, 22))
+    data = slides.gather(school.session, period, ClassFilter(school.school.id), now=NOW)
+    kept, hidden = slides.projectable(data.frame)
+    assert kept["class_name"].tolist() == ["一(1)班", "二(1)班"] and hidden == 1
+    satisfaction = dict(zip(kept["class_name"], kept["satisfaction"], strict=True))
+    assert satisfaction["一(1)班"] == pytest.approx(5 / 6)
+    assert math.isnan(satisfaction["二(1)班"])  # 4 respondents
+
+
+def test_the_slides_show_the_hand_computed_figures(school) -> None:
+    deck = {slide.key: slide for slide in _deck(school)}
+    assert list(deck) == [
+        "school-cover",
+        "school-figures",
+        *(f"measure-{key}" for key in slides.MEASURE_SLIDES),
+        "measure-activities",
+        "grade-1",
+        "grade-2",
+    ]
+    cover = {f.label: f.value for f in deck["school-cover"].figures}
+    assert cover["班级"] == "3" and cover["学生"] == "14"
+    visits = deck["measure-home_visit_coverage"]
+    main = visits.figures[0]
+    assert (main.value, main.status) == ("64.3%", "red")
+    assert "目标 100.0%（未达标）" in main.detail
+    assert visits.figures[1].value == "9 / 14"
+    assert visits.notes == ("未达标班级（1 个）：一(1)班", "1 个班级学生不足 5 人，未单独显示。")
+    assert _chart_classes(visits) == {"一(1)班", "二(1)班"}
+    moral = deck["measure-moral_good_rate"]  # nobody was scored: no grid of blank cells
+    assert moral.chart is None and moral.notes[0] == "各班本期尚无该项数据。"
+    assert moral.figures[0].value == "无数据"
+    satisfaction = deck["measure-satisfaction"].figures[0]
+    assert satisfaction.value == "90.0%"
+    grade_one = deck["grade-1"]
+    assert grade_one.title == "一年级（2 个班，9 名学生）"
+    assert {f.label: f.value for f in grade_one.figures}["家访覆盖率"] == "44.4%"  # 4 of 9
+    assert grade_one.notes == ("1 个班级学生不足 5 人，未单独显示。",)
+    assert _chart_classes(grade_one) == {"一(1)班"}
+
+
+def test_only_the_chosen_sections_are_built(school) -> None:
+    keys = [slide.key for slide in _deck(school, sections=("grades",))]
+    assert keys == ["grade-1", "grade-2"]
+
+
+def test_a_view_of_fewer_than_five_students_shows_nothing(school) -> None:
+    small = ClassFilter(school.school.id, None, (school.classes["一(2)班"].id,))
+    deck = _deck(school, small)
+    assert [slide.key for slide in deck] == ["too-small"]
+    assert not deck[0].figures and deck[0].chart is None
+
+
+def test_the_pack_holds_every_slide_with_its_stamp_and_charts(school) -> None:
+    deck = _deck(school)
+    stamp = slides.stamp_of(school.school.name, term_period(school.term1, date(2026, 11, 22)), None)
+    assert stamp == "测试小学 · 2025-2026学年第一学期 · 全部年级"
+    seen: list[float] = []
+    data = pack.slide_pack(deck, stamp=stamp, progress=lambda fraction, _text: seen.append(fraction))
+    assert seen[-1] == 1.0 and seen == sorted(seen)
+    pages = pack.pack_pages(data)
+    assert len(pages) == len(deck)
+    for number, (slide, page) in enumerate(zip(deck, pages, strict=True), start=1):
+        assert slide.title in page.text
+        assert f"{stamp}　　{number} / {len(deck)}" in page.text
+        assert page.pictures == (1 if slide.chart is not None else 0)
+        for figure in slide.figures:
+            assert figure.value in page.text
+    assert "64.3%" in pages[[s.key for s in deck].index("measure-home_visit_coverage")].text
+
+
+def test_no_child_or_parent_name_reaches_a_slide_or_the_pack(demo_engine) -> None:
+    with Session(demo_engine) as session:
+        names = set(session.scalars(select(Student.name))) | set(session.scalars(select(Guardian.name)))
+        school = session.scalar(select(School).order_by(School.id))
+        term = session.scalar(select(Term).where(Term.school_id == school.id).order_by(Term.start_date.desc()))
+        period = term_period(term, config.today())
+        data = slides.gather(session, period, ClassFilter(school.id), now=config.now())
+    deck = slides.build_deck(data, school_name=school.name)
+    assert len(deck) >= 10
+    text = json.dumps(
+        [
+            [
+                s.title,
+                s.notes,
+                [(f.label, f.value, f.detail) for f in s.figures],
+                s.chart.to_dict() if s.chart else None,
+            ]
+            for s in deck
+        ],
+        ensure_ascii=False,
+    )
+    assert len(names) > 100
+    assert not [name for name in names if name in text]
+    assert "student_name" not in text and "guardian" not in text
+    packed = pack.pack_text(pack.slide_pack(deck, stamp=slides.stamp_of(school.name, period, None)))
+    assert not [name for name in names if name in packed]
