@@ -85,6 +85,11 @@ def _check_cookie_key(key: str, source: str) -> str:
     return key
 
 
+def this_hour() -> datetime:
+    """Now, to the hour: what every figure is computed at (reply deadlines are judged against it)."""
+    return now().replace(minute=0, second=0, microsecond=0)
+
+
 def cookie_key(create: bool = True) -> str:
     """The key that signs login cookies: from the environment, else the secrets file.
 

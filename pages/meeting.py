@@ -7,7 +7,7 @@ from hxgy.glossary import grade_name
 from hxgy.meeting import pack
 from hxgy.meeting.slides import MIN_GROUP, SECTIONS, build_deck, stamp_of
 from hxgy.metrics.roster import ClassFilter
-from hxgy.ui import data, slides
+from hxgy.ui import data, slides, widgets
 
 user = ui.guard("meeting")
 
@@ -84,7 +84,8 @@ stamp = stamp_of(school, period, options["grade"])
 deck = build_deck(
     data.meeting_figures(period, classes, data.this_hour()), school_name=school, sections=options["sections"]
 )
-chosen_key = (options["term"], options["grade"], tuple(options["sections"]))
+# the pack offered for download must be of these slides: same choices, same hour's figures, same stamp
+chosen_key = (options["term"], options["grade"], tuple(options["sections"]), data.this_hour(), stamp)
 
 if state["presenting"] and deck:
     slides.present(deck, stamp=stamp, size=slides.SCREENS[options["screen"]], auto_seconds=options["auto"])
@@ -94,7 +95,7 @@ if not options["sections"]:
     st.warning("请至少选择一组幻灯片。")
     st.stop()
 
-st.markdown(f"**共 {len(deck)} 页：** " + "、".join(s.title for s in deck))
+st.markdown(f"**共 {len(deck)} 页：** " + "、".join(widgets.plain(s.title) for s in deck))
 start, download = st.columns(2)
 if start.button("开始投屏", type="primary", icon=":material/slideshow:", width="stretch", key="m-start"):
     state.update(presenting=True, index=0, shown_at=0.0)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from hxgy import report, ui
 from hxgy.glossary import grade_name
-from hxgy.ui import data
+from hxgy.ui import data, widgets
 from hxgy.ui import report as drafting
 
 user = ui.guard("report")
@@ -70,18 +70,18 @@ st.caption(f"文件名：{drafted.file_name}")
 st.subheader("预览")
 with st.container(border=True):
     draft = drafted.draft
-    st.markdown(f"#### {drafting.plain(draft.title)}")
-    st.caption(draft.stamp)
+    st.markdown(f"#### {widgets.plain(draft.title)}")
+    st.caption(widgets.plain(draft.stamp))
     for block in draft.blocks:
         if block.kind == "heading":
-            st.markdown(f"##### {drafting.plain(block.text)}")
+            st.markdown(f"##### {widgets.plain(block.text)}")
         elif block.kind == "paragraph":
-            st.markdown((f"**{drafting.plain(block.lead)}**" if block.lead else "") + drafting.plain(block.text))
+            st.markdown((f"**{widgets.plain(block.lead)}**" if block.lead else "") + widgets.plain(block.text))
         elif block.kind == "bullet":
-            st.markdown(f"- {drafting.plain(block.text)}")
+            st.markdown(f"- {widgets.plain(block.text)}")
         elif block.kind == "chart":
-            st.caption(f"〔{block.text}〕")
+            st.caption(f"〔{widgets.plain(block.text)}〕")
         elif block.kind == "table":
             table = draft.tables[block.key]
-            st.markdown(f"**{drafting.plain(table.title)}**")
+            st.markdown(f"**{widgets.plain(table.title)}**")
             st.dataframe(pd.DataFrame(table.rows, columns=list(table.headers)), hide_index=True, width="stretch")

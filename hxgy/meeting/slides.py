@@ -115,16 +115,38 @@ def gather(session: Session, period: Period, classes: ClassFilter, *, now: datet
     )
 
 
-def projectable(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """The classes that may be shown (at least MIN_GROUP students), with rates on too small a base blanked.
+def _complement(sizes: pd.Series, grades: pd.Series, shown: pd.Series) -> pd.Series:
+    """Hide more cells until what is hidden inside every total on screen is 0 or at least MIN_GROUP.
 
-    Returns the rows kept and how many classes were left out.
+    A grade's figure minus its classes on screen (or the school's minus every class on screen) must never
+    give back a group of 1–4 students, so the smallest class still shown is hidden too, as often as needed.
+    Totals shown are each grade of MIN_GROUP or more and the whole view.
     """
-    kept = frame[frame["students"] >= MIN_GROUP].copy()
+    shown = shown.copy()
+    totals = [grades == grade for grade in grades.unique() if sizes[grades == grade].sum() >= MIN_GROUP]
+    for members in [*totals, pd.Series(True, index=sizes.index)]:
+        while 0 < sizes[members & ~shown].sum() < MIN_GROUP and (members & shown).any():
+            shown[sizes[members & shown].idxmin()] = False
+    return shown
+
+
+def projectable(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """The classes that may be shown, with rates on too small a base blanked; and which classes were left out.
+
+    A class of fewer than MIN_GROUP students is left out, and so is a class whose figures would let
+    someone work out a left-out class by subtraction (see ``_complement``). Each rate is treated the
+    same way on its own base (e.g. a satisfaction survey answered by 4 parents is blank).
+    """
+    frame = frame.reset_index(drop=True)
+    grades = frame["grade_level"]
+    shown_rows = _complement(frame["students"], grades, frame["students"] >= MIN_GROUP)
+    kept = frame.copy()
     for key, measure in overview.MEASURES.items():
-        if measure.numerator and measure.denominator and key in kept and measure.denominator in kept:
-            kept.loc[kept[measure.denominator] < MIN_GROUP, key] = math.nan
-    return kept.reset_index(drop=True), len(frame) - len(kept)
+        base = measure.denominator
+        if measure.numerator and base and base != "students" and key in kept and base in kept:
+            cells = _complement(kept[base], grades, shown_rows & (kept[base] >= MIN_GROUP))
+            kept.loc[~cells, key] = math.nan
+    return kept[shown_rows].reset_index(drop=True), ~shown_rows
 
 
 def _small_base(figures: dict[str, float], key: str) -> bool:
@@ -139,6 +161,8 @@ def _shown(figures: dict[str, float], key: str) -> float:
 
 def _figure(data: MeetingFigures, figures: dict[str, float], before: dict[str, float] | None, key: str) -> BigFigure:
     """A measure as a big figure: value, then target and status, then the change against the comparison."""
+    if _small_base(figures, key) and not formats.missing(figures.get(key)):
+        return BigFigure(MEASURE_LABELS[key], "不显示", f"人数不足 {MIN_GROUP} 人，为保护隐私不显示")
     card = overview.figure_cards(
         {**figures, key: _shown(figures, key)},
         {key: _shown(before, key)} if before else None,
@@ -159,7 +183,9 @@ def _figure(data: MeetingFigures, figures: dict[str, float], before: dict[str, f
 
 
 def _left_out(hidden: int) -> tuple[str, ...]:
-    return (f"{hidden} 个班级学生不足 {MIN_GROUP} 人，未单独显示。",) if hidden else ()
+    if not hidden:
+        return ()
+    return (f"为保护学生隐私，{hidden} 个班级未单独显示（学生不足 {MIN_GROUP} 人，或可据此推算出这样的班级）。",)
 
 
 def _measure_grid(data: MeetingFigures, kept: pd.DataFrame, key: str, title: str) -> alt.TopLevelMixin | None:
@@ -299,15 +325,7 @@ def _grade_slides(data: MeetingFigures, kept: pd.DataFrame, hidden_by_grade: dic
                 title=f"{grade_name(int(grade))}各班目标达成情况",
                 stamp="",
             )
-        grade_figures = tuple(
-            BigFigure(
-                MEASURE_LABELS[key],
-                formats.measure_value(key, _shown(figures, key)),
-                "",
-                overview.status(_shown(figures, key), _goal_now(data, key)),
-            )
-            for key in KEY_MEASURES
-        )
+        grade_figures = tuple(_plain_figure(data, figures, key) for key in KEY_MEASURES)
         slides.append(
             Slide(
                 f"grade-{int(grade)}",
@@ -319,6 +337,16 @@ def _grade_slides(data: MeetingFigures, kept: pd.DataFrame, hidden_by_grade: dic
             )
         )
     return slides
+
+
+def _plain_figure(data: MeetingFigures, figures: dict[str, float], key: str) -> BigFigure:
+    """A measure as a big figure coloured by its status, without the lines of context (the grade slides)."""
+    if _small_base(figures, key) and not formats.missing(figures.get(key)):
+        return BigFigure(MEASURE_LABELS[key], "不显示")
+    value = figures.get(key, math.nan)
+    return BigFigure(
+        MEASURE_LABELS[key], formats.measure_value(key, value), "", overview.status(value, _goal_now(data, key))
+    )
 
 
 def _goal_now(data: MeetingFigures, key: str) -> float | None:
@@ -337,9 +365,9 @@ def build_deck(data: MeetingFigures, *, school_name: str, sections: Sequence[str
                 notes=(f"当前范围内学生不足 {MIN_GROUP} 人。为保护学生隐私，投屏不显示人数过少的群体。",),
             )
         ]
-    kept, hidden = projectable(data.frame)
-    small = data.frame[data.frame["students"] < MIN_GROUP]
-    hidden_by_grade = small.groupby("grade_level").size().astype(int).to_dict() if not small.empty else {}
+    kept, left_out = projectable(data.frame)
+    hidden = int(left_out.sum())
+    hidden_by_grade = data.frame.reset_index(drop=True)[left_out].groupby("grade_level").size().to_dict()
     deck: list[Slide] = []
     if "school" in sections:
         deck += _school_slides(data, school_name)

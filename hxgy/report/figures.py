@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from hxgy.glossary import grade_name
 from hxgy.metrics import activities, communication, moral, overview, volunteers
 from hxgy.metrics.roster import ClassFilter
-from hxgy.models import School, Term
+from hxgy.models import Guardian, School, Student, Term
 from hxgy.terms import Period, comparison_period, term_period
 
 # the measures the report judges against the term's targets, in the order it discusses them
@@ -115,6 +115,27 @@ def default_term(session: Session, school_id: int, today: date) -> Term | None:
     return started[-1] if started else (terms[0] if terms else None)
 
 
+NAME_HIDDEN = "（标题含个人姓名，已隐去）"
+
+
+def _people(session: Session, school_id: int) -> set[str]:
+    """The school's student and guardian names (read only to keep them out of the report)."""
+    students = session.scalars(select(Student.name).where(Student.school_id == school_id))
+    guardians = session.scalars(select(Guardian.name).where(Guardian.school_id == school_id))
+    return {name for name in [*students, *guardians] if name and len(name) >= 2}
+
+
+def without_names(listing: pd.DataFrame, names: set[str]) -> pd.DataFrame:
+    """Activity titles are free text: one that holds a student's or parent's name is replaced by its type."""
+    if listing.empty or not names:
+        return listing
+    titles = [
+        f"{kind}{NAME_HIDDEN}" if any(name in str(title) for name in names) else title
+        for title, kind in zip(listing["title"], listing["type_name"], strict=True)
+    ]
+    return listing.assign(title=titles)
+
+
 def _class_changes(now: pd.DataFrame, before: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
     return {key: overview.class_changes(now, before, key) for key in overview.CLASS_STATUS_MEASURES}
 
@@ -174,7 +195,7 @@ def gather(
         levels=moral.level_distribution(session, scheme, term.id, classes) if scheme.levels else empty_levels,
         dimensions=moral.dimension_averages(session, scheme, term.id, classes) if scheme.dimensions else empty_dims,
         participation=activities.participation_totals(session, period, classes),
-        activity_list=activities.activity_list(session, period, classes),
+        activity_list=without_names(activities.activity_list(session, period, classes), _people(session, school_id)),
         activity_months=activities.activities_by_type_month(session, period, classes),
         partners=activities.partner_summary(session, period, classes),
         changes=_class_changes(frame, before_classes),

@@ -418,7 +418,12 @@ def _home_visits(w: _Writer) -> None:
         text += "。"
     w.paragraph(text + standouts(fig, "home_visit_coverage"))
     if len(fig.classes) and f["students"]:
-        w.chart("home_visits", "各班家访覆盖率（虚线为目标）")
+        w.chart("home_visits", f"各班家访覆盖率（{_target_line(fig)}）")
+
+
+def _target_line(fig: ReportFigures) -> str:
+    """What the dashed line of a cumulative measure's chart is: the target, or its share to date."""
+    return "虚线为按时间进度折算的目标" if fig.period.in_progress else "虚线为目标"
 
 
 def _volunteers(w: _Writer) -> None:
@@ -450,7 +455,7 @@ def _volunteers(w: _Writer) -> None:
         )
         w.paragraph(f"按服务项目：{items}。", lead="服务项目")
     w.paragraph(standouts(fig, "volunteer_participation"), lead="各班参与")
-    w.chart("volunteers", "各班家长志愿参与率（虚线为目标）")
+    w.chart("volunteers", f"各班家长志愿参与率（{_target_line(fig)}）")
 
 
 def _moral(w: _Writer) -> None:

@@ -53,7 +53,7 @@ def today() -> date:
 
 def this_hour() -> datetime:
     """Now, to the hour: reply deadlines are judged against it."""
-    return config.now().replace(minute=0, second=0, microsecond=0)
+    return config.this_hour()
 
 
 def clear_caches() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from hxgy import report
@@ -39,8 +37,3 @@ def generate(school_id: int, term_id: int, grade_level: int | None) -> report.Re
         return report.build(fig, progress)
     finally:
         bar.empty()
-
-
-def plain(text: str) -> str:
-    """Text shown as written in Markdown: characters Markdown would read as formatting are escaped."""
-    return re.sub(r"([\\`*_\[\]#<>|~$])", r"\\\1", text)

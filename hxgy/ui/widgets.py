@@ -18,6 +18,11 @@ CARDS_PER_ROW = 4
 BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "grey": "gray"}
 
 
+def plain(text: str) -> str:
+    """Text shown as written in Markdown: characters Markdown would read as formatting are escaped."""
+    return re.sub(r"([\\`*_\[\]#<>|~$:])", r"\\\1", text)
+
+
 def chinese_date(day: date) -> str:
     """2026年9月1日."""
     return f"{day.year}年{day.month}月{day.day}日"

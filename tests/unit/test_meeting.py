@@ -2,10 +2,11 @@
 
 测试小学, 2025-2026学年第一学期 (finished: no targets on pace).
   一(1)班 six students S1–S6, 家访 S1 S2 S3 → 3/6 = 50.0 %;  survey 6 answered, 5 satisfied → 83.3 %
-  一(2)班 three students T1–T3, 家访 T1 → 1/3: fewer than five students, never shown on its own
+  一(2)班 three students T1–T3, 家访 T1 → 1/3: fewer than five students, never shown on its own;
+          and 一(1)班 is left out too, or 一年级's figure minus 一(1)班's would give 一(2)班's
   二(1)班 five students U1–U5, all visited → 5/5 = 100.0 %;  survey 4 answered, 4 satisfied: base < 5, blank
   school: visited 9 of 14 → 64.3 % against a target of 100 % (未达标);  satisfied 9 of 10 → 90.0 %
-  一年级 has 9 students (shown, with a note that one class is left out);  二年级 5 (shown)
+  一年级 has 9 students: its own figures (4 of 9 visited = 44.4 %) but no class grid;  二年级 5 (shown)
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hxgy import config
+from hxgy import config, glossary
 from hxgy.meeting import pack, slides
 from hxgy.metrics.roster import ClassFilter
 from hxgy.models import Guardian, School, Student, Target, Term
@@ -65,11 +66,11 @@ def _chart_classes(slide: slides.Slide) -> set[str]:
 def test_a_class_of_fewer_than_five_students_is_left_out_and_rates_on_a_small_base_are_blank(school) -> None:
     period = term_period(school.term1, date(2026, 11, 22))
     data = slides.gather(school.session, period, ClassFilter(school.school.id), now=NOW)
-    kept, hidden = slides.projectable(data.frame)
-    assert kept["class_name"].tolist() == ["一(1)班", "二(1)班"] and hidden == 1
-    satisfaction = dict(zip(kept["class_name"], kept["satisfaction"], strict=True))
-    assert satisfaction["一(1)班"] == pytest.approx(5 / 6)
-    assert math.isnan(satisfaction["二(1)班"])  # 4 respondents
+    kept, left_out = slides.projectable(data.frame)
+    assert kept["class_name"].tolist() == ["二(1)班"]
+    assert data.frame["class_name"][left_out.to_numpy()].tolist() == ["一(1)班", "一(2)班"]
+    assert math.isnan(kept["satisfaction"].iloc[0])  # 4 respondents
+    assert kept["home_visit_coverage"].iloc[0] == 1.0
 
 
 def test_the_slides_show_the_hand_computed_figures(school) -> None:
@@ -89,8 +90,8 @@ def test_the_slides_show_the_hand_computed_figures(school) -> None:
     assert (main.value, main.status) == ("64.3%", "red")
     assert "目标 100.0%（未达标）" in main.detail
     assert visits.figures[1].value == "9 / 14"
-    assert visits.notes == ("未达标班级（1 个）：一(1)班", "1 个班级学生不足 5 人，未单独显示。")
-    assert _chart_classes(visits) == {"一(1)班", "二(1)班"}
+    assert visits.notes == ("为保护学生隐私，2 个班级未单独显示（学生不足 5 人，或可据此推算出这样的班级）。",)
+    assert _chart_classes(visits) == {"二(1)班"}
     moral = deck["measure-moral_good_rate"]  # nobody was scored: no grid of blank cells
     assert moral.chart is None and moral.notes[0] == "各班本期尚无该项数据。"
     assert moral.figures[0].value == "无数据"
@@ -99,8 +100,10 @@ def test_the_slides_show_the_hand_computed_figures(school) -> None:
     grade_one = deck["grade-1"]
     assert grade_one.title == "一年级（2 个班，9 名学生）"
     assert {f.label: f.value for f in grade_one.figures}["家访覆盖率"] == "44.4%"  # 4 of 9
-    assert grade_one.notes == ("1 个班级学生不足 5 人，未单独显示。",)
-    assert _chart_classes(grade_one) == {"一(1)班"}
+    assert grade_one.notes == visits.notes
+    assert grade_one.chart is None, "both of its classes are left out"
+    assert _chart_classes(deck["grade-2"]) == {"二(1)班"}
+    assert {f.label: f.value for f in deck["grade-2"].figures}["家长满意度"] == "不显示"  # 4 answers
 
 
 def test_only_the_chosen_sections_are_built(school) -> None:
@@ -129,8 +132,34 @@ def test_the_pack_holds_every_slide_with_its_stamp_and_charts(school) -> None:
         assert f"{stamp}　　{number} / {len(deck)}" in page.text
         assert page.pictures == (1 if slide.chart is not None else 0)
         for figure in slide.figures:
-            assert figure.value in page.text
+            assert f"{figure.label}\n{figure.value}" in page.text
     assert "64.3%" in pages[[s.key for s in deck].index("measure-home_visit_coverage")].text
+
+
+def test_no_left_out_group_can_be_worked_out_by_subtraction(engine) -> None:
+    """三年级: classes of 20, 22 and 2 students; 四年级: one class of 3. What is hidden inside any total
+    shown (each grade of five or more, and the school) is never a group of one to four students."""
+    session = Session(engine)
+    s = tiny_school(session)
+    sizes = {(3, 1): 20, (3, 2): 22, (3, 3): 2, (4, 1): 3, (5, 1): 6}
+    for (grade, no), size in sizes.items():
+        s.add_class(grade, no)
+        for n in range(size):
+            s.add_student(f"G{grade}{no}-{n}", glossary.class_name(grade, no))
+    session.commit()
+    period = term_period(s.term1, date(2026, 11, 22))
+    data = slides.gather(session, period, ClassFilter(s.school.id), now=NOW)
+    kept, left_out = slides.projectable(data.frame)
+    assert sorted(kept["class_name"]) == ["三(2)班", "五(1)班"]
+    hidden = data.frame[left_out.to_numpy()]
+    assert sorted(hidden["class_name"]) == ["三(1)班", "三(3)班", "四(1)班"]
+    for grade, group in data.frame.groupby("grade_level"):
+        inside = hidden[hidden["grade_level"] == grade]["students"].sum()
+        assert group["students"].sum() < slides.MIN_GROUP or inside == 0 or inside >= slides.MIN_GROUP
+    assert hidden["students"].sum() >= slides.MIN_GROUP
+    deck = slides.build_deck(data, school_name=s.school.name)
+    assert "grade-4" not in [slide.key for slide in deck], "a grade of 3 students has no slide"
+    session.close()
 
 
 def test_no_child_or_parent_name_reaches_a_slide_or_the_pack(demo_engine) -> None:

@@ -299,7 +299,7 @@ def test_word_processors_open_it(demo_report, tmp_path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--term", "2030-2031学年第一学期"), "no term named 2030-2031学年第一学期"),
+        (("--term", "2030-2031学年第一学期"), "没有名为“2030-2031学年第一学期”的学期"),
         (("--term", DEMO_TERM, "--grade", "9"), "没有九年级的班级"),
         (("--school", "NOPE"), "没有代码为 NOPE 的学校"),
     ],
@@ -310,3 +310,12 @@ def test_bad_choices_exit_with_2_and_say_why(demo_url, tmp_path, args, message) 
     assert done.returncode == 2
     assert message in done.stderr
     assert not path.exists()
+
+
+def test_an_activity_title_holding_a_name_is_not_printed(school) -> None:
+    """Titles are free text: "王小明妈妈进课堂" would name a child and a parent; the table shows its type instead."""
+    school.activity("王小明妈妈进课堂", date(2026, 4, 2), "lecture", "grade", {"一(1)班": 4})
+    school.session.commit()
+    text = docx_text(_report(school, school.term2))
+    assert "王小明" not in text
+    assert "讲座（标题含个人姓名，已隐去）" in text and "春季家长会" in text
