@@ -5,19 +5,33 @@ No Streamlit here; hxgy.ui wires this to streamlit-authenticator.
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import bcrypt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hxgy import config
 from hxgy.models import ROLES, AuditLog, ClassAssignment, SchoolClass, SchoolYear, UserAccount
 from hxgy.models.base import utcnow
 
-BCRYPT_MAX_BYTES = 72
+BCRYPT_MAX_BYTES = 72  # bcrypt reads no further; longer passwords are hashed with SHA-256 first (PREHASHED)
+PREHASHED = "sha256$"  # marks a bcrypt hash of base64(sha256(password))
 MIN_PASSWORD_CHARS = 8
+MAX_PASSWORD_CHARS = 200
+COMMON_PASSWORDS = frozenset(
+    line.strip().lower()
+    for line in (Path(__file__).with_name("common_passwords.txt")).read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+)
+# keyboard and alphabet runs a password may not be made of
+RUNS = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 # roles that may see students' and guardians' names (a head teacher only for own classes)
 NAME_ROLES = frozenset({"admin", "principal", "dean", "head_teacher", "teacher"})
 SCHOOL_WIDE_ROLES = frozenset({"admin", "principal", "dean", "meeting"})
@@ -44,29 +58,56 @@ class CurrentUser:
     staff_id: int | None
 
 
+def _prehash(password: str) -> bytes:
+    return base64.b64encode(hashlib.sha256(password.encode("utf-8")).digest())
+
+
 def hash_password(password: str) -> str:
-    """A bcrypt hash of the password."""
-    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
+    """A bcrypt hash of the password's SHA-256 (so every character counts, however long the passphrase)."""
+    return PREHASHED + bcrypt.hashpw(_prehash(password), bcrypt.gensalt()).decode("ascii")
 
 
 def verify_password(password: str, password_hash: str) -> bool:
-    """Whether the password matches the hash."""
+    """Whether the password matches the hash (a PREHASHED hash, or a plain bcrypt hash of older accounts)."""
+    if password_hash.startswith(PREHASHED):
+        return bcrypt.checkpw(_prehash(password), password_hash.removeprefix(PREHASHED).encode("ascii"))
     data = password.encode("utf-8")
     if len(data) > BCRYPT_MAX_BYTES:
         return False
     return bcrypt.checkpw(data, password_hash.encode("ascii"))
 
 
+@functools.cache
+def unknown_user_hash() -> str:
+    """A hash to check unknown usernames against, so they take as long as a wrong password."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def _is_run(text: str) -> bool:
+    """One character repeated, or a stretch of an alphabet or keyboard row (either way round)."""
+    lowered = text.lower()
+    if len(set(lowered)) == 1:
+        return True
+    return any(lowered in run or lowered in run[::-1] for run in RUNS)
+
+
 def check_new_password(password: str, *, username: str) -> None:
-    """Refuse a password that is too short, too long, or the username itself."""
+    """Refuse a password that is too short or too long, the username, or one of the most common ones.
+
+    Any characters are allowed (Chinese too) and no mix of character classes is forced:
+    a long passphrase is the best password.
+    """
     if password != password.strip():
         raise PasswordError("密码首尾不能有空格")
     if len(password) < MIN_PASSWORD_CHARS:
-        raise PasswordError(f"密码至少需要 {MIN_PASSWORD_CHARS} 个字符")
-    if len(password.encode("utf-8")) > BCRYPT_MAX_BYTES:
-        raise PasswordError(f"密码过长：最多 {BCRYPT_MAX_BYTES} 字节（约 24 个汉字）")
-    if password.lower() == username.lower():
-        raise PasswordError("密码不能与用户名相同")
+        raise PasswordError(f"密码至少需要 {MIN_PASSWORD_CHARS} 个字符（可以是一句话，汉字也可以）")
+    if len(password) > MAX_PASSWORD_CHARS:
+        raise PasswordError(f"密码过长：最多 {MAX_PASSWORD_CHARS} 个字符")
+    lowered, name = password.lower(), username.strip().lower()
+    if name and lowered.startswith(name) and not any(c.isalpha() for c in lowered[len(name) :]):
+        raise PasswordError("密码不能是用户名（或用户名加数字）")
+    if lowered in COMMON_PASSWORDS or _is_run(password):
+        raise PasswordError("这个密码太常见，容易被猜到，请换一个（例如一句只有您知道的话）")
 
 
 def generate_password() -> str:
@@ -132,7 +173,7 @@ def change_password(session: Session, *, user_id: int, old_password: str, new_pa
         raise PasswordError("新密码不能与原密码相同")
     check_new_password(new_password, username=user.username)
     user.password_hash = hash_password(new_password)
-    user.session_version += 1
+    end_sessions(user)
     session.add(
         AuditLog(
             school_id=user.school_id,
@@ -185,6 +226,38 @@ def record_login(session: Session, *, user_id: int) -> None:
     user.last_login_at = utcnow()
     user.failed_logins = 0
     session.add(AuditLog(school_id=user.school_id, user_id=user.id, username=user.username, action="login"))
+
+
+def end_sessions(account: UserAccount) -> None:
+    """End every session and login cookie of the account issued until now (logout, password change, disabling)."""
+    account.session_version += 1
+    account.sessions_valid_from = utcnow()
+
+
+def log_out(session: Session, *, user_id: int) -> None:
+    """Logging out ends every session and cookie of the account, here and on other devices (the caller commits)."""
+    account = session.get(UserAccount, user_id)
+    if account is not None:
+        end_sessions(account)
+        session.add(
+            AuditLog(school_id=account.school_id, user_id=account.id, username=account.username, action="logout")
+        )
+
+
+def sessions_valid_from(session: Session, username: str) -> datetime | None:
+    """The moment before which the account's sessions and cookies no longer count (None: all count)."""
+    return session.scalar(select(UserAccount.sessions_valid_from).where(UserAccount.username == username))
+
+
+def session_expired(signed_in_at: datetime, *, now: datetime | None = None) -> bool:
+    """Whether a session signed in at ``signed_in_at`` (UTC) has outlived HXGY_COOKIE_EXPIRY_DAYS."""
+    days = config.get_settings().cookie_expiry_days
+    return (now or utcnow()) - signed_in_at > timedelta(days=days)
+
+
+def session_ended(valid_from: datetime | None, signed_in_at: datetime) -> bool:
+    """Whether a session signed in (or a cookie issued) at ``signed_in_at`` has been ended since (UTC, naive)."""
+    return valid_from is not None and signed_in_at < valid_from
 
 
 def own_class_ids(session: Session, *, staff_id: int | None, on_day: date) -> list[int]:

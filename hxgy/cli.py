@@ -9,6 +9,8 @@ python -m hxgy template KIND FILE   write the .xlsx import template of a kind of
 python -m hxgy import KIND FILE --user NAME [--good-rows-only]   import a filled template (.xlsx or .csv)
 python -m hxgy export KIND FILE --user NAME [--term NAME]        export records in the template's columns
 python -m hxgy report [--term NAME] [--grade N] [--school CODE] FILE   draft the term report (.docx)
+python -m hxgy backup FILE          a complete, checked copy of the database (SQLite backup API or pg_dump)
+python -m hxgy restore FILE --yes   replace the database's contents with a backup, in one step
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import os
 import sys
 import time
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -178,7 +181,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         except (LookupError, PeriodError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-        now = config.now()
+        now = config.this_hour()  # as the dashboards: reply deadlines are judged to the hour
         frame = class_measures(session, period, ClassFilter(school.id), now=now)
         figures = school_figures(session, period, ClassFilter(school.id), now=now, frame=frame)
     table = exports.metrics_table(frame, figures)
@@ -232,31 +235,28 @@ def _metrics_period(session: Session, school_id: int, args: argparse.Namespace) 
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Draft the term report of a school (optionally one grade) as a Word document."""
+    from hxgy.config import this_hour, today
     from hxgy.report import ReportError, build, gather
-    from hxgy.report.figures import find_school
-    from hxgy.terms import PeriodError
+    from hxgy.report.figures import default_term, find_school, find_term
 
     def progress(fraction: float, step: str) -> None:
         print(f"{fraction:4.0%} {step}", file=sys.stderr, flush=True)
 
     if args.grade is not None and not 1 <= args.grade <= 9:
-        print(f"error: no grade {args.grade}: use 1 to 9", file=sys.stderr)
+        print(f"错误：年级应为 1 至 9，而不是 {args.grade}", file=sys.stderr)
         return 2
     try:
         with db.read_session() as session:
             school = find_school(session, args.school)
-            period = _metrics_period(session, school.id, argparse.Namespace(start=None, end=None, term=args.term))
+            term = find_term(session, school.id, args.term) if args.term else default_term(session, school.id, today())
+            if term is None:
+                raise ReportError("学校尚未设置学期")
             progress(0.0, "读取数据")
             fig = gather(
-                session,
-                school_id=school.id,
-                term_id=period.term_id,
-                grade_level=args.grade,
-                today=config.today(),
-                now=config.now(),
+                session, school_id=school.id, term_id=term.id, grade_level=args.grade, today=today(), now=this_hour()
             )
-    except (ReportError, LookupError, PeriodError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except ReportError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
         return 2
     report = build(fig, progress)
     with open(args.file, "wb") as fh:
@@ -404,6 +404,39 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write a backup of the configured database."""
+    from hxgy.backup import BackupError, backup, row_counts
+
+    url = config.database_url()
+    try:
+        path = backup(url, args.file)
+    except BackupError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    rows = sum(row_counts(url).values())
+    print(f"backed up {_safe_url()} ({rows:,} rows) to {path} ({path.stat().st_size // 1024:,} KB)")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Replace the configured database's contents with a backup."""
+    from hxgy.backup import BackupError, restore, row_counts
+
+    if not args.yes:
+        print(f"错误：恢复会用备份替换 {_safe_url()} 中的全部数据；确认请加 --yes", file=sys.stderr)
+        return 2
+    url = config.database_url()
+    try:
+        restore(url, args.file)
+    except BackupError as exc:
+        print(f"错误：{exc}（数据库未改动）", file=sys.stderr)
+        return 2
+    rows = sum(row_counts(url).values())
+    print(f"restored {_safe_url()} from {args.file} ({rows:,} rows); restart the app or wait 10 minutes for its caches")
+    return 0
+
+
 def _safe_url() -> str:
     from sqlalchemy.engine import make_url
 
@@ -434,6 +467,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_create_user)
     sub.add_parser("accounts", help="list accounts").set_defaults(func=cmd_accounts)
     sub.add_parser("refresh-stats", help="recompute pre-aggregated figures").set_defaults(func=cmd_refresh_stats)
+    p = sub.add_parser("backup", help="write a complete, checked backup of the database")
+    p.add_argument("file", type=Path, help="the backup file to write (.sqlite for SQLite, .dump for PostgreSQL)")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="replace the database's contents with a backup")
+    p.add_argument("file", type=Path, help="a file written by `python -m hxgy backup`")
+    p.add_argument("--yes", action="store_true", help="confirm: every record now in the database is replaced")
+    p.set_defaults(func=cmd_restore)
     p = sub.add_parser("metrics", help="write the per-class table of every measure (CSV, Excel or JSON)")
     p.add_argument("--school", help="school code (default: the first school)")
     p.add_argument("--term", help="term name, e.g. 2025-2026学年第二学期 (default: the current term)")
@@ -444,8 +484,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_metrics)
     p = sub.add_parser("report", help="draft the term report (学期报告) as a Word document")
     p.add_argument("file", help="the .docx to write")
-    p.add_argument("--term", help="term name, e.g. 2025-2026学年第二学期 (default: the current term)")
-    p.add_argument("--grade", type=int, help="only this grade (1-6); default: the whole school")
+    p.add_argument("--term", help="term name, e.g. 2025-2026学年第二学期 (default: the latest finished term)")
+    p.add_argument("--grade", type=int, help="only this grade (1-9); default: the whole school")
     p.add_argument("--school", help="school code (default: the first school)")
     p.set_defaults(func=cmd_report)
     p = sub.add_parser("template", help="write the .xlsx import template of a kind of data")

@@ -313,7 +313,7 @@ def set_account_active(session: Session, user: CurrentUser, account_id: int, act
         problems.raise_if_any()
     before = as_dict(account, ["active", "session_version"])
     account.active = active
-    account.session_version += 1
+    auth.end_sessions(account)
     session.flush()
     audit(session, user, "update", "user_account", account.id, before=before, after=as_dict(account, list(before)))
 
@@ -323,7 +323,7 @@ def reset_password(session: Session, user: CurrentUser, account_id: int) -> str:
     account = _school_account(session, user, account_id, "重置密码")
     password = auth.generate_password()
     account.password_hash = auth.hash_password(password)
-    account.session_version += 1
+    auth.end_sessions(account)
     account.failed_logins = 0
     account.locked_until = None
     session.flush()

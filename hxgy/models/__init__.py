@@ -1,6 +1,6 @@
 """The data model: every table of hxgy, importable from here."""
 
-from hxgy.models.admin import ROLES, AppMeta, AuditLog, ImportBatch, UserAccount
+from hxgy.models.admin import ROLES, AppMeta, AuditLog, ImportBatch, LoginThrottle, UserAccount
 from hxgy.models.base import Base
 from hxgy.models.people import (
     HEAD_TEACHER,
@@ -59,6 +59,7 @@ __all__ = [
     "Family",
     "Guardian",
     "ImportBatch",
+    "LoginThrottle",
     "MoralDimension",
     "MoralLevel",
     "MoralRater",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hxgy.models.base import Base, CreatedAt, utcnow
@@ -38,6 +38,8 @@ class UserAccount(CreatedAt, Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     # raised on logout, password change or disabling: older sessions end
     session_version: Mapped[int] = mapped_column(Integer, default=0)
+    # sessions and login cookies issued before this moment (UTC) are no longer accepted
+    sessions_valid_from: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class AuditLog(Base):
@@ -66,6 +68,23 @@ class AppMeta(Base):
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class LoginThrottle(Base):
+    """Failed logins of one username from one client address: slows down, then locks, that pair for a while.
+
+    Unknown usernames get rows too, so they answer exactly like wrong passwords.
+    """
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (UniqueConstraint("username", "client"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60))
+    client: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class ImportBatch(Base):

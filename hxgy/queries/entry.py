@@ -193,6 +193,8 @@ AUDIT_ACTIONS = {
     "confirm": "确认",
     "denied": "被拒绝",
     "login": "登录",
+    "login_failed": "登录失败",
+    "logout": "退出登录",
     "import": "导入",
 }
 AUDIT_ENTITIES = {

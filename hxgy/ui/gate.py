@@ -9,21 +9,23 @@ itself when app.py did not run first, and refuses roles outside the page.
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime
 
+import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 from sqlalchemy.orm import Session
 from streamlit_authenticator.utilities.exceptions import LoginError
 
-from hxgy import auth, config
+from hxgy import auth, config, login
 from hxgy.glossary import ROLE_LABELS
+from hxgy.models.base import utcnow
 from hxgy.navigation import page_allowed
 from hxgy.ui.data import demo_logins, read_session
 
 COOKIE_NAME = "hxgy_auth"
 VIA_APP_KEY = "_hxgy_via_app"  # set by app.py just before it runs a page
 _AUTH_KEY = "_hxgy_authenticator"  # the authenticator of this run, for the logout button
-LOGIN_FIELDS = {"Form name": "登录", "Username": "用户名", "Password": "密码", "Login": "登录"}
 
 
 def _authenticator() -> stauth.Authenticate:
@@ -40,24 +42,85 @@ def _authenticator() -> stauth.Authenticate:
     )
 
 
+SIGNED_IN_AT = "_hxgy_signed_in_at"  # when this session signed in (UTC): sessions ended since then stop
+_NOTICE_KEY = "_hxgy_sign_in_notice"  # why the session was signed out, shown above the login form
+
+
+def _client() -> str:
+    """The address the browser connects from, as far as the server can tell ("unknown" without one)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # no request context (AppTest)
+        return "unknown"
+    return address if isinstance(address, str) and address else "unknown"
+
+
+def _cookie_issued_at() -> datetime | None:
+    """When this browser's login cookie was issued (UTC), read from its signed expiry; None without one."""
+    cookies = st.context.cookies
+    token = cookies.get(COOKIE_NAME) if cookies else None
+    if not token:
+        return None
+    try:
+        claims = jwt.decode(token, config.cookie_key(create=True), algorithms=["HS256"])
+        issued = float(claims["exp_date"]) - config.get_settings().cookie_expiry_days * 86400
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError):
+        return None
+    return datetime.fromtimestamp(issued, UTC).replace(tzinfo=None)
+
+
+def _sign_out(message: str | None = None) -> None:
+    """Forget this session's login and delete its cookie; ``message`` is shown above the login form."""
+    authenticator = st.session_state.get(_AUTH_KEY)
+    if authenticator is not None:
+        authenticator.logout(location="unrendered")
+    st.session_state.pop(SIGNED_IN_AT, None)
+    if message:
+        st.session_state[_NOTICE_KEY] = message
+
+
 def _signed_in_user() -> auth.CurrentUser | None:
-    """The signed-in user, re-read from the database so a disabled account ends at once."""
+    """The signed-in user, re-read from the database: a disabled account or an ended session stops at once."""
     if not st.session_state.get("authentication_status"):
         return None
     username = st.session_state.get("username") or ""
+    signed_in_at = st.session_state.get(SIGNED_IN_AT)
     with read_session() as session:
-        return auth.load_user(session, username)
+        user = auth.load_user(session, username)
+        valid_from = auth.sessions_valid_from(session, username) if user else None
+    if user is None:
+        _sign_out("该账户已停用或不存在，请联系管理员。")
+        return None
+    if signed_in_at is None or auth.session_ended(valid_from, signed_in_at) or auth.session_expired(signed_in_at):
+        _sign_out("登录已失效，请重新登录。")
+        return None
+    return user
 
 
-def _on_login(event: dict) -> None:
-    with read_session() as session:
-        user = auth.load_user(session, str(event.get("username", "")))
-    if user is not None:
-        from hxgy import db
-        from hxgy.ui.data import engine
-
-        with db.write_session(engine()) as session:
-            auth.record_login(session, user_id=user.id)
+def _login_form() -> None:
+    """Our own form (not the library's): failures slowed down and locked per client, messages in Chinese."""
+    with st.form("hxgy-login"):
+        st.subheader("登录")
+        username = st.text_input("用户名", autocomplete="username")
+        password = st.text_input("密码", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("登录")
+    if not submitted:
+        return
+    st.session_state.pop(_NOTICE_KEY, None)
+    with db_write() as session:
+        result = login.attempt_login(session, username=username, password=password, client=_client(), now=utcnow())
+    if result.user is None:
+        st.error(result.message or login.WRONG)
+        return
+    st.session_state.update(
+        authentication_status=True,
+        username=result.user.username,
+        name=result.user.display_name,
+        roles=[result.user.role],
+        logout=None,
+    )
+    st.session_state[SIGNED_IN_AT] = utcnow()
+    st.session_state[_AUTH_KEY].cookie_controller.set_cookie()  # no rerun: the cookie component must mount
 
 
 def login_gate() -> auth.CurrentUser | None:
@@ -65,24 +128,23 @@ def login_gate() -> auth.CurrentUser | None:
     authenticator = _authenticator()
     st.session_state[_AUTH_KEY] = authenticator
     if not st.session_state.get("authentication_status"):
-        _login_header()
-    try:
-        authenticator.login(location="main", fields=LOGIN_FIELDS, key="hxgy-login", callback=_on_login)
-    except LoginError:
-        # a cookie for an account that no longer exists or was disabled
-        authenticator.logout(location="unrendered")
-        st.error("该账户已停用或不存在，请重新登录。")
-        return None
-    status = st.session_state.get("authentication_status")
-    if status is False:
-        st.error("用户名或密码不正确。")
-    if not status:
-        _demo_hint()
-        return None
-    user = _signed_in_user()
+        try:
+            authenticator.login(location="unrendered")  # signs in from a valid login cookie, draws nothing
+        except LoginError:  # a cookie for an account that no longer exists or was disabled
+            _sign_out("该账户已停用或不存在，请重新登录。")
+        if st.session_state.get("authentication_status"):
+            st.session_state[SIGNED_IN_AT] = _cookie_issued_at() or utcnow()
+    user = _signed_in_user() if st.session_state.get("authentication_status") else None
     if user is None:
-        authenticator.logout(location="unrendered")
-        st.error("该账户已停用或不存在，请联系管理员。")
+        _login_header()
+        notice = st.session_state.get(_NOTICE_KEY)  # kept until the next login: the page reruns after a sign-out
+        if notice:
+            st.warning(notice)
+        _login_form()
+        if st.session_state.get("authentication_status"):
+            user = _signed_in_user()
+        else:
+            _demo_hint()
     return user
 
 
@@ -103,9 +165,9 @@ def sidebar_account(user: auth.CurrentUser) -> bool:
     with st.sidebar:
         st.markdown(f"**{user.display_name}**  \n{ROLE_LABELS.get(user.role, user.role)} · `{user.username}`")
         if st.button("退出登录", key="hxgy-logout-button", icon=":material/logout:"):
-            authenticator = st.session_state.get(_AUTH_KEY)
-            if authenticator is not None:
-                authenticator.logout(location="unrendered")
+            with db_write() as session:
+                auth.log_out(session, user_id=user.id)  # this account's cookies and other sessions end too
+            _sign_out()
             return True
     return False
 

@@ -9,6 +9,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from hxgy import db
+from hxgy.models.base import utcnow
+from hxgy.ui.gate import SIGNED_IN_AT
 from tests.conftest import PROJECT_ROOT
 
 
@@ -29,6 +31,7 @@ def make_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., AppTest]
         if username:
             at.session_state["authentication_status"] = True
             at.session_state["username"] = username
+            at.session_state[SIGNED_IN_AT] = utcnow()
         return at
 
     yield make
