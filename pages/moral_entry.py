@@ -6,6 +6,7 @@ from hxgy import ui
 from hxgy.entry import moral_grid
 from hxgy.ui import data
 from hxgy.ui import entry as forms
+from hxgy.ui.gate import db_write
 
 user = ui.guard("moral_entry")
 
@@ -30,8 +31,13 @@ with right:
     raters = {r_id: f"{name}（权重 {weight:g}）" for r_id, _code, name, weight in scheme.raters}
     rater_id = st.selectbox("评价主体", list(raters), format_func=raters.get, key="moral-rater")
 
-with data.read_session() as session:
-    stored = moral_grid.grid_for(session, class_id=class_id, term_id=term_id, rater_id=rater_id)
+viewed = st.session_state.setdefault("_hxgy_grids_viewed", set())  # one audit entry per grid and session
+with db_write() as session:
+    if (class_id, term_id, rater_id) in viewed:
+        stored = moral_grid.grid_for(session, class_id=class_id, term_id=term_id, rater_id=rater_id)
+    else:
+        stored = moral_grid.open_grid(session, user, class_id=class_id, term_id=term_id, rater_id=rater_id)
+        viewed.add((class_id, term_id, rater_id))
 if stored.empty:
     st.info("该班级在这个学期没有学生。")
     st.stop()

@@ -59,6 +59,27 @@ def grid_for(session: Session, *, class_id: int, term_id: int, rater_id: int) ->
     return pd.DataFrame(rows, columns=columns)
 
 
+def open_grid(session: Session, user: CurrentUser, *, class_id: int, term_id: int, rater_id: int) -> pd.DataFrame:
+    """A class's individual scores, for someone who may write them; the viewing goes into the audit log.
+
+    The caller commits (the audit entry); a user who may not write the class is refused, and that is logged too.
+    """
+    school_class = require_class_write(session, user, class_id, "查看德育评分")
+    term = session.get(Term, term_id)
+    if term is None or term.school_id != user.school_id:
+        raise refuse(session, user, f"查看学期 {term_id} 的德育评分")
+    rater = session.get(MoralRater, rater_id)
+    audit(
+        session,
+        user,
+        "view",
+        "moral_score",
+        class_id,
+        detail=f"{school_class.name} · {term.name} · {rater.name if rater else rater_id}",
+    )
+    return grid_for(session, class_id=class_id, term_id=term_id, rater_id=rater_id)
+
+
 def save_grid(
     session: Session,
     user: CurrentUser,

@@ -196,6 +196,7 @@ AUDIT_ACTIONS = {
     "login_failed": "登录失败",
     "logout": "退出登录",
     "import": "导入",
+    "view": "查看",
 }
 AUDIT_ENTITIES = {
     "communication": "沟通记录",
@@ -252,8 +253,8 @@ def audit_entries(
 
 def describe_change(before: str | None, after: str | None) -> str:
     """An audit entry's change as 字段: 旧 → 新 for the fields that differ (every field for a create or delete)."""
-    old = json.loads(before) if before else {}
-    new = json.loads(after) if after else {}
+    old = json.loads(before) if isinstance(before, str) and before else {}  # pandas gives NaN for a missing one
+    new = json.loads(after) if isinstance(after, str) and after else {}
     keys = [k for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k) and k != "updated_at"]
     return "；".join(f"{k}: {old.get(k, '')} → {new.get(k, '')}" for k in keys)
 

@@ -133,8 +133,11 @@ def test_the_moral_grid_saves_in_one_go_and_the_audit_page_shows_it(make_app, de
     dean.run()
     dean.switch_page("pages/audit.py")
     dean.run()
+    assert not dean.exception
     log = dean.dataframe[0].value
     assert (log["对象"] == "德育评分").sum() >= 2 and "headteacher" in set(log["用户"])
+    viewed = log[(log["对象"] == "德育评分") & (log["操作"] == "查看")]
+    assert viewed["用户"].tolist() == ["headteacher"], "opening a class's individual scores is logged, once a session"
 
 
 def test_a_dean_enters_an_activity_and_sees_it_on_the_activities_page(make_app, demo_copy_url) -> None:

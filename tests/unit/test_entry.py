@@ -461,3 +461,11 @@ def test_partial_refreshes_keep_the_stats_equal_to_a_full_recount(school: TinySc
     assert partial == stored()
     one = dict(zip(stats.STATS_COLUMNS, partial[0], strict=True))
     assert (one["contacts"], one["visited_students"], one["volunteer_hours"]) == (1, 1, 1.5)
+
+
+def test_an_audit_entry_without_before_or_after_describes_no_change() -> None:
+    """pandas reads a missing before/after as NaN next to entries that have one (the audit page must not fail)."""
+    from hxgy.queries.entry import describe_change
+
+    assert describe_change(float("nan"), float("nan")) == ""
+    assert describe_change(None, '{"hours": 2}') == "hours:  → 2"
