@@ -7,18 +7,19 @@ from hxgy.navigation import landing_page, pages_for_role
 
 st.set_page_config(page_title="家校社协同育人", page_icon=":material/diversity_3:", layout="wide")
 
-user = ui.login_gate()
-if user is None:
-    st.stop()
-if ui.sidebar_account(user):
-    st.info("您已退出登录。")
-    st.stop()
+with ui.database_down_message():  # the database server stopped: a clear message, and the next click works again
+    user = ui.login_gate()
+    if user is None:
+        st.stop()
+    if ui.sidebar_account(user):
+        st.info("您已退出登录。")
+        st.stop()
 
-landing = landing_page(user.role).key
-sections = {
-    section: [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.key, default=p.key == landing) for p in pages]
-    for section, pages in pages_for_role(user.role).items()
-}
-page = st.navigation(sections, expanded=True)  # every page listed, none behind "View more"
-st.session_state[ui.VIA_APP_KEY] = True
-page.run()
+    landing = landing_page(user.role).key
+    sections = {
+        section: [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.key, default=p.key == landing) for p in pages]
+        for section, pages in pages_for_role(user.role).items()
+    }
+    page = st.navigation(sections, expanded=True)  # every page listed, none behind "View more"
+    st.session_state[ui.VIA_APP_KEY] = True
+    page.run()

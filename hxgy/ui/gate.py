@@ -8,12 +8,14 @@ itself when app.py did not run first, and refuses roles outside the page.
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 
 import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 from streamlit_authenticator.utilities.exceptions import LoginError
 
@@ -186,6 +188,31 @@ def guard(page_key: str) -> auth.CurrentUser:
         st.error("您的角色无权访问此页面。")
         st.stop()
     return user
+
+
+DATABASE_DOWN = "暂时无法连接数据库，请稍后再试（数据没有丢失）。如果持续出现，请联系学校管理员。"
+
+
+@contextmanager
+def database_down_message() -> Iterator[None]:
+    """Turn a lost database connection into a clear message instead of an error page.
+
+    Nothing is written half: every write is one transaction, rolled back when the connection goes.
+    Engines check connections before use (``pool_pre_ping``), so the next action after the
+    database is back works again.
+    """
+    try:
+        yield
+    except (OperationalError, InterfaceError) as exc:
+        if not exc.connection_invalidated and not _looks_like_connection_loss(exc):
+            raise
+        st.error(DATABASE_DOWN)
+        st.stop()
+
+
+def _looks_like_connection_loss(exc: DBAPIError) -> bool:
+    text = str(exc.orig).lower()
+    return any(s in text for s in ("connection", "server closed", "terminating", "could not connect", "shutting down"))
 
 
 def db_write() -> AbstractContextManager[Session]:

@@ -373,8 +373,11 @@ def test_a_wrong_score_anywhere_in_the_grid_writes_nothing(school: TinySchool) -
     assert _count(session, MoralScore) == 0
 
 
+THREADS, PER_THREAD = 16, 100
+
+
 def test_many_writers_at_once_lose_and_double_nothing(school: TinySchool, engine) -> None:
-    """8 threads × 20 contacts each, every one sent twice with the same key: 160 records exactly."""
+    """16 threads × 200 writes: 100 contacts each, every one sent twice with the same key: 1,600 records exactly."""
     head = _user(school, "head_teacher", "王老师")
     school.session.commit()
     ids = {n: school.students[n].id for n in "ABC"}
@@ -383,10 +386,10 @@ def test_many_writers_at_once_lose_and_double_nothing(school: TinySchool, engine
 
     def writer(thread: int) -> None:
         try:
-            for i in range(20):
+            for i in range(PER_THREAD):
                 entry = ContactEntry(
                     class_id=class_id,
-                    contact_date=date(2025, 9, 1 + (thread * 20 + i) % 28),
+                    contact_date=date(2025, 9, 1 + (thread * PER_THREAD + i) % 28),
                     channel_id=channel,
                     student_id=ids["ABC"[i % 3]],
                     summary=f"{thread}-{i}",
@@ -399,19 +402,20 @@ def test_many_writers_at_once_lose_and_double_nothing(school: TinySchool, engine
         except BaseException as exc:
             failures.append(exc)
 
-    threads = [threading.Thread(target=writer, args=(t,)) for t in range(8)]
+    threads = [threading.Thread(target=writer, args=(t,)) for t in range(THREADS)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert failures == []
     with Session(engine) as session:
-        assert _count(session, Communication) == 160
+        expected = THREADS * PER_THREAD
+        assert _count(session, Communication) == expected
         summaries = session.scalars(select(Communication.summary)).all()
-        assert len(set(summaries)) == 160
-        assert session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "create")) == 160
+        assert len(set(summaries)) == expected
+        assert session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "create")) == expected
         stored = session.scalar(select(ClassTermStats.contacts).where(ClassTermStats.class_id == class_id))
-        assert stored == 160
+        assert stored == expected
 
 
 def test_activity_rows_are_not_half_written(school: TinySchool) -> None:
