@@ -4,10 +4,12 @@ import streamlit as st
 
 from hxgy import ui
 from hxgy.navigation import landing_page, pages_for_role
+from hxgy.ui import data
 
 st.set_page_config(page_title="家校社协同育人", page_icon=":material/diversity_3:", layout="wide")
 
 with ui.database_down_message():  # the database server stopped: a clear message, and the next click works again
+    data.follow_other_processes()  # another process wrote: drop cached figures
     user = ui.login_gate()
     if user is None:
         st.stop()

@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session
 
 from hxgy import auth
 from hxgy.auth import CurrentUser
+from hxgy.changes import mark_changed
 from hxgy.metrics.roster import enrolment_last_day
 from hxgy.models import AuditLog, Category, ClassAssignment, Enrolment, SchoolClass, SchoolYear, Student, Term
 from hxgy.models.base import Base
 
 # roles that may write for every class of their school; head and subject teachers write for their own classes
+DATA_CHANGES = frozenset({"create", "update", "delete", "confirm", "import"})  # audit actions that change data
 WRITE_ANY_CLASS = frozenset({"admin", "principal", "dean"})
 WRITE_OWN_CLASSES = frozenset({"head_teacher", "teacher"})
 # roles that may change school settings (terms, categories, weights, targets, users)
@@ -237,7 +239,12 @@ def audit(
     after: Mapping[str, Any] | None = None,
     detail: str = "",
 ) -> None:
-    """Write who did what, with the record before and after, in the same transaction as the change."""
+    """Write who did what, with the record before and after, in the same transaction as the change.
+
+    A change (not a view) also gives the data a new version, so every app process drops its cached figures.
+    """
+    if action in DATA_CHANGES:
+        mark_changed(session)
     session.add(
         AuditLog(
             school_id=user.school_id,

@@ -8,6 +8,7 @@ caches. ``now`` is passed rounded to the hour so reply deadlines stay cacheable.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -17,7 +18,7 @@ import streamlit as st
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from hxgy import auth, config, db, terms
+from hxgy import auth, changes, config, db, terms
 from hxgy.meeting import slides as meeting_slides
 from hxgy.metrics import activities, communication, moral, overview, stats, volunteers
 from hxgy.metrics.roster import ClassFilter, classes_in_view
@@ -59,6 +60,23 @@ def this_hour() -> datetime:
 def clear_caches() -> None:
     """Forget cached figures after a write, so every page shows it at once."""
     st.cache_data.clear()
+
+
+_seen = {"version": None}  # the data version this process's caches were filled at
+_seen_lock = threading.Lock()
+
+
+def follow_other_processes() -> None:
+    """Forget cached figures when another process (or a command) changed the data since this one last looked.
+
+    One small query per page run; see hxgy.changes.
+    """
+    with read_session() as session:
+        version = changes.current_version(session)
+    with _seen_lock:
+        if _seen["version"] is not None and _seen["version"] != version:
+            clear_caches()
+        _seen["version"] = version
 
 
 # --- accounts and structure --------------------------------------------------

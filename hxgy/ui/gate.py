@@ -23,7 +23,7 @@ from hxgy import auth, config, login
 from hxgy.glossary import ROLE_LABELS
 from hxgy.models.base import utcnow
 from hxgy.navigation import page_allowed
-from hxgy.ui.data import demo_logins, read_session
+from hxgy.ui.data import demo_logins, follow_other_processes, read_session
 
 COOKIE_NAME = "hxgy_auth"
 VIA_APP_KEY = "_hxgy_via_app"  # set by app.py just before it runs a page
@@ -179,6 +179,8 @@ def guard(page_key: str) -> auth.CurrentUser:
     via_app = st.session_state.pop(VIA_APP_KEY, False)
     if not via_app:
         st.set_page_config(layout="wide")
+    if not via_app:
+        follow_other_processes()
     user = _signed_in_user() if via_app else login_gate()
     if user is None:
         st.stop()

@@ -473,3 +473,21 @@ def test_an_audit_entry_without_before_or_after_describes_no_change() -> None:
 
     assert describe_change(float("nan"), float("nan")) == ""
     assert describe_change(None, '{"hours": 2}') == "hours:  → 2"
+
+
+def test_a_change_gives_the_data_a_new_version_and_a_view_does_not(school: TinySchool) -> None:
+    """Every app process compares this version on each run and drops its cached figures when it moved."""
+    from hxgy.changes import current_version
+
+    head = _user(school, "head_teacher", "王老师")
+    start = current_version(school.session)
+    records.log_contact(school.session, head, _visit(school, "A"), today=TODAY)
+    school.session.commit()
+    after_write = current_version(school.session)
+    assert after_write != start
+    moral_grid.open_grid(
+        school.session, head, class_id=school.classes["一(1)班"].id, term_id=school.term1.id,
+        rater_id=school.session.scalar(select(MoralRater.id).limit(1)),
+    )  # fmt: skip
+    school.session.commit()
+    assert current_version(school.session) == after_write
