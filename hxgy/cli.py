@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from hxgy import config, db
@@ -360,6 +361,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     except (FileRefused, WriteRefused, LookupError) as exc:
         print(f"未导入：{exc}", file=sys.stderr)
+        return 2
+    except OperationalError as exc:
+        if not db.is_disk_full(exc):
+            raise
+        print(f"未导入：{db.DISK_FULL}", file=sys.stderr)
         return 2
     print(
         f"导入完成（批次 {result.batch_id}）：新增 {result.added}，更新 {result.updated}，"

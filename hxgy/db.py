@@ -50,6 +50,18 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
+DISK_FULL = "服务器磁盘已满：这次保存没有完成，数据没有任何改动。请联系管理员清理磁盘后再试。"
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether a database error means the disk is full (SQLite: "database or disk is full"; PostgreSQL: 53100)."""
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) == "53100":
+        return True
+    message = str(orig).lower()
+    return "database or disk is full" in message or "no space left on device" in message
+
+
 def create_db_engine(url: str | None = None, **kwargs: object) -> Engine:
     """A new engine for ``url`` (default: the configured database)."""
     url = url or config.database_url()

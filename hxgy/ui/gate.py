@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 from streamlit_authenticator.utilities.exceptions import LoginError
 
-from hxgy import auth, config, login
+from hxgy import auth, config, db, login
 from hxgy.glossary import ROLE_LABELS
 from hxgy.models.base import utcnow
 from hxgy.navigation import page_allowed
@@ -197,7 +197,7 @@ DATABASE_DOWN = "暂时无法连接数据库，请稍后再试（数据没有丢
 
 @contextmanager
 def database_down_message() -> Iterator[None]:
-    """Turn a lost database connection into a clear message instead of an error page.
+    """Turn a lost database connection (or a full disk) into a clear message instead of an error page.
 
     Nothing is written half: every write is one transaction, rolled back when the connection goes.
     Engines check connections before use (``pool_pre_ping``), so the next action after the
@@ -206,6 +206,9 @@ def database_down_message() -> Iterator[None]:
     try:
         yield
     except (OperationalError, InterfaceError) as exc:
+        if db.is_disk_full(exc):
+            st.error(db.DISK_FULL)
+            st.stop()
         if not exc.connection_invalidated and not _looks_like_connection_loss(exc):
             raise
         st.error(DATABASE_DOWN)
@@ -219,7 +222,6 @@ def _looks_like_connection_loss(exc: DBAPIError) -> bool:
 
 def db_write() -> AbstractContextManager[Session]:
     """A write session on the app's engine."""
-    from hxgy import db
     from hxgy.ui.data import engine
 
     return db.write_session(engine())
