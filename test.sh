@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the test dependencies and run the whole suite: ./test.sh [pytest arguments]
-# Runs lint, then every test on SQLite, then every test again on PostgreSQL
+# Runs lint and the dependency audit, then every test on SQLite, then every test again on PostgreSQL
 # (when a server answers; on CI it must). Browser tests use Debian's Chromium.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,6 +9,7 @@ scripts/setup-venv.sh requirements-dev.txt
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+scripts/audit.sh  # pip-audit of every pinned package (docs/security.md)
 
 pg_url="${HXGY_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
 unset HXGY_TEST_DATABASE_URL HXGY_DATABASE_URL HXGY_TODAY HXGY_COOKIE_KEY

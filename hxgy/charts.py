@@ -59,12 +59,11 @@ def class_bars(
             title="目标状态",
             scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
         )
-    bars = alt.Chart(frame).mark_bar().encode(**encoding)
-    layers = [bars]
+    layers = [alt.Chart().mark_bar().encode(**encoding)]
     if target is not None:
         rule = pd.DataFrame({"目标": [target]})
         layers.append(alt.Chart(rule).mark_rule(color="#333", strokeDash=[4, 3]).encode(x="目标:Q"))
-    return _finish(alt.layer(*layers).properties(height=alt.Step(ROW_STEP)), title, stamp)
+    return _finish(alt.layer(*layers, data=frame).properties(height=alt.Step(ROW_STEP)), title, stamp)
 
 
 def heatmap(
@@ -87,13 +86,13 @@ def heatmap(
         colour_enc = alt.Color(f"{colour}:N", scale=scale, title="目标状态")
     else:
         colour_enc = alt.Color(f"{colour}:Q", scale=alt.Scale(scheme=scheme), title=colour)
-    base = alt.Chart(frame).encode(
+    base = alt.Chart().encode(
         x=alt.X(f"{x}:N", sort=list(x_order), title=None, axis=alt.Axis(labelAngle=0, orient="top")),
         y=alt.Y(f"{y}:N", sort=list(y_order), title=None),
     )
     cells = base.mark_rect(stroke="white").encode(color=colour_enc, tooltip=[y, x, text])
     labels = base.mark_text(fontSize=11, color="white" if status_colours else "black").encode(text=f"{text}:N")
-    chart = alt.layer(cells, labels).properties(height=alt.Step(ROW_STEP + 2))
+    chart = alt.layer(cells, labels, data=frame).properties(height=alt.Step(ROW_STEP + 2))
     return _finish(chart, title, stamp)
 
 
@@ -108,11 +107,20 @@ def status_cells(statuses: pd.DataFrame) -> pd.DataFrame:
 
 
 def status_grid(
-    statuses: pd.DataFrame, *, measures: Sequence[str], class_order: Sequence[str], title: str, stamp: str
+    statuses: pd.DataFrame,
+    *,
+    measures: Sequence[str],
+    class_order: Sequence[str],
+    title: str,
+    stamp: str,
+    cells: pd.DataFrame | None = None,
 ) -> alt.TopLevelMixin:
-    """Class × measure cells coloured by target status, each labelled with its figure (总览, report, slides)."""
+    """Class × measure cells coloured by target status, each labelled with its figure (总览, report, slides).
+
+    ``cells``: status_cells(statuses) when the caller already has it (总览 shows it as the download too).
+    """
     return heatmap(
-        status_cells(statuses),
+        status_cells(statuses) if cells is None else cells,
         x="指标",
         y="班级",
         colour="状态",
@@ -134,7 +142,7 @@ def lines(
     if colour:
         encoding["color"] = alt.Color(f"{colour}:N", title=colour)
         encoding["tooltip"] = [x, colour, y]
-    chart = alt.layer(alt.Chart(frame).mark_line(point=True).encode(**encoding)).properties(height=260)
+    chart = alt.layer(alt.Chart().mark_line(point=True).encode(**encoding), data=frame).properties(height=260)
     return _finish(chart, title, stamp)
 
 
@@ -174,7 +182,8 @@ def bars(
             frame = frame.assign(_rank=frame[colour].map({c: i for i, c in enumerate(colour_order)}))
         encoding["tooltip"] = [category, colour, alt.Tooltip(f"{value}:Q", format=",.1f")]
     height = alt.Step(ROW_STEP + 4) if horizontal else 280
-    return _finish(alt.layer(alt.Chart(frame).mark_bar().encode(**encoding)).properties(height=height), title, stamp)
+    chart = alt.layer(alt.Chart().mark_bar().encode(**encoding), data=frame).properties(height=height)
+    return _finish(chart, title, stamp)
 
 
 def dots(
@@ -189,7 +198,7 @@ def dots(
     group_order: Sequence[str],
 ) -> alt.TopLevelMixin:
     """One row per category with a dot per group on a shared scale (e.g. teacher, parent, self per class)."""
-    base = alt.Chart(frame).encode(y=alt.Y(f"{category}:N", sort=list(order), title=None))
+    base = alt.Chart().encode(y=alt.Y(f"{category}:N", sort=list(order), title=None))
     spread = base.mark_rule(color="#bbb").encode(
         x=alt.X(f"min({value}):Q", scale=alt.Scale(zero=False), title=value), x2=f"max({value}):Q"
     )
@@ -198,7 +207,7 @@ def dots(
         color=alt.Color(f"{group}:N", sort=list(group_order), title=group),
         tooltip=[category, group, alt.Tooltip(f"{value}:Q", format=".1f")],
     )
-    return _finish(alt.layer(spread, points).properties(height=alt.Step(ROW_STEP)), title, stamp)
+    return _finish(alt.layer(spread, points, data=frame).properties(height=alt.Step(ROW_STEP)), title, stamp)
 
 
 def for_projector(chart: alt.TopLevelMixin, *, height: int, font_size: int) -> alt.TopLevelMixin:

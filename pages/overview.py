@@ -66,6 +66,7 @@ else:
         class_order=frame["class_name"].tolist(),
         title=title,
         stamp=view.stamp,
+        cells=grid,
     )
     widgets.chart_block(
         chart, grid[["班级", "指标", "数值", "状态"]], title=title, stamp=view.stamp, allowed=downloads, key="status"

@@ -49,7 +49,12 @@ _NOTICE_KEY = "_hxgy_sign_in_notice"  # why the session was signed out, shown ab
 
 
 def _client() -> str:
-    """The address the browser connects from, as far as the server can tell ("unknown" without one)."""
+    """The address the browser connects from, as far as the server can tell ("unknown" without one).
+
+    Behind a reverse proxy this is the browser's address only if the proxy is trusted: Streamlit's web server
+    (uvicorn) takes X-Forwarded-For from connections whose address is in FORWARDED_ALLOW_IPS (default 127.0.0.1
+    and ::1, a proxy on the same machine) and ignores it from anyone else (docs/deployment.md).
+    """
     try:
         address = st.context.ip_address
     except Exception:  # no request context (AppTest)
