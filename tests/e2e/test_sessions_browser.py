@@ -8,7 +8,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import create_engine, select
 
 from hxgy.models import LoginThrottle
-from tests.e2e.server import AppServer, log_in, wait_until_idle
+from tests.e2e.server import AppServer, log_in, submit_login, wait_until_idle
 
 pytestmark = pytest.mark.browser
 PASSWORD = "hxgy-demo"
@@ -57,15 +57,6 @@ def test_logout_ends_the_cookie_and_the_accounts_other_sessions(browser: Browser
         page.context.close()
 
 
-def _try_login(page: Page, url: str, username: str, password: str) -> None:
-    page.goto(url)
-    wait_until_idle(page)
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    wait_until_idle(page)
-
-
 def _retry(page: Page, password: str) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
@@ -73,7 +64,7 @@ def _retry(page: Page, password: str) -> None:
 
 
 def _guess_until_told_to_wait(page: Page, url: str) -> None:
-    _try_login(page, url, "teacher", "not-the-password")
+    submit_login(page, url, "teacher", "not-the-password")
     for _ in range(6):  # fail until told to wait (each try takes the browser a moment)
         if page.get_by_text("登录失败次数较多").count():
             break
@@ -99,7 +90,7 @@ def test_behind_a_proxy_on_the_same_machine_each_browser_is_throttled_on_its_own
         assert _throttled_clients(demo_copy_url) == ["198.51.100.1"], "counted for the browser, not the proxy"
 
         colleague = browser.new_context(extra_http_headers={"X-Forwarded-For": "198.51.100.2"}).new_page()
-        _try_login(colleague, server.url, "teacher", PASSWORD)
+        submit_login(colleague, server.url, "teacher", PASSWORD)
         expect(colleague.get_by_role("button", name="退出登录")).to_be_visible(timeout=20_000)
         for page in (guesser, colleague):
             page.context.close()
