@@ -6,6 +6,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from hxgy.models import Category, MoralDimension, MoralLevel, MoralRater
+from hxgy.models.settings import CLASS_WIDE_CHANNEL_CODES
 
 # kind -> [(code, name)], from the vocabulary of the schools' own documents
 DEFAULT_CATEGORIES: dict[str, list[tuple[str, str]]] = {
@@ -97,7 +98,15 @@ def add_school_defaults(session: Session, *, school_id: int) -> None:
     session.execute(
         insert(Category),
         [
-            {"school_id": school_id, "kind": kind, "code": code, "name": name, "sort_order": i}
+            {
+                "school_id": school_id,
+                "kind": kind,
+                "code": code,
+                "name": name,
+                "sort_order": i,
+                # 微信/班级群, 家长会, 线上平台 may carry a class-wide record; 家访, 电话, 面谈 … reach one family
+                "class_wide": kind == "channel" and code in CLASS_WIDE_CHANNEL_CODES,
+            }
             for kind, entries in DEFAULT_CATEGORIES.items()
             for i, (code, name) in enumerate(entries)
         ],

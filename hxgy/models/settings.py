@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hxgy.models.base import Base
@@ -18,6 +18,8 @@ CATEGORY_KINDS = (
     "partner_type",  # 合作单位类型: 社区服务中心, 企事业单位 ...
 )
 HOME_VISIT_CODE = "home_visit"  # the channel whose records count for 家访覆盖率
+# channels a class-wide record (no student) may use, for a new school; a dean changes them on 设置 → 列表
+CLASS_WIDE_CHANNEL_CODES = frozenset({"wechat", "parent_meeting", "online"})
 
 
 class Category(Base):
@@ -36,6 +38,8 @@ class Category(Base):
     name: Mapped[str] = mapped_column(String(40))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # channels only: a class-wide record (no student: 班级群 notice, 家长会) may use it; 家访, 电话 reach one family
+    class_wide: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class MoralDimension(Base):
