@@ -1,9 +1,10 @@
 """家长志愿: hours, 人次, participating families, trend, activities, ranking.
 
-Definitions (docs/measures.md):
-- hours: confirmed hours of records counted for the class in the period;
-- 人次: number of records; participating families: distinct families with a record;
+Definitions (docs/measures.md): only **confirmed** records count —
+- hours: hours of confirmed records counted for the class in the period;
+- 人次: number of confirmed records; participating families: distinct families with a confirmed record;
 - participation rate and hours per family divide by the students of the class.
+Records not yet confirmed count nowhere; ``unconfirmed_records`` says how many wait (待确认 N 条).
 """
 
 from __future__ import annotations
@@ -31,21 +32,32 @@ def live_volunteering(period: Period, classes: ClassFilter) -> ColumnElement[boo
     )
 
 
-def _confirmed_hours() -> ColumnElement[float]:
-    return func.coalesce(func.sum(VolunteerRecord.hours).filter(VolunteerRecord.confirmed_at.is_not(None)), 0.0)
+def counted_volunteering(period: Period, classes: ClassFilter) -> ColumnElement[bool]:
+    """The records every volunteer figure counts: live ones (live_volunteering) that have been confirmed."""
+    return and_(live_volunteering(period, classes), VolunteerRecord.confirmed_at.is_not(None))
+
+
+def _hours() -> ColumnElement[float]:
+    return func.coalesce(func.sum(VolunteerRecord.hours), 0.0)
+
+
+def unconfirmed_records(session: Session, period: Period, classes: ClassFilter) -> int:
+    """Live records of the classes in view and the period still waiting to be confirmed (counted nowhere)."""
+    stmt = select(func.count()).where(live_volunteering(period, classes), VolunteerRecord.confirmed_at.is_(None))
+    return int(session.scalar(stmt) or 0)
 
 
 def volunteers_by_class(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:
-    """Per class: volunteer_records (人次), volunteer_hours (confirmed), volunteer_families."""
+    """Per class, confirmed records only: volunteer_records (人次), volunteer_hours, volunteer_families."""
     stmt = (
         select(
             VolunteerRecord.class_id,
             func.count().label("volunteer_records"),
-            _confirmed_hours().label("volunteer_hours"),
+            _hours().label("volunteer_hours"),
             func.count(distinct(Guardian.family_id)).label("volunteer_families"),
         )
         .join(Guardian, Guardian.id == VolunteerRecord.guardian_id)
-        .where(live_volunteering(period, classes))
+        .where(counted_volunteering(period, classes))
         .group_by(VolunteerRecord.class_id)
     )
     columns = ["class_id", "volunteer_records", "volunteer_hours", "volunteer_families"]
@@ -55,23 +67,20 @@ def volunteers_by_class(session: Session, period: Period, classes: ClassFilter) 
 
 
 def unique_families(session: Session, period: Period, classes: ClassFilter) -> int:
-    """Distinct families reached in the period (a family volunteering for two classes counts once)."""
+    """Distinct families with a confirmed record in the period (a family volunteering for two classes counts once)."""
     stmt = (
         select(func.count(distinct(Guardian.family_id)))
         .join(VolunteerRecord, VolunteerRecord.guardian_id == Guardian.id)
-        .where(live_volunteering(period, classes))
+        .where(counted_volunteering(period, classes))
     )
     return int(session.scalar(stmt) or 0)
 
 
 def hours_by_week(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:
-    """week (Monday), volunteer_records, volunteer_hours: the trend over the period."""
+    """week (Monday), volunteer_records, volunteer_hours of confirmed records: the trend over the period."""
     week = week_start(VolunteerRecord.service_date).label("week")
     stmt = (
-        select(week, func.count(), _confirmed_hours())
-        .where(live_volunteering(period, classes))
-        .group_by(week)
-        .order_by(week)
+        select(week, func.count(), _hours()).where(counted_volunteering(period, classes)).group_by(week).order_by(week)
     )
     frame = pd.DataFrame(session.execute(stmt).all(), columns=["week", "volunteer_records", "volunteer_hours"])
     frame["volunteer_hours"] = frame["volunteer_hours"].astype(float)
@@ -79,11 +88,11 @@ def hours_by_week(session: Session, period: Period, classes: ClassFilter) -> pd.
 
 
 def activity_mix(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:
-    """Per volunteer activity (护学岗, 陪餐 …): 人次 and confirmed hours, in the school's order."""
+    """Per volunteer activity (护学岗, 陪餐 …): 人次 and hours of confirmed records, in the school's order."""
     stmt = (
-        select(Category.code, Category.name, func.count(), _confirmed_hours())
+        select(Category.code, Category.name, func.count(), _hours())
         .join(VolunteerRecord, VolunteerRecord.activity_id == Category.id)
-        .where(live_volunteering(period, classes))
+        .where(counted_volunteering(period, classes))
         .group_by(Category.code, Category.name, Category.sort_order)
         .order_by(Category.sort_order)
     )
@@ -97,7 +106,8 @@ def volunteer_ranking(session: Session, period: Period, classes: ClassFilter, *,
     """The guardians with the most confirmed hours — names included, for the 优秀家长志愿者 award.
 
     The child shown is the family's child in the classes in view (the first by
-    name when there are several); guardians with no confirmed hours are not ranked.
+    name when there are several); only confirmed records count (人次 and hours), and
+    guardians with no confirmed hours are not ranked.
     Only for roles allowed to see names; the caller checks.
     """
     roster = period_roster(period, classes).subquery()
@@ -107,7 +117,7 @@ def volunteer_ranking(session: Session, period: Period, classes: ClassFilter, *,
         .group_by(Student.family_id)
         .subquery()
     )
-    hours = _confirmed_hours().label("volunteer_hours")
+    hours = _hours().label("volunteer_hours")
     stmt = (
         select(
             Guardian.id,
@@ -121,7 +131,7 @@ def volunteer_ranking(session: Session, period: Period, classes: ClassFilter, *,
         .join(VolunteerRecord, VolunteerRecord.guardian_id == Guardian.id)
         .join(SchoolClass, SchoolClass.id == VolunteerRecord.class_id)
         .outerjoin(children, children.c.family_id == Guardian.family_id)
-        .where(live_volunteering(period, classes))
+        .where(counted_volunteering(period, classes))
         .group_by(Guardian.id, Guardian.name, Guardian.relation, children.c.child_name)
         .having(hours > 0)
         .order_by(hours.desc(), Guardian.id)

@@ -13,8 +13,9 @@ Students of each class in term 1 (where they were at its end): 一(1) A B C = 3,
   一(2): contacts 1, individual 1, contacted E = 1/2, visited E (the 10-05 visit) = 1/2
   school: contacts 6, contacted 3/5 = 60 %, visited 2/5 = 40 %, per family 5/5, per week 6 ÷ (142/7)
 家长志愿
-  一(1): A 2 h ✓, A 1 h ✓ on 1-20, B 1.5 h unconfirmed → 人次 3, hours 3, families 2 → 2/3, 1 h per family
-  一(2): D 4 h ✓ → 人次 1, hours 4, families 1 → 1/2, 2 h per family;  school 7 h, 3/5, 1.4 h
+  (only confirmed records count: B's unconfirmed 1.5 h add no 人次, family or hours — 待确认 1 条)
+  一(1): A 2 h ✓, A 1 h ✓ on 1-20, B 1.5 h unconfirmed → 人次 2, hours 3, families 1 → 1/3, 1 h per family
+  一(2): D 4 h ✓ → 人次 1, hours 4, families 1 → 1/2, 2 h per family;  school 7 h, 2/5, 1.4 h
 家长诉求 (limit 72 h, now 2026-11-22)
   一(1): answered after exactly 72 h (on time), answered after 96 h (late) → 1/2
   一(2): never answered (overdue) → 0/1;  not tied to a class: answered after 6 h;  school 2/4
@@ -125,8 +126,8 @@ def test_class_measures_rates_and_the_school_figures(school: TinySchool) -> None
     assert one.contacts_per_family == pytest.approx(4 / 3)
     assert two.contact_coverage == pytest.approx(1 / 2) and two.home_visit_coverage == pytest.approx(1 / 2)
     assert math.isnan(empty.contact_coverage) and math.isnan(empty.volunteer_participation)
-    assert (one.volunteer_records, one.volunteer_hours, one.volunteer_families) == (3, 3.0, 2)
-    assert one.volunteer_participation == pytest.approx(2 / 3) and one.hours_per_family == pytest.approx(1.0)
+    assert (one.volunteer_records, one.volunteer_hours, one.volunteer_families) == (2, 3.0, 1)
+    assert one.volunteer_participation == pytest.approx(1 / 3) and one.hours_per_family == pytest.approx(1.0)
     assert two.hours_per_family == pytest.approx(2.0)
     assert (one.requests, one.requests_on_time, one.requests_due) == (2, 1, 2)
     assert two.response_on_time == 0.0
@@ -144,7 +145,7 @@ def test_class_measures_rates_and_the_school_figures(school: TinySchool) -> None
     assert school_figures["contacts_per_family"] == pytest.approx(1.0)
     assert school_figures["contacts_per_week"] == pytest.approx(6 / (142 / 7))
     assert school_figures["volunteer_hours"] == 7.0
-    assert school_figures["volunteer_participation"] == pytest.approx(0.6)
+    assert school_figures["volunteer_participation"] == pytest.approx(0.4)
     assert school_figures["hours_per_family"] == pytest.approx(1.4)
     assert school_figures["moral_good_rate"] == pytest.approx(0.5)
     assert school_figures["moral_completion"] == pytest.approx(0.8)
@@ -218,11 +219,12 @@ def test_requests_on_time_late_overdue_and_pending(school: TinySchool) -> None:
 
 def test_volunteer_trend_mix_ranking_and_unique_families(school: TinySchool) -> None:
     period = term_period(school.term1)
-    assert volunteers.unique_families(school.session, period, _whole(school)) == 3
+    assert volunteers.unique_families(school.session, period, _whole(school)) == 2
+    assert volunteers.unconfirmed_records(school.session, period, _whole(school)) == 1
     trend = volunteers.hours_by_week(school.session, period, _whole(school))
-    assert trend["volunteer_hours"].sum() == 7.0 and trend["volunteer_records"].sum() == 4
+    assert trend["volunteer_hours"].sum() == 7.0 and trend["volunteer_records"].sum() == 3
     mix = volunteers.activity_mix(school.session, period, _whole(school)).set_index("activity_code")
-    assert mix.loc["gate_duty", "volunteer_hours"] == 2.0 and mix.loc["gate_duty", "volunteer_records"] == 2
+    assert mix.loc["gate_duty", "volunteer_hours"] == 2.0 and mix.loc["gate_duty", "volunteer_records"] == 1
     ranking = volunteers.volunteer_ranking(school.session, period, _whole(school))
     # B妈妈's 1.5 h are not confirmed yet: she is not ranked
     assert ranking[["guardian_name", "volunteer_hours"]].values.tolist() == [["D妈妈", 4.0], ["A妈妈", 3.0]]
