@@ -38,6 +38,7 @@ from hxgy.metrics import stats
 from hxgy.models import (
     Activity,
     ActivityClass,
+    Category,
     Communication,
     Guardian,
     ParentRequest,
@@ -114,6 +115,27 @@ class ContactEntry:
     follow_up: bool = False
 
 
+def class_wide_channels(session: Session, school_id: int) -> list[str]:
+    """Names of the school's active channels a class-wide record (no student) may use, in list order."""
+    stmt = (
+        select(Category.name)
+        .where(
+            Category.school_id == school_id,
+            Category.kind == "channel",
+            Category.active.is_(True),
+            Category.class_wide.is_(True),
+        )
+        .order_by(Category.sort_order, Category.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def class_wide_refusal(channel_name: str, allowed: Sequence[str]) -> str:
+    """Why a record without a student may not use this channel (the form and the importer say the same)."""
+    choices = "、".join(allowed) if allowed else "（本校尚未指定，请在 设置 → 列表 → 沟通方式 中勾选）"
+    return f"“{channel_name}”是面向一户家庭的沟通方式，必须选择学生；面向全班的沟通只能用：{choices}"
+
+
 def _check_contact(session: Session, school_id: int, entry: ContactEntry, today: date) -> ContactEntry:
     problems = Problems()
     check_day(session, problems, school_id, entry.contact_date, today, "沟通日期")
@@ -131,6 +153,10 @@ def _check_contact(session: Session, school_id: int, entry: ContactEntry, today:
         and not student_in_class(session, entry.student_id, entry.class_id, entry.contact_date)
     ):
         problems.add("学生", "该学生在这一天不在所选班级")
+    if entry.student_id is None and entry.channel_id is not None:
+        channel = session.get(Category, entry.channel_id)
+        if channel is not None and channel.school_id == school_id and not channel.class_wide:
+            problems.add("学生", class_wide_refusal(channel.name, class_wide_channels(session, school_id)))
     problems.raise_if_any()
     entry.summary = summary
     return entry
@@ -436,6 +462,16 @@ def record_activity(
             problems.add("家长到场", f"班级 {class_id} 不在参与班级中")
         elif came is not None and came < 0:
             problems.add("家长到场", "人数不能为负数")
+    parents_count = entry.parents_count
+    per_class = [n for c, n in entry.parents_attended.items() if n is not None and n >= 0 and c in entry.class_ids]
+    if per_class and parents_count is not None and parents_count >= 0 and sum(per_class) > parents_count:
+        problems.add(
+            "参与家长人次",
+            f"各班家长到场合计 {sum(per_class)} 人，多于填写的总数 {parents_count} 人次；"
+            "总数应不少于各班之和（有班级未统计时可以更多）",
+        )
+    if per_class and parents_count is None:
+        parents_count = sum(per_class)  # the total left blank: the classes counted are all that is known
     outcome = check_text(problems, entry.outcome, "活动成效")
     if term is not None and title:
         same = session.scalar(
@@ -457,7 +493,7 @@ def record_activity(
         scope=entry.scope,
         partner_id=entry.partner_id,
         students_count=entry.students_count,
-        parents_count=entry.parents_count,
+        parents_count=parents_count,
         families_count=entry.families_count,
         outcome=outcome,
         created_by=user.id,

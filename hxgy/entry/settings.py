@@ -21,6 +21,7 @@ from hxgy.entry.rules import SETTINGS_ROLES, Problems, as_dict, audit, refuse, r
 from hxgy.metrics import stats
 from hxgy.metrics.roster import enrolment_last_day
 from hxgy.models import (
+    HOME_VISIT_CODE,
     TARGET_MEASURES,
     Category,
     ClassAssignment,
@@ -360,8 +361,14 @@ def add_category(session: Session, user: CurrentUser, *, kind: str, name: str) -
     return category
 
 
-def update_category(session: Session, user: CurrentUser, category_id: int, *, name: str, active: bool) -> None:
-    """Rename an entry, or hide it from new entries (old records keep it)."""
+def update_category(
+    session: Session, user: CurrentUser, category_id: int, *, name: str, active: bool, class_wide: bool | None = None
+) -> None:
+    """Rename an entry, or hide it from new entries (old records keep it).
+
+    For a 沟通方式, ``class_wide`` says whether a class-wide record (no student) may use it (None: unchanged);
+    records already stored keep their channel, new and corrected ones follow the setting.
+    """
     school_id = _school(session, user, "修改类别")
     category = session.get(Category, category_id)
     if category is None or category.school_id != school_id:
@@ -372,9 +379,15 @@ def update_category(session: Session, user: CurrentUser, category_id: int, *, na
         problems.add("名称", "1–40 个字")
     if category.kind == "channel" and category.code == "home_visit" and not active:
         problems.add("家访", "家访覆盖率依赖这一项，不能停用")
+    if class_wide is not None and category.kind != "channel":
+        problems.add("可用于全班", "只有沟通方式有这一设置")
+    if class_wide and category.kind == "channel" and category.code == HOME_VISIT_CODE:
+        problems.add("可用于全班", "家访总是面向一户家庭，不能用于全班记录")
     problems.raise_if_any()
     before = as_dict(category)
     category.name, category.active = name, active
+    if class_wide is not None:
+        category.class_wide = class_wide
     session.flush()
     audit(session, user, "update", "category", category.id, before=before, after=as_dict(category))
 

@@ -30,6 +30,7 @@ from hxgy.models import (
     SchoolClass,
     SchoolYear,
     Student,
+    Term,
     VolunteerRecord,
 )
 
@@ -106,8 +107,8 @@ def recent_contacts(session: Session, user: CurrentUser, limit: int = 20) -> pd.
             SchoolClass.name,
             func.coalesce(Student.name, "全班"),
             channel.name,
-            topic.name,
-            Communication.summary,
+            func.coalesce(topic.name, ""),
+            func.coalesce(Communication.summary, ""),
         )
         .join(SchoolClass, SchoolClass.id == Communication.class_id)
         .join(channel, channel.id == Communication.channel_id)
@@ -121,10 +122,62 @@ def recent_contacts(session: Session, user: CurrentUser, limit: int = 20) -> pd.
     return pd.DataFrame(session.execute(stmt).all(), columns=columns)
 
 
-def volunteering_to_confirm(session: Session, user: CurrentUser, today: date) -> pd.DataFrame:
-    """Unconfirmed volunteer records the user may confirm (head-teacher classes; every class for leaders)."""
+def channels(session: Session, school_id: int) -> list[tuple[int, str, bool]]:
+    """(id, name, may be class-wide) of the school's active 沟通方式, in its order."""
+    stmt = (
+        select(Category.id, Category.name, Category.class_wide)
+        .where(Category.school_id == school_id, Category.kind == "channel", Category.active.is_(True))
+        .order_by(Category.sort_order, Category.id)
+    )
+    return [(cid, name, bool(wide)) for cid, name, wide in session.execute(stmt)]
+
+
+def channel_class_wide(session: Session, school_id: int) -> dict[int, bool]:
+    """Every 沟通方式 of the school, hidden ones too: id -> may a class-wide record use it."""
+    stmt = select(Category.id, Category.class_wide).where(Category.school_id == school_id, Category.kind == "channel")
+    return {cid: bool(wide) for cid, wide in session.execute(stmt)}
+
+
+def backlog_terms(session: Session, school_id: int, today: date) -> tuple[list[tuple[int, str]], int | None]:
+    """The terms a backlog can be filtered by (started ones, newest first) and the one to show first.
+
+    The first is the term containing today, else the latest that has started (between two terms).
+    """
+    started = session.execute(
+        select(Term.id, Term.name)
+        .where(Term.school_id == school_id, Term.start_date <= today)
+        .order_by(Term.start_date.desc())
+    ).all()
+    options = [(t.id, t.name) for t in started]
+    return options, (started[0].id if started else None)
+
+
+def _term_span(session: Session, school_id: int, term_id: int | None) -> tuple[date, date] | None:
+    if term_id is None:
+        return None
+    term = session.get(Term, term_id)
+    if term is None or term.school_id != school_id:
+        return None
+    return term.start_date, term.end_date
+
+
+def _with_year(day: date | datetime | None, *, time_too: bool = False) -> str:
+    """2026-10-08 (or 2026-10-08 14:30): the year is always shown, a backlog can hold last term's items."""
+    if day is None or pd.isna(day):
+        return ""
+    return day.strftime("%Y-%m-%d %H:%M" if time_too else "%Y-%m-%d")
+
+
+def volunteering_to_confirm(
+    session: Session, user: CurrentUser, today: date, term_id: int | None = None
+) -> pd.DataFrame:
+    """Unconfirmed volunteer records the user may confirm (head-teacher classes; every class for leaders).
+
+    Oldest first; ``term_id`` keeps one term's records (None: every term). 服务日期 is text with the year.
+    """
+    columns = ["id", "服务日期", "班级", "家长", "志愿项目", "时长", "备注"]
     if user.school_id is None:
-        return pd.DataFrame()
+        return pd.DataFrame(columns=columns)
     activity = aliased(Category)
     stmt = (
         select(
@@ -149,14 +202,24 @@ def volunteering_to_confirm(session: Session, user: CurrentUser, today: date) ->
     if user.role not in WRITE_ANY_CLASS:
         own = auth.head_teacher_class_ids(session, staff_id=user.staff_id, on_day=today)
         stmt = stmt.where(VolunteerRecord.class_id.in_(own))
-    columns = ["id", "服务日期", "班级", "家长", "志愿项目", "时长", "备注"]
-    return pd.DataFrame(session.execute(stmt).all(), columns=columns)
+    span = _term_span(session, user.school_id, term_id)
+    if span is not None:
+        stmt = stmt.where(VolunteerRecord.service_date.between(*span))
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=columns)
+    frame["服务日期"] = [_with_year(d) for d in frame["服务日期"]]
+    frame["备注"] = frame["备注"].fillna("")
+    return frame
 
 
-def open_requests(session: Session, user: CurrentUser, now: datetime, class_ids: list[int] | None) -> pd.DataFrame:
-    """Requests not yet answered, oldest first, with how long they have waited and whether past the limit."""
+def open_requests(
+    session: Session, user: CurrentUser, now: datetime, class_ids: list[int] | None, term_id: int | None = None
+) -> pd.DataFrame:
+    """Requests not yet answered, oldest first (so the longest overdue leads), and whether past the limit.
+
+    ``term_id`` keeps the requests received in one term (None: every term). 收到时间 is text with the year.
+    """
     if user.school_id is None:
-        return pd.DataFrame()
+        return pd.DataFrame(columns=["id", "收到时间", "班级", "渠道", "诉求内容", "状态"])
     channel = aliased(Category)
     status = request_status(School.response_limit_hours, now)
     stmt = (
@@ -180,8 +243,17 @@ def open_requests(session: Session, user: CurrentUser, now: datetime, class_ids:
     )
     if class_ids is not None:
         stmt = stmt.where(ParentRequest.class_id.in_(class_ids))
+    span = _term_span(session, user.school_id, term_id)
+    if span is not None:
+        first, last = span
+        stmt = stmt.where(
+            ParentRequest.received_at >= datetime.combine(first, datetime.min.time()),
+            ParentRequest.received_at < datetime.combine(last + timedelta(days=1), datetime.min.time()),
+        )
     columns = ["id", "收到时间", "班级", "渠道", "诉求内容", "status"]
     frame = pd.DataFrame(session.execute(stmt).all(), columns=columns)
+    frame["收到时间"] = [_with_year(d, time_too=True) for d in frame["收到时间"]]
+    frame["诉求内容"] = frame["诉求内容"].fillna("")
     frame["状态"] = frame["status"].map({"overdue": "已超时", "pending": "待答复"})
     return frame.drop(columns="status")
 

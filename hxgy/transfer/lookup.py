@@ -83,6 +83,7 @@ class Lookup:
     raters: dict[str, int]
     rater_names: list[str]
     own_classes: frozenset[int] | None  # None: every class
+    class_wide_channels: dict[int, str] = field(default_factory=dict)  # channels a row without 学号 may use
 
     @classmethod
     def load(cls, session: Session, user: CurrentUser, today: date) -> Lookup:
@@ -188,6 +189,18 @@ class Lookup:
             raters={key_text(r.name): r.id for r in raters},
             rater_names=[r.name for r in raters],
             own_classes=own,
+            class_wide_channels=dict(
+                session.execute(
+                    select(Category.id, Category.name)
+                    .where(
+                        Category.school_id == school_id,
+                        Category.kind == "channel",
+                        Category.active.is_(True),
+                        Category.class_wide.is_(True),
+                    )
+                    .order_by(Category.sort_order, Category.id)
+                ).all()
+            ),
         )
 
     # ---- finding things; each raises CellError with the reason ----

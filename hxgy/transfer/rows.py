@@ -13,7 +13,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from hxgy.auth import CurrentUser
-from hxgy.entry.records import MAX_DURATION_MIN, MAX_HOURS_A_DAY
+from hxgy.entry.records import MAX_DURATION_MIN, MAX_HOURS_A_DAY, class_wide_refusal
 from hxgy.entry.rules import WRITE_ANY_CLASS
 from hxgy.models import (
     Activity,
@@ -280,6 +280,9 @@ class Communications(Handler):
             staff_id = lk.staff.get(key_text(staff_no))
             if staff_id is None:
                 r.fail("staff_no", f"工号 {staff_no} 不在教职工名单中")
+        if channel_id is not None and not clean_text(r.raw("student_no")) and channel_id not in lk.class_wide_channels:
+            # the same rule as the 记录沟通 form (hxgy.entry.records): a 家访 or a call reaches one family
+            r.fail("channel", class_wide_refusal(clean_text(r.raw("channel")), list(lk.class_wide_channels.values())))
         if not r.ok:
             return []
         student_id = student.id if student else None
