@@ -7,6 +7,7 @@ from hxgy.entry import records
 from hxgy.entry.records import ContactEntry
 from hxgy.entry.rules import LikelyDuplicate
 from hxgy.models.records import TO_HOME, TO_SCHOOL
+from hxgy.queries import entry as entry_queries
 from hxgy.ui import data
 from hxgy.ui import entry as forms
 
@@ -18,10 +19,20 @@ st.title("记录沟通")
 classes = forms.classes_or_stop(user)
 today = data.today()
 forms.show_flash()
-class_id = forms.pick("班级", classes, key="contact-class")
-students = [(0, "全班（如班级通知）"), *data.class_students(class_id, today)]
-channels = data.categories(user.school_id, "channel")
+class_id = forms.pick("班级", classes, key="contact-class", placeholder="请选择班级…")
+students = data.class_students(class_id, today)
+with data.read_session() as session:
+    channels = entry_queries.channels(session, user.school_id)  # (id, name, may be class-wide)
 topics = data.categories(user.school_id, "topic")
+# a home visit or a call reaches one family: a class-wide record offers only the class-wide channels
+whole_class = st.toggle("面向全班（班级群通知、家长会等，不指定学生）", key="contact-whole-class")
+class_wide_names = [name for _id, name, wide in channels if wide]
+if whole_class:
+    st.caption(
+        "面向全班的记录只能用："
+        + ("、".join(class_wide_names) if class_wide_names else "（本校尚未指定）")
+        + "。在 设置 → 列表 → 沟通方式 中可修改。"
+    )
 
 
 def _save(entry: ContactEntry, *, confirm: bool) -> None:
@@ -45,10 +56,23 @@ def _save(entry: ContactEntry, *, confirm: bool) -> None:
 
 
 with st.form("contact-form", clear_on_submit=False, border=False):
-    student_id = forms.pick("学生（输入姓名或学号查找）", students, key="contact-student")
-    channel_names = dict(channels)
+    if whole_class:
+        student_id = None
+        channel_names = {cid: name for cid, name, wide in channels if wide}
+        channel_key = "contact-channel-class"  # its own key: the one-family choice (家访 …) stays for later
+    else:
+        student_id = forms.pick(
+            "学生（输入姓名或学号查找）", students, key="contact-student", index=None, placeholder="请选择学生…"
+        )
+        channel_names = {cid: name for cid, name, _wide in channels}
+        channel_key = "contact-channel"
     channel_id = st.radio(
-        "方式", list(channel_names), format_func=channel_names.get, horizontal=True, key="contact-channel"
+        "方式",
+        list(channel_names),
+        format_func=channel_names.get,
+        horizontal=True,
+        key=channel_key,
+        index=0 if channel_names else None,
     )
     contact_date = st.date_input("日期", value=today, max_value=today, format="YYYY-MM-DD", key="contact-date")
     with st.expander("更多（方向、内容、时长、备注）"):
@@ -67,13 +91,17 @@ with st.form("contact-form", clear_on_submit=False, border=False):
         follow_up = st.checkbox("需要跟进", key="contact-follow")
     submitted = st.form_submit_button("保存", type="primary", width="stretch", icon=":material/save:")
 
-if submitted:
+if submitted and not whole_class and student_id is None:
+    st.error("请选择学生。面向全班的沟通（如班级群通知）请打开上方的“面向全班”。")
+elif submitted and channel_id is None:
+    st.error("请选择沟通方式。本校尚未指定可用于全班的沟通方式，请德育主任在 设置 → 列表 → 沟通方式 中勾选。")
+elif submitted:
     _save(
         ContactEntry(
             class_id=class_id,
             contact_date=contact_date,
             channel_id=channel_id,
-            student_id=student_id or None,
+            student_id=student_id,
             direction=direction,
             topic_id=topic_id,
             duration_min=int(duration) if duration else None,
@@ -100,7 +128,9 @@ else:
     st.dataframe(recent.drop(columns="id"), hide_index=True, width="stretch")
     with st.expander("删除一条记录"):
         labels = {int(r.id): f"{r.沟通日期} {r.班级} {r.学生} {r.方式}" for r in recent.itertuples(index=False)}
-        chosen = st.selectbox("记录", list(labels), format_func=labels.get, key="contact-delete-pick")
+        chosen = st.selectbox(
+            "记录", list(labels), format_func=labels.get, key="contact-delete-pick", placeholder="请选择…"
+        )
         if st.button("删除", key="contact-delete"):
             ok, _ = forms.save(
                 lambda session: records.delete_record(session, user, "communication", chosen, today=today)

@@ -8,6 +8,7 @@ from hxgy import config, ui
 from hxgy.entry import records
 from hxgy.entry.records import RequestEntry
 from hxgy.entry.rules import WRITE_ANY_CLASS
+from hxgy.queries import entry as entry_queries
 from hxgy.ui import data
 from hxgy.ui import entry as forms
 
@@ -25,21 +26,40 @@ limit = data.response_limit_hours(user.school_id)
 forms.show_flash()
 
 st.subheader("待答复")
-waiting = data.open_requests(user, None if school_wide else [c for c, _ in classes])
+with data.read_session() as session:
+    term_options, first_term = entry_queries.backlog_terms(session, user.school_id, today)
+term_names = dict(term_options)
+term_id = st.selectbox(
+    "学期",
+    list(term_names),
+    index=list(term_names).index(first_term) if first_term in term_names else None,
+    format_func=term_names.get,
+    key="reply-term",
+    placeholder="请选择学期…",
+)
+own = None if school_wide else [c for c, _ in classes]
+with data.read_session() as session:
+    waiting = entry_queries.open_requests(session, user, config.now(), own, term_id)
+    everywhere = len(entry_queries.open_requests(session, user, config.now(), own)) if term_id else len(waiting)
+if everywhere > len(waiting):
+    st.warning(f"其他学期还有 {everywhere - len(waiting)} 件未答复，换学期可查看。")
 if waiting.empty:
-    st.caption("没有待答复的诉求。")
+    st.caption("这个学期没有待答复的诉求。")
 else:
     overdue = int((waiting["状态"] == "已超时").sum())
-    st.markdown(f"学校要求 **{limit} 小时** 内答复；待答复 **{len(waiting)}** 件，其中已超时 **{overdue}** 件。")
+    st.markdown(
+        f"学校要求 **{limit} 小时** 内答复；待答复 **{len(waiting)}** 件，其中已超时 **{overdue}** 件。"
+        "最早收到的排在最前。"
+    )
     st.dataframe(waiting.drop(columns="id"), hide_index=True, width="stretch")
-    labels = {
-        int(r.id): f"{r.收到时间:%m-%d %H:%M} {r.班级} {r.诉求内容[:20]}" for r in waiting.itertuples(index=False)
-    }
+    labels = {int(r.id): f"{r.收到时间} {r.班级} {r.诉求内容[:20]}" for r in waiting.itertuples(index=False)}
     with st.form("reply-form"):
-        request_id = st.selectbox("答复哪一件", list(labels), format_func=labels.get, key="reply-pick")
+        request_id = st.selectbox(
+            "答复哪一件", list(labels), format_func=labels.get, key="reply-pick", placeholder="请选择…"
+        )
         reply = st.text_area("答复内容", max_chars=2000, key="reply-text")
         cols = st.columns(2)
-        reply_day = cols[0].date_input("答复日期", value=today, max_value=today, key="reply-day")
+        reply_day = cols[0].date_input("答复日期", value=today, max_value=today, format="YYYY-MM-DD", key="reply-day")
         reply_time = cols[1].time_input("答复时间", value=config.now().time().replace(second=0, microsecond=0))
         if st.form_submit_button("保存答复", type="primary"):
             replied_at = datetime.combine(reply_day, reply_time)
@@ -54,13 +74,19 @@ else:
 st.subheader("登记新诉求")
 options = ([(0, "全校（不指定班级）")] if school_wide else []) + classes
 with st.form("request-form"):
-    class_id = forms.pick("班级", options, key="request-class")
-    channel_id = forms.pick("反映渠道", data.categories(user.school_id, "request_channel"), key="request-channel")
+    class_id = forms.pick("班级", options, key="request-class", placeholder="请选择班级…")
+    channel_id = forms.pick(
+        "反映渠道", data.categories(user.school_id, "request_channel"), key="request-channel", placeholder="请选择…"
+    )
     category_id = forms.pick(
-        "诉求类别", data.categories(user.school_id, "request_category"), key="request-category", index=None
+        "诉求类别",
+        data.categories(user.school_id, "request_category"),
+        key="request-category",
+        index=None,
+        placeholder="可不选",
     )
     cols = st.columns(2)
-    received_day = cols[0].date_input("收到日期", value=today, max_value=today, key="request-day")
+    received_day = cols[0].date_input("收到日期", value=today, max_value=today, format="YYYY-MM-DD", key="request-day")
     received_time = cols[1].time_input("收到时间", value=time(8, 0), key="request-time")
     content = st.text_area("诉求内容", max_chars=2000, key="request-content")
     if st.form_submit_button("保存", type="primary"):

@@ -5,6 +5,7 @@ import streamlit as st
 from hxgy import ui
 from hxgy.entry import records
 from hxgy.entry.records import VolunteerEntry
+from hxgy.queries import entry as entry_queries
 from hxgy.ui import data
 from hxgy.ui import entry as forms
 
@@ -15,13 +16,15 @@ st.title("志愿登记")
 classes = forms.classes_or_stop(user)
 today = data.today()
 forms.show_flash()
-class_id = forms.pick("班级", classes, key="volunteer-class")
+class_id = forms.pick("班级", classes, key="volunteer-class", placeholder="请选择班级…")
 guardians = data.class_guardians(class_id, today)
 activities = data.categories(user.school_id, "volunteer_activity")
 
 with st.form("volunteer-form", border=False):
-    guardian_id = forms.pick("家长（输入家长或孩子姓名查找）", guardians, key="volunteer-guardian")
-    activity_id = forms.pick("志愿项目", activities, key="volunteer-activity")
+    guardian_id = forms.pick(
+        "家长（输入家长或孩子姓名查找）", guardians, key="volunteer-guardian", placeholder="请选择家长…"
+    )
+    activity_id = forms.pick("志愿项目", activities, key="volunteer-activity", placeholder="请选择…")
     day = st.date_input("服务日期", value=today, max_value=today, format="YYYY-MM-DD", key="volunteer-date")
     hours = st.number_input(
         "时长（小时）", min_value=0.5, max_value=records.MAX_HOURS_A_DAY, value=2.0, step=0.5, key="volunteer-hours"
@@ -49,22 +52,43 @@ if submitted:
         forms.flash("已保存。" if saved.created else "这条记录已经保存过了。")
 
 st.subheader("待确认的志愿时长")
-waiting = data.volunteering_to_confirm(user)
+with data.read_session() as session:
+    term_options, first_term = entry_queries.backlog_terms(session, user.school_id, today)
+term_names = dict(term_options)
+term_id = st.selectbox(
+    "学期",
+    list(term_names),
+    index=list(term_names).index(first_term) if first_term in term_names else None,
+    format_func=term_names.get,
+    key="volunteer-term",
+    placeholder="请选择学期…",
+)
+with data.read_session() as session:
+    waiting = entry_queries.volunteering_to_confirm(session, user, today, term_id)
+    everywhere = len(entry_queries.volunteering_to_confirm(session, user, today)) if term_id else len(waiting)
+if everywhere > len(waiting):
+    st.caption(f"其他学期还有 {everywhere - len(waiting)} 条待确认，换学期可查看。")
 if waiting.empty:
-    st.caption("没有需要您确认的记录。")
+    st.caption("这个学期没有需要您确认的记录。")
 else:
-    st.caption("只有确认后的时长计入志愿服务时长。")
-    picked = st.dataframe(
-        waiting.drop(columns="id"),
+    st.caption("最早的排在最前。只有确认后的时长计入志愿服务时长；勾选要确认的记录，再点下方按钮。")
+    select_all = st.checkbox(f"全选（{len(waiting)} 条）", key=f"volunteer-all-{term_id}")
+    table = waiting.assign(确认=select_all)[["确认", "服务日期", "班级", "家长", "志愿项目", "时长", "备注"]]
+    edited = st.data_editor(
+        table,
         hide_index=True,
         width="stretch",
-        on_select="rerun",
-        selection_mode="multi-row",
-        key="volunteer-waiting",
+        disabled=["服务日期", "班级", "家长", "志愿项目", "时长", "备注"],
+        column_config={
+            "确认": st.column_config.CheckboxColumn("确认", help="勾选后点“确认选中的记录”", width="small"),
+            "时长": st.column_config.NumberColumn("时长（小时）", format="%.1f"),
+        },
+        key=f"volunteer-waiting-{term_id}-{select_all}",
     )
-    rows = picked.selection.rows if picked else []
-    if st.button(f"确认选中的 {len(rows)} 条", disabled=not rows, key="volunteer-confirm"):
-        ids = [int(waiting.iloc[i]["id"]) for i in rows]
+    ids = [int(i) for i, ticked in zip(waiting["id"], edited["确认"], strict=True) if ticked]
+    if st.button(
+        f"确认选中的 {len(ids)} 条", disabled=not ids, type="primary", key="volunteer-confirm", width="stretch"
+    ):
         ok, count = forms.save(lambda session: records.confirm_volunteering(session, user, ids, today=today))
         if ok:
             forms.flash(f"已确认 {count} 条，志愿服务时长已更新。")

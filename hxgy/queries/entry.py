@@ -77,6 +77,14 @@ def class_guardians(session: Session, class_id: int, on_day: date) -> list[tuple
     return [(g.id, f"{g.name}（{by_family[g.family_id].name}的{g.relation}）") for g in guardians]
 
 
+def class_grades(session: Session, class_ids: list[int]) -> dict[int, int]:
+    """class id -> grade (1 = 一年级) of the given classes."""
+    if not class_ids:
+        return {}
+    stmt = select(SchoolClass.id, SchoolClass.grade_level).where(SchoolClass.id.in_(class_ids))
+    return {cid: grade for cid, grade in session.execute(stmt)}
+
+
 def categories(session: Session, school_id: int, kind: str) -> list[tuple[int, str]]:
     """(id, name) of a school's active categories of one kind, in its order."""
     stmt = (
