@@ -7,6 +7,7 @@ from hxgy.entry import settings
 from hxgy.entry.settings import CATEGORY_KINDS, YearPlan
 from hxgy.glossary import ASSIGNMENT_ROLE_LABELS, MEASURE_LABELS, ROLE_LABELS
 from hxgy.models import TARGET_MEASURES, SchoolYear
+from hxgy.queries import entry as entry_queries
 from hxgy.queries import settings as queries
 from hxgy.ui import data
 from hxgy.ui import entry as forms
@@ -148,6 +149,9 @@ with tabs[3]:
     kind = st.selectbox("列表", list(CATEGORY_KINDS), format_func=CATEGORY_KINDS.get, key="settings-kind")
     with data.read_session() as session:
         entries = queries.category_table(session, school_id, kind)
+        class_wide = entry_queries.channel_class_wide(session, school_id) if kind == "channel" else {}
+    if kind == "channel":  # which channels a class-wide record (no student) may use
+        entries["可用于全班"] = [class_wide.get(int(i), False) for i in entries["id"]]
     st.dataframe(entries.drop(columns="id"), hide_index=True, width="stretch")
     left, right = st.columns(2)
     with left, st.form("add-category"):
@@ -167,6 +171,28 @@ with tabs[3]:
             )
             if ok:
                 forms.flash("已保存。")
+    if kind == "channel":
+        with st.form("class-wide-channels"):
+            channel_names = dict(zip(entries["id"].astype(int), entries["名称"], strict=True))
+            enabled = dict(zip(entries["id"].astype(int), entries["启用"].astype(bool), strict=True))
+            wide = st.multiselect(
+                "可用于全班记录的沟通方式（不指定学生的记录，如班级群通知、家长会）",
+                list(channel_names),
+                default=[c for c in channel_names if class_wide.get(c)],
+                format_func=channel_names.get,
+                placeholder="请选择…",
+                help="家访、电话、面谈等面向一户家庭，记录时必须选择学生；家访不能用于全班。",
+            )
+            if st.form_submit_button("保存"):
+                ok, _ = forms.save(
+                    lambda session: [
+                        settings.update_category(session, user, c, name=n, active=enabled[c], class_wide=c in wide)
+                        for c, n in channel_names.items()
+                        if (c in wide) != class_wide.get(c, False)
+                    ]
+                )
+                if ok:
+                    forms.flash("已保存。")
 
 with tabs[4]:
     with data.read_session() as session:
