@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from hxgy import config, db
 from hxgy.auth import AccountError, CurrentUser, PasswordError, create_user, generate_password
 from hxgy.glossary import ROLE_LABELS
+from hxgy.metrics.roster import ClassFilter
 from hxgy.migrate import upgrade_to_head
 from hxgy.models import ROLES, AppMeta, School, UserAccount
 from hxgy.terms import Period
@@ -158,14 +159,33 @@ def cmd_accounts(_args: argparse.Namespace) -> int:
     return 0
 
 
+COMPARED_MEASURES = (
+    "students",
+    "contact_coverage",
+    "home_visit_coverage",
+    "contacts_per_family",
+    "response_on_time",
+    "volunteer_records",
+    "volunteer_hours",
+    "volunteer_participation",
+    "moral_good_rate",
+    "moral_completion",
+    "satisfaction",
+    "activities",
+    "parent_attendance",
+)
+
+
 def cmd_metrics(args: argparse.Namespace) -> int:
-    """Write the per-class table of every measure for a term or a date range."""
+    """Write the per-class table of every measure for a term or a date range (a grade or a class with --grade/--class).
+
+    ``--compare`` prints the figures beside the comparison (上学期 or 同期) and the classes it covers.
+    """
     import json
 
     from hxgy import exports
     from hxgy.glossary import COLUMN_LABELS
-    from hxgy.metrics.overview import class_measures, school_figures
-    from hxgy.metrics.roster import ClassFilter
+    from hxgy.metrics.overview import baseline, class_measures, school_figures
     from hxgy.terms import PeriodError
 
     with db.read_session() as session:
@@ -179,18 +199,51 @@ def cmd_metrics(args: argparse.Namespace) -> int:
             return 2
         try:
             period = _metrics_period(session, school.id, args)
+            classes, scope = _metrics_classes(session, school.id, period, args)
         except (LookupError, PeriodError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         now = config.this_hour()  # as the dashboards: reply deadlines are judged to the hour
-        frame = class_measures(session, period, ClassFilter(school.id), now=now)
-        figures = school_figures(session, period, ClassFilter(school.id), now=now, frame=frame)
-    table = exports.metrics_table(frame, figures)
+        frame = class_measures(session, period, classes, now=now)
+        figures = school_figures(session, period, classes, now=now, frame=frame)
+        basis = baseline(session, period, classes) if args.compare else None
+        before = school_figures(session, basis.period, basis.classes, now=now) if basis is not None else None
+    total_label = exports.SCHOOL_ROW if scope is None else f"{scope}合计"
+    table = exports.metrics_table(frame, figures, total_label)
     fmt = args.format or (args.output.rsplit(".", 1)[-1] if args.output and "." in args.output else "csv")
-    stamp = f"{school.name} · {period.label}（{period.start} 至 {period.end}）"
+    stamp = f"{school.name}{'' if scope is None else ' ' + scope} · {period.label}（{period.start} 至 {period.end}）"
+    if args.compare:
+        if basis is None:
+            comparison: dict[str, object] = {"baseline": None, "note": "没有可比较的上一学期（或为自定义日期范围）"}
+        else:
+            comparison = {
+                "baseline": basis.period.label,
+                "start": basis.period.start.isoformat(),
+                "end": basis.period.end.isoformat(),
+                "classes": "全校" if basis.whole_school else list(basis.class_names),
+                "caption": basis.caption,
+            }
+        if fmt == "json":
+            rows = {
+                k: {"now": _plain(figures.get(k)), "before": _plain(before.get(k) if before else None)}
+                for k in COMPARED_MEASURES
+            }
+            payload = {
+                "school": school.name,
+                "scope": scope or "全校",
+                "period": period.label,
+                "comparison": comparison,
+                "measures": rows,
+            }
+            sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+        else:
+            sys.stdout.write(_comparison_text(stamp, figures, before, comparison))
+        if not args.output:
+            return 0
     if fmt == "json":
         payload = {
             "school": school.name,
+            "scope": scope or "全校",
             "period": period.label,
             "start": period.start.isoformat(),
             "end": period.end.isoformat(),
@@ -211,6 +264,79 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     else:
         sys.stdout.buffer.write(data)
     return 0
+
+
+def _plain(value: float | None) -> float | None:
+    """A figure for JSON: None for no data."""
+    return None if value is None or value != value else float(value)
+
+
+def _comparison_text(
+    stamp: str, figures: dict[str, float], before: dict[str, float] | None, comparison: dict[str, object]
+) -> str:
+    """The group's figures beside its comparison, as plain text lines."""
+    from hxgy import formats
+    from hxgy.glossary import COLUMN_LABELS, MEASURE_LABELS
+
+    lines = [stamp]
+    if comparison.get("baseline") is None:
+        lines.append(str(comparison["note"]))
+    else:
+        classes = comparison["classes"]
+        covered = "、".join(classes) if isinstance(classes, list) else str(classes)
+        lines.append(f"比较对象：{comparison['baseline']}（{comparison['start']} 至 {comparison['end']}）")
+        lines.append(f"比较的班级：{covered or '无'}")
+        lines.append(f"说明：{comparison['caption']}")
+    lines.append("指标\t本期\t比较期\t增减")
+    for key in COMPARED_MEASURES:
+        label = MEASURE_LABELS.get(key) or COLUMN_LABELS.get(key, key)
+        now = figures.get(key)
+        then = before.get(key) if before else None
+        if key in ("students", "volunteer_records"):
+            now_text = formats.number(now, 0)
+            then_text = formats.number(then, 0) if before else "—"
+            change = f"{(now or 0) - (then or 0):+,.0f}" if before else "—"
+        else:
+            now_text = formats.measure_value(key, now)
+            then_text = formats.measure_value(key, then) if before else "—"
+            change = formats.measure_delta(key, now, then) or "—"
+        lines.append(f"{label}\t{now_text}\t{then_text}\t{change}")
+    return "\n".join(lines) + "\n"
+
+
+def _metrics_classes(
+    session: Session, school_id: int, period: Period, args: argparse.Namespace
+) -> tuple[ClassFilter, str | None]:
+    """The classes --grade or --class selects (in the period's school year), and the scope's name."""
+    from hxgy.glossary import grade_name
+    from hxgy.models import SchoolClass
+
+    if args.grade is not None and args.class_name:
+        raise LookupError("--grade and --class cannot be used together")
+    if args.grade is not None:
+        found = session.scalar(
+            select(SchoolClass.id).where(
+                SchoolClass.school_id == school_id,
+                SchoolClass.school_year_id == period.school_year_id,
+                SchoolClass.grade_level == args.grade,
+            )
+        )
+        if found is None:
+            raise LookupError(f"{period.label}没有{args.grade}年级的班级")
+        return ClassFilter(school_id, args.grade, None), grade_name(args.grade)
+    if args.class_name:
+        wanted = args.class_name.strip().replace("（", "(").replace("）", ")")
+        found = session.execute(
+            select(SchoolClass.id, SchoolClass.name).where(
+                SchoolClass.school_id == school_id,
+                SchoolClass.school_year_id == period.school_year_id,
+                SchoolClass.name == wanted,
+            )
+        ).first()
+        if found is None:
+            raise LookupError(f"{period.label}没有名为 {args.class_name} 的班级")
+        return ClassFilter(school_id, None, (found[0],)), found[1]
+    return ClassFilter(school_id), None
 
 
 def _metrics_period(session: Session, school_id: int, args: argparse.Namespace) -> Period:
@@ -487,6 +613,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end", help="last day of a custom range (ISO date)")
     p.add_argument("--format", choices=("csv", "xlsx", "json"), help="default: from the output file name, else csv")
     p.add_argument("--output", "-o", help="file to write (default: standard output)")
+    p.add_argument("--grade", type=int, help="only this grade (1-9) of the period's school year")
+    p.add_argument("--class", dest="class_name", help="only this class, e.g. 三(2)班")
+    p.add_argument(
+        "--compare",
+        action="store_true",
+        help="print the figures beside the comparison period and the classes the comparison covers",
+    )
     p.set_defaults(func=cmd_metrics)
     p = sub.add_parser("report", help="draft the term report (学期报告) as a Word document")
     p.add_argument("file", help="the .docx to write")

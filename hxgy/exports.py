@@ -9,7 +9,7 @@ import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from hxgy.formats import EXCEL_NUMBER_FORMATS, header_kind
+from hxgy.formats import excel_format, header_measure
 from hxgy.metrics.overview import COUNT_COLUMNS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -41,7 +41,8 @@ def excel_bytes(sheets: Mapping[str, pd.DataFrame], *, stamp: str) -> bytes:
             sheet["A1"].font = Font(bold=True, size=13)
             sheet["A2"] = neutralise(stamp)
             for i, column in enumerate(safe.columns, start=1):
-                number_format = EXCEL_NUMBER_FORMATS.get(header_kind(str(column)) or "")
+                key = header_measure(str(column))
+                number_format = excel_format(key) if key else None
                 if number_format and pd.api.types.is_numeric_dtype(safe[column]):
                     for (cell,) in sheet.iter_rows(min_row=4, min_col=i, max_col=i):
                         cell.number_format = number_format
@@ -64,11 +65,11 @@ METRIC_COLUMNS = [
 SCHOOL_ROW = "全校合计"
 
 
-def metrics_table(frame: pd.DataFrame, figures: Mapping[str, float]) -> pd.DataFrame:
+def metrics_table(frame: pd.DataFrame, figures: Mapping[str, float], total_label: str = SCHOOL_ROW) -> pd.DataFrame:
     """Every class's measures, then one row for the view as a whole (rates as fractions, NaN = no data)."""
     rows = frame.reindex(columns=METRIC_COLUMNS).copy()
     total = {column: figures.get(column) for column in METRIC_COLUMNS}
-    total.update(class_name=SCHOOL_ROW, grade_level=None)
+    total.update(class_name=total_label, grade_level=None)
     table = pd.concat([rows, pd.DataFrame([total])], ignore_index=True)
     whole = [c for c in METRIC_COLUMNS if c in COUNT_COLUMNS and c != "volunteer_hours"] + ["grade_level"]
     return table.astype({c: "Int64" for c in whole})

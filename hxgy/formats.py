@@ -6,9 +6,7 @@ import math
 from datetime import datetime, timedelta
 
 from hxgy.glossary import MEASURE_LABELS, NO_DATA
-from hxgy.metrics.overview import MEASURES
-
-SUFFIX = {"contacts_per_family": " 次", "contacts_per_week": " 次", "hours_per_family": " 小时"}
+from hxgy.metrics.overview import measure
 
 
 def missing(value: float | None) -> bool:
@@ -29,29 +27,54 @@ def number(value: float | None, digits: int = 1) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _fixed(value: float, digits: int) -> str:
+    """1412 → 1,412; 2.91 → 2.9 (digits=1): always ``digits`` decimals."""
+    return f"{value:,.{digits}f}"
+
+
+def _with_unit(text: str, unit: str) -> str:
+    return f"{text} {unit}" if unit else text
+
+
 def measure_value(key: str, value: float | None) -> str:
-    """A measure in its own unit: rates in %, hours with 小时, counts whole."""
-    kind = MEASURES[key].kind if key in MEASURES else "ratio"
-    if kind == "rate":
-        return percent(value)
-    if kind == "count":
-        return NO_DATA if missing(value) else f"{int(value)}"
-    if kind == "hours":
-        return NO_DATA if missing(value) else f"{number(value)} 小时"
-    return NO_DATA if missing(value) else number(value, 2) + SUFFIX.get(key, "")
+    """A measure with its own precision and unit, the same on every page, slide, report and file.
+
+    96.5%, 2.9 次, 366.5 小时, 89.8 分, 6 场 (the precision is the measure's ``digits``).
+    """
+    m = measure(key)
+    if missing(value):
+        return NO_DATA
+    if m.kind == "rate":
+        return percent(value, m.digits)
+    return _with_unit(_fixed(float(value), m.digits), m.unit)
+
+
+def target_value(key: str, value: float | None) -> str:
+    """A target as the school typed it: 100%, 3 次, 95.5%, 10 场 (no padding zeros)."""
+    m = measure(key)
+    if missing(value):
+        return NO_DATA
+    if m.kind == "rate":
+        return f"{number(value * 100, m.digits + 1)}%"
+    return _with_unit(number(value, m.digits + 1), m.unit)
 
 
 def measure_delta(key: str, now: float | None, before: float | None) -> str | None:
-    """The change against a comparison: percentage points for rates, plain difference otherwise."""
+    """The change against a comparison: percentage points for rates, the measure's own precision otherwise."""
     if missing(now) or missing(before):
         return None
-    diff = now - before
-    kind = MEASURES[key].kind if key in MEASURES else "ratio"
-    if kind == "rate":
-        return f"{diff * 100:+.1f} 个百分点"
-    if kind == "count":
-        return f"{int(diff):+d}"
-    return f"{diff:+,.1f}"
+    m = measure(key)
+    diff = (m.rounded(now) or 0.0) - (m.rounded(before) or 0.0)
+    if m.kind == "rate":
+        return f"{diff * 100:+.{m.digits}f} 个百分点"
+    return _with_unit(f"{diff:+,.{m.digits}f}", m.unit)
+
+
+def excel_format(key: str) -> str:
+    """The Excel number format of a measure: 0.0% for rates, 0.0 or 0 by the measure's precision."""
+    m = measure(key)
+    decimals = "." + "0" * m.digits if m.digits else ""
+    return f"0{decimals}%" if m.kind == "rate" else f"0{decimals}"
 
 
 def name_list(names: list[str], limit: int = 8) -> str:
@@ -68,10 +91,6 @@ def beijing_time(utc: datetime) -> str:
     return f"{utc + BEIJING_OFFSET:%Y-%m-%d %H:%M}"
 
 
-# Excel number formats and on-screen formats by a measure's kind (see header_kind)
-EXCEL_NUMBER_FORMATS = {"rate": "0.0%", "hours": "0.0", "ratio": "0.00"}
-
-
 def header_measure(header: str) -> str | None:
     """The measure a Chinese column header names (家访覆盖率 → home_visit_coverage), or None."""
     for key, label in MEASURE_LABELS.items():
@@ -80,9 +99,12 @@ def header_measure(header: str) -> str | None:
     return None
 
 
-def header_kind(header: str) -> str | None:
-    """The kind of measure a Chinese column header names (rate, hours, ratio, count), or None."""
-    key = header_measure(header)
-    if key is None:
+def class_attendance_note(totals: dict[str, int | None]) -> str | None:
+    """Below the school, what the activity totals leave out (None for the whole school or nothing left out)."""
+    if totals.get("families") is not None:
         return None
-    return MEASURES[key].kind if key in MEASURES else "ratio"
+    text = "按所选班级的到场人数统计，全校性活动只计这些班级的到场人数"
+    missing_figures = totals.get("without_class_figures") or 0
+    if missing_figures:
+        text += f"；其中 {missing_figures} 场未按班级登记到场人数，只计场次、不计人数"
+    return text

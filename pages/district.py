@@ -27,7 +27,10 @@ widgets.figure_cards(
         (MEASURE_LABELS["moral_good_rate"], formats.percent(totals["moral_good_rate"]), "全区合计"),
     ]
 )
-st.caption(f"数据更新于 {formats.beijing_time(schools['refreshed_at'].min())}（北京时间；每次录入或导入后自动更新）。")
+st.caption(
+    f"已包含截至 {formats.beijing_time(schools['refreshed_at'].max())}（北京时间）的全部录入和导入；"
+    "每次录入或导入后即时更新。"
+)
 
 measure = st.selectbox(
     "比较指标",

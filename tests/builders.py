@@ -59,24 +59,61 @@ class TinySchool:
             )
         )
 
-    def add_class(self, grade: int, class_no: int, head: str | None = None) -> SchoolClass:
-        """A class of the tiny school's year, with a head teacher if named."""
+    def add_class(
+        self, grade: int, class_no: int, head: str | None = None, year: SchoolYear | None = None, key: str | None = None
+    ) -> SchoolClass:
+        """A class of the tiny school's year (or ``year``), with a head teacher if named.
+
+        ``key`` names it in ``classes`` when another year already has a class of that name.
+        """
+        year = year or self.year
         cls = SchoolClass(
             school_id=self.school.id,
-            school_year_id=self.year.id,
+            school_year_id=year.id,
             grade_level=grade,
             class_no=class_no,
-            cohort=self.year.start_year - grade + 1,
+            cohort=year.start_year - grade + 1,
             name=glossary.class_name(grade, class_no),
         )
         self.session.add(cls)
         self.session.flush()
-        self.classes[cls.name] = cls
+        self.classes[key or cls.name] = cls
         if head:
             staff = self.add_staff(head)
             self.session.add(ClassAssignment(class_id=cls.id, staff_id=staff.id, role="head_teacher", subject="语文"))
             self.session.flush()
         return cls
+
+    def next_year(self) -> tuple[SchoolYear, Term, Term]:
+        """The 2026-2027 school year and its two terms (autumn 2026-09-01 … 2027-01-20, spring 2027-02-23 …)."""
+        year = SchoolYear(
+            school_id=self.school.id,
+            start_year=2026,
+            name="2026-2027学年",
+            start_date=date(2026, 9, 1),
+            end_date=date(2027, 8, 31),
+        )
+        self.session.add(year)
+        self.session.flush()
+        autumn = Term(
+            school_id=self.school.id,
+            school_year_id=year.id,
+            term_no=1,
+            name="2026-2027学年第一学期",
+            start_date=date(2026, 9, 1),
+            end_date=date(2027, 1, 20),
+        )
+        spring = Term(
+            school_id=self.school.id,
+            school_year_id=year.id,
+            term_no=2,
+            name="2026-2027学年第二学期",
+            start_date=date(2027, 2, 23),
+            end_date=date(2027, 7, 4),
+        )
+        self.session.add_all([autumn, spring])
+        self.session.flush()
+        return year, autumn, spring
 
     def add_staff(self, name: str) -> Staff:
         """A member of staff."""

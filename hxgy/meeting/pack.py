@@ -22,7 +22,7 @@ from hxgy import charts
 from hxgy.meeting.slides import Slide
 
 FONT = "Microsoft YaHei"  # Word, PowerPoint and WPS substitute a CJK face where it is missing
-STATUS_RGB = {"green": "2E7D32", "amber": "B07800", "red": "C62828", "grey": "333333"}
+STATUS_RGB = {"green": "2E7D32", "amber": "B07800", "red": "C62828", "grey": "333333", "incomplete": "666666"}
 WIDE = (Inches(13.333), Inches(7.5))  # 16:9
 CHART_PIXELS = (1500, 470)  # rendered at 2x by vl-convert
 

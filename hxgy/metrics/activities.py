@@ -80,20 +80,59 @@ def activities_by_type_month(session: Session, period: Period, classes: ClassFil
     return pd.DataFrame(session.execute(stmt).all(), columns=["month", "type_name", "activities"])
 
 
-def participation_totals(session: Session, period: Period, classes: ClassFilter) -> dict[str, int]:
-    """activities, students (人次), parents (人次) and families taking part, over the activities in view."""
-    stmt = select(
-        func.count(),
-        func.coalesce(func.sum(Activity.students_count), 0),
-        func.coalesce(func.sum(Activity.parents_count), 0),
-        func.coalesce(func.sum(Activity.families_count), 0),
-    ).where(live_activities(period, classes))
-    activities, students, parents, families = session.execute(stmt).one()
+def participation_totals(session: Session, period: Period, classes: ClassFilter) -> dict[str, int | None]:
+    """activities, students (人次), parents (人次) and families (户次) taking part, over the activities in view.
+
+    For the whole school these are the activities' own totals. Below the school (a grade or
+    classes) only the per-class attendance of the classes in view counts: students and parents
+    are the per-class figures added up, families are not known per class (None), and
+    ``without_class_figures`` counts the activities in view that recorded no per-class
+    attendance for these classes (they count as activities but add no attendance).
+    """
+    if classes.grade_level is None and classes.class_ids is None:
+        stmt = select(
+            func.count(),
+            func.coalesce(func.sum(Activity.students_count), 0),
+            func.coalesce(func.sum(Activity.parents_count), 0),
+            func.coalesce(func.sum(Activity.families_count), 0),
+        ).where(live_activities(period, classes))
+        activities, students, parents, families = session.execute(stmt).one()
+        return {
+            "activities": int(activities),
+            "students": int(students),
+            "parents": int(parents),
+            "families": int(families),
+            "without_class_figures": 0,
+        }
+    in_view = select(SchoolClass.id).where(classes.condition())
+    per_class = (
+        select(
+            ActivityClass.activity_id,
+            func.sum(ActivityClass.students_attended).label("students"),
+            func.sum(ActivityClass.parents_attended).label("parents"),
+        )
+        .where(ActivityClass.class_id.in_(in_view))
+        .group_by(ActivityClass.activity_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            func.count(),
+            func.coalesce(func.sum(per_class.c.students), 0),
+            func.coalesce(func.sum(per_class.c.parents), 0),
+            func.count().filter(per_class.c.parents.is_(None) & per_class.c.students.is_(None)),
+        )
+        .select_from(Activity)
+        .outerjoin(per_class, per_class.c.activity_id == Activity.id)
+        .where(live_activities(period, classes))
+    )
+    activities, students, parents, without = session.execute(stmt).one()
     return {
         "activities": int(activities),
         "students": int(students),
         "parents": int(parents),
-        "families": int(families),
+        "families": None,
+        "without_class_figures": int(without),
     }
 
 

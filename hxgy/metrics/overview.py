@@ -18,20 +18,28 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hxgy.metrics import activities, communication, moral, satisfaction, volunteers
-from hxgy.metrics.roster import ClassFilter, classes_in_view, students_by_class
-from hxgy.models import SchoolClass, Target
-from hxgy.terms import Period
+from hxgy.metrics.roster import ClassFilter, classes_in_view, period_roster, students_by_class
+from hxgy.models import School, SchoolClass, Target
+from hxgy.terms import SAME_PERIOD, Period, comparison_period
 
 
 @dataclass(frozen=True)
 class Measure:
-    """A measure the dashboards show: how to read it and how to judge it against a target."""
+    """A measure the dashboards show: how to read it, how to write it and how to judge it against a target."""
 
     key: str
-    kind: str  # "rate" (0–1, shown as %), "count", "hours", "ratio"
+    kind: str  # "rate" (0–1, shown as %), "count", "hours", "ratio", "score"
     cumulative: bool  # grows through the term: targets are read on pace while it runs
     numerator: str | None = None
     denominator: str | None = None
+    unit: str = ""  # written after the figure: 次, 小时, 场, 分 (rates: %)
+    digits: int = 1  # decimals everywhere the figure is written: page, slide, report, Excel
+
+    def rounded(self, value: float | None) -> float | None:
+        """The figure as written (rates to 0.1 percentage point): status is judged on what people read."""
+        if value is None or math.isnan(value):
+            return value
+        return round(float(value), self.digits + 2 if self.kind == "rate" else self.digits)
 
 
 MEASURES: dict[str, Measure] = {
@@ -39,19 +47,26 @@ MEASURES: dict[str, Measure] = {
     for m in (
         Measure("contact_coverage", "rate", True, "contacted_students", "students"),
         Measure("home_visit_coverage", "rate", True, "visited_students", "students"),
-        Measure("contacts_per_family", "ratio", True, "individual_contacts", "students"),
-        Measure("contacts_per_week", "ratio", False),
+        Measure("contacts_per_family", "ratio", True, "individual_contacts", "students", unit="次"),
+        Measure("contacts_per_week", "ratio", False, unit="次"),
         Measure("response_on_time", "rate", False, "requests_on_time", "requests_due"),
-        Measure("volunteer_hours", "hours", True),
+        Measure("volunteer_hours", "hours", True, unit="小时"),
         Measure("volunteer_participation", "rate", True, "volunteer_families", "students"),
-        Measure("hours_per_family", "ratio", True, "volunteer_hours", "students"),
+        Measure("hours_per_family", "ratio", True, "volunteer_hours", "students", unit="小时"),
         Measure("moral_good_rate", "rate", False, "moral_good", "moral_evaluated"),
         Measure("moral_completion", "rate", True, "moral_scored", "students"),
+        Measure("moral_average", "score", False, unit="分"),
         Measure("satisfaction", "rate", False, "satisfaction_satisfied", "satisfaction_respondents"),
-        Measure("activities", "count", True),
+        Measure("activities", "count", True, unit="场", digits=0),
         Measure("parent_attendance", "rate", False, "parents_attended", "attendance_base"),
     )
 }
+
+
+def measure(key: str) -> Measure:
+    """The measure of a key; an unknown key is read as a plain figure with one decimal."""
+    return MEASURES.get(key) or Measure(key, "ratio", False)
+
 
 COUNT_COLUMNS = [
     "students", "contacts", "individual_contacts", "contacted_students", "visited_students",
@@ -184,7 +199,7 @@ def target_on_pace(measure: str, target: float, period: Period) -> float:
 AMBER_SHARE = 0.9  # within 90 % of the target is amber, below it red
 
 
-def status(value: float, target: float | None) -> str:
+def status(value: float | None, target: float | None) -> str:
     """green (target met), amber (within 90 % of it), red (below), grey (no data or no target)."""
     if target is None or value is None or math.isnan(value):
         return "grey"
@@ -193,27 +208,114 @@ def status(value: float, target: float | None) -> str:
     return "amber" if value >= AMBER_SHARE * target else "red"
 
 
-def follow_classes(session: Session, classes: ClassFilter, previous: Period) -> ClassFilter:
-    """The same children's classes in an earlier period (same cohort and class number)."""
-    if classes.grade_level is None and classes.class_ids is None:
+def whole_school(classes: ClassFilter) -> bool:
+    """True when the filter selects every class of the school."""
+    return classes.grade_level is None and classes.class_ids is None
+
+
+DEFAULT_COMPLETION_MIN = 0.9
+GATED_BY_COMPLETION = ("moral_good_rate", "moral_average")  # judged only once enough students are scored
+
+
+def completion_min(session: Session, *, school_id: int) -> float:
+    """The school's 德育 completion threshold as a fraction (below it 优良率 shows 评价未完成)."""
+    value = session.scalar(select(School.moral_completion_min).where(School.id == school_id))
+    return DEFAULT_COMPLETION_MIN if value is None else value / 100
+
+
+def incomplete(key: str, completion: float | None, minimum: float) -> bool:
+    """True when a 德育 figure rests on too few scored students to be judged against its target."""
+    if key not in GATED_BY_COMPLETION or completion is None or math.isnan(completion):
+        return False
+    return completion + 1e-9 < minimum
+
+
+def judged(key: str, value: float | None, target: float | None) -> str:
+    """The status of a measure judged on the figures as written (the value and the target rounded alike).
+
+    "协同活动场次 6 · 按进度 6" is met, although the unrounded on-pace target is 6.41.
+    """
+    m = measure(key)
+    return status(m.rounded(value), m.rounded(target))
+
+
+def follow_classes(session: Session, classes: ClassFilter, current: Period, previous: Period) -> ClassFilter:
+    """The classes the same children were in during an earlier period.
+
+    Within a school year these are the same classes. Across a school year they are
+    the classes of the earlier year that the students of the classes in view (at the
+    end of ``current``) were enrolled in at the end of ``previous``. The whole school
+    stays the whole school.
+    """
+    if whole_school(classes):
         return classes
-    now_rows = session.execute(select(SchoolClass.cohort, SchoolClass.class_no).where(classes.condition())).all()
-    earlier = session.scalars(
-        select(SchoolClass.id).where(
-            SchoolClass.school_id == classes.school_id,
-            SchoolClass.school_year_id == previous.school_year_id,
-            SchoolClass.cohort.in_({c for c, _ in now_rows}),
-        )
+    now_ids = session.scalars(
+        select(SchoolClass.id)
+        .where(classes.condition(), SchoolClass.school_year_id == current.school_year_id)
+        .order_by(SchoolClass.id)
     ).all()
-    pairs = set(now_rows)
-    keep = [
-        cid
-        for cid, cohort, no in session.execute(
-            select(SchoolClass.id, SchoolClass.cohort, SchoolClass.class_no).where(SchoolClass.id.in_(earlier))
+    if previous.school_year_id == current.school_year_id:
+        return ClassFilter(classes.school_id, None, tuple(now_ids))
+    children = period_roster(current, ClassFilter(classes.school_id, None, tuple(now_ids))).subquery()
+    earlier = period_roster(previous, ClassFilter(classes.school_id)).subquery()
+    before_ids = session.scalars(
+        select(earlier.c.class_id)
+        .where(earlier.c.student_id.in_(select(children.c.student_id)))
+        .distinct()
+        .order_by(earlier.c.class_id)
+    ).all()
+    return ClassFilter(classes.school_id, None, tuple(before_ids))
+
+
+SAME_CLASSES = "与{label}同一批班级相比"
+SAME_CHILDREN = "与这些学生{label}所在班级相比"
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What a view is compared with: the earlier period and the classes the same children were in."""
+
+    period: Period
+    classes: ClassFilter
+    class_names: tuple[str, ...]
+    same_year: bool
+    whole_school: bool
+
+    @property
+    def caption(self) -> str:
+        """较上学期 explained: 与上学期同一批班级相比（三(1)班、三(2)班）."""
+        label = "上学期同期" if self.period.label.endswith(SAME_PERIOD) else "上学期"
+        if self.whole_school:
+            return f"与{label}全校相比"
+        text = (SAME_CLASSES if self.same_year else SAME_CHILDREN).format(label=label)
+        if not self.class_names:
+            return text + "（上学期没有这些学生的班级记录）"
+        names = "、".join(self.class_names[:6]) + ("等" if len(self.class_names) > 6 else "")
+        return f"{text}（{names}）"
+
+
+def baseline(session: Session, period: Period, classes: ClassFilter) -> Baseline | None:
+    """The comparison of a view (None for a custom range or a first term)."""
+    before = comparison_period(session, period)
+    if before is None:
+        return None
+    followed = follow_classes(session, classes, period, before)
+    names: tuple[str, ...] = ()
+    if followed.class_ids is not None:
+        names = tuple(
+            session.scalars(
+                select(SchoolClass.name)
+                .where(SchoolClass.id.in_(followed.class_ids))
+                .order_by(SchoolClass.grade_level, SchoolClass.class_no)
+            ).all()
         )
-        if (cohort, no) in pairs
-    ]
-    return ClassFilter(classes.school_id, None, tuple(keep))
+    return Baseline(
+        period=before,
+        classes=followed,
+        class_names=names,
+        same_year=before.school_year_id == period.school_year_id,
+        whole_school=whole_school(classes),
+    )
 
 
 # the columns of the 各班指标明细 table: on 总览 and in the term report's appendix
@@ -244,7 +346,12 @@ CLASS_STATUS_MEASURES = (
 
 
 def class_status(
-    frame: pd.DataFrame, goals: dict[str, float], period: Period, measures: tuple[str, ...] = CLASS_STATUS_MEASURES
+    frame: pd.DataFrame,
+    goals: dict[str, float],
+    period: Period,
+    measures: tuple[str, ...] = CLASS_STATUS_MEASURES,
+    *,
+    completion_min: float = DEFAULT_COMPLETION_MIN,
 ) -> pd.DataFrame:
     """Long form: class × measure with value, target for today, and status (the lagging classes stand out)."""
     rows = []
@@ -260,7 +367,9 @@ def class_status(
                     "measure": key,
                     "value": value,
                     "target": now_goal,
-                    "status": status(value, now_goal),
+                    "status": "incomplete"
+                    if incomplete(key, record.get("moral_completion"), completion_min)
+                    else judged(key, value, now_goal),
                 }
             )
     return pd.DataFrame(rows, columns=["class_id", "class_name", "measure", "value", "target", "status"])
@@ -272,6 +381,8 @@ def figure_cards(
     goals: dict[str, float],
     period: Period,
     keys: tuple[str, ...],
+    *,
+    completion_min: float = DEFAULT_COMPLETION_MIN,
 ) -> list[dict[str, object]]:
     """For each measure: value, comparison, target, target on pace, status — what a card shows."""
     cards = []
@@ -285,7 +396,9 @@ def figure_cards(
                 "before": before.get(key) if before else None,
                 "target": goal,
                 "target_now": now_goal,
-                "status": status(figures.get(key, math.nan), now_goal),
+                "status": "incomplete"
+                if incomplete(key, figures.get("moral_completion"), completion_min)
+                else judged(key, figures.get(key, math.nan), now_goal),
             }
         )
     return cards

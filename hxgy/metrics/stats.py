@@ -153,10 +153,14 @@ def refresh_school(session: Session, *, school_id: int, today: date, now: dateti
 
 
 def district_school_table(session: Session, *, district: str, terms: dict[int, Period], now: datetime) -> pd.DataFrame:
-    """One row per school: its term's counts summed over its classes, and every rate, from the stats table."""
+    """One row per school: its term's counts summed over its classes, and every rate, from the stats table.
+
+    ``refreshed_at`` is the school's latest refresh: every write refreshes its class's row at once, so the
+    figures include every entry up to that moment.
+    """
     sums = [func.sum(getattr(ClassTermStats, c)).label(c) for c in STATS_COLUMNS]
     stmt = (
-        select(School.id, School.name, func.min(ClassTermStats.refreshed_at), *sums)
+        select(School.id, School.name, func.max(ClassTermStats.refreshed_at), *sums)
         .join(ClassTermStats, ClassTermStats.school_id == School.id)
         .where(School.district == district, ClassTermStats.term_id.in_([p.term_id for p in terms.values()]))
         .group_by(School.id, School.name)

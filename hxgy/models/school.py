@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hxgy.models.base import Base, CreatedAt
 
 DEFAULT_RESPONSE_LIMIT_HOURS = 72
+DEFAULT_MORAL_COMPLETION_MIN = 90  # % of students scored by the teacher before 德育优良率 is judged
 
 
 class School(CreatedAt, Base):
@@ -23,6 +24,10 @@ class School(CreatedAt, Base):
     district: Mapped[str] = mapped_column(String(100), default="", index=True)
     # home→school requests must be answered within this many hours (三天内必须答复 = 72)
     response_limit_hours: Mapped[int] = mapped_column(Integer, default=DEFAULT_RESPONSE_LIMIT_HOURS)
+    # below this 德育评价完成率 (in %), 德育优良率 and 平均分 show 评价未完成 instead of a status
+    moral_completion_min: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_MORAL_COMPLETION_MIN, server_default=str(DEFAULT_MORAL_COMPLETION_MIN)
+    )
 
     classes: Mapped[list[SchoolClass]] = relationship(back_populates="school")
 

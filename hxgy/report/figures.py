@@ -3,7 +3,7 @@
 ``gather`` reads once and returns a ``ReportFigures``: the per-class table
 (``overview.class_measures``), the school's (or grade's) figures
 (``overview.school_figures``), the same for the comparison term and the same
-children (``terms.comparison_period``, ``overview.follow_classes``), targets and
+children (``overview.baseline``), targets and
 statuses, and the detail tables of each measure. Nothing here reads a student's
 or a guardian's name.
 """
@@ -21,7 +21,7 @@ from hxgy.glossary import grade_name
 from hxgy.metrics import activities, communication, moral, overview, volunteers
 from hxgy.metrics.roster import ClassFilter
 from hxgy.models import Guardian, School, Student, Term
-from hxgy.terms import Period, comparison_period, term_period
+from hxgy.terms import Period, term_period
 
 # the measures the report judges against the term's targets, in the order it discusses them
 TARGET_MEASURES: tuple[str, ...] = (
@@ -75,6 +75,8 @@ class ReportFigures:
     activity_months: pd.DataFrame  # activities.activities_by_type_month
     partners: pd.DataFrame  # activities.partner_summary
     changes: dict[str, pd.DataFrame] = field(default_factory=dict)  # overview.class_changes by measure
+    completion_min: float = overview.DEFAULT_COMPLETION_MIN  # below it 德育 rates show 评价未完成
+    baseline: overview.Baseline | None = None  # the classes the comparison covers
 
     @property
     def scope_name(self) -> str:
@@ -160,14 +162,18 @@ def gather(
     if grade_level is not None and frame.empty:
         raise ReportError(f"{term.name}没有{grade_name(grade_level)}的班级")
     figures = overview.school_figures(session, period, classes, now=now, frame=frame)
-    compared = comparison_period(session, period)
+    basis = overview.baseline(session, period, classes)
+    compared = basis.period if basis else None
     before = before_classes = None
-    if compared is not None:
-        followed = overview.follow_classes(session, classes, compared)
-        before_classes = overview.class_measures(session, compared, followed, now=now)
-        before = overview.school_figures(session, compared, followed, now=now, frame=before_classes)
+    if basis is not None:
+        before_classes = overview.class_measures(session, basis.period, basis.classes, now=now)
+        before = overview.school_figures(session, basis.period, basis.classes, now=now, frame=before_classes)
     goals = overview.targets(session, term_id=term.id)
-    cards = {c["key"]: c for c in overview.figure_cards(figures, before, goals, period, TARGET_MEASURES)}
+    minimum = overview.completion_min(session, school_id=school_id)
+    cards = {
+        c["key"]: c
+        for c in overview.figure_cards(figures, before, goals, period, TARGET_MEASURES, completion_min=minimum)
+    }
     scheme = moral.moral_scheme(session, school_id=school_id)
     empty_levels = pd.DataFrame(columns=["class_id", "level", "students"])
     empty_dims = pd.DataFrame(columns=["class_id", "dimension_id", "average"])
@@ -185,7 +191,7 @@ def gather(
         before_classes=before_classes,
         goals=goals,
         cards=cards,
-        statuses=overview.class_status(frame, goals, period),
+        statuses=overview.class_status(frame, goals, period, completion_min=minimum),
         grades=overview.by_grade(frame, period) if not frame.empty else pd.DataFrame(),
         channels=communication.channel_mix(session, period, classes),
         late=communication.late_requests(session, period, classes, now=now),
@@ -199,4 +205,6 @@ def gather(
         activity_months=activities.activities_by_type_month(session, period, classes),
         partners=activities.partner_summary(session, period, classes),
         changes=_class_changes(frame, before_classes),
+        completion_min=minimum,
+        baseline=basis,
     )

@@ -37,7 +37,7 @@ def _channels(fig: ReportFigures) -> alt.TopLevelMixin:
 
 
 def _class_rate(fig: ReportFigures, key: str) -> alt.TopLevelMixin:
-    statuses = overview.class_status(fig.classes, fig.goals, fig.period, (key,))
+    statuses = overview.class_status(fig.classes, fig.goals, fig.period, (key,), completion_min=fig.completion_min)
     label = MEASURE_LABELS[key]
     shown = pd.DataFrame(
         {

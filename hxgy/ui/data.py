@@ -206,24 +206,31 @@ def school_figures(period: terms.Period, classes: ClassFilter, now: datetime) ->
 
 
 @cached
+def baseline(period: terms.Period, classes: ClassFilter) -> overview.Baseline | None:
+    """What the view is compared with: the earlier period and the classes the same children were in."""
+    with read_session() as session:
+        return overview.baseline(session, period, classes)
+
+
+@cached
 def earlier_figures(period: terms.Period, classes: ClassFilter, now: datetime) -> dict[str, float] | None:
     """The same figures for the comparison period and the same children, or None."""
+    basis = baseline(period, classes)
+    frame = earlier_class_measures(period, classes, now)
+    if basis is None or frame is None:
+        return None
     with read_session() as session:
-        before = terms.comparison_period(session, period)
-        if before is None:
-            return None
-        followed = overview.follow_classes(session, classes, before)
-        return overview.school_figures(session, before, followed, now=now)
+        return overview.school_figures(session, basis.period, basis.classes, now=now, frame=frame)
 
 
 @cached
 def earlier_class_measures(period: terms.Period, classes: ClassFilter, now: datetime) -> pd.DataFrame | None:
-    """Per-class measures of the comparison period, keyed by cohort and class number."""
+    """Per-class measures of the comparison period for the classes the same children were in."""
+    basis = baseline(period, classes)
+    if basis is None:
+        return None
     with read_session() as session:
-        before = terms.comparison_period(session, period)
-        if before is None:
-            return None
-        return overview.class_measures(session, before, overview.follow_classes(session, classes, before), now=now)
+        return overview.class_measures(session, basis.period, basis.classes, now=now)
 
 
 @cached
@@ -269,6 +276,13 @@ def requests_by_class(period: terms.Period, classes: ClassFilter, now: datetime)
 
 
 @cached
+def completion_min(school_id: int) -> float:
+    """The school's 德育 completion threshold (a fraction): below it 优良率 shows 评价未完成."""
+    with read_session() as session:
+        return overview.completion_min(session, school_id=school_id)
+
+
+@cached
 def response_limit_hours(school_id: int) -> int:
     """The school's reply limit."""
     with read_session() as session:
@@ -294,6 +308,13 @@ def volunteer_unique_families(period: terms.Period, classes: ClassFilter) -> int
     """Distinct families reached."""
     with read_session() as session:
         return volunteers.unique_families(session, period, classes)
+
+
+@cached
+def volunteer_unconfirmed(period: terms.Period, classes: ClassFilter) -> int:
+    """Volunteer records waiting to be confirmed (counted in no figure: 待确认 N 条)."""
+    with read_session() as session:
+        return volunteers.unconfirmed_records(session, period, classes)
 
 
 @cached

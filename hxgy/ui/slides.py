@@ -17,7 +17,7 @@ import streamlit as st
 from hxgy import charts
 from hxgy.meeting.slides import BigFigure, Slide
 
-STATUS_CSS = {"green": "#2e7d32", "amber": "#b07800", "red": "#c62828", "grey": "#222"}
+STATUS_CSS = {"green": "#2e7d32", "amber": "#b07800", "red": "#c62828", "grey": "#222", "incomplete": "#666"}
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ def test_the_slides_show_the_hand_computed_figures(school) -> None:
     visits = deck["measure-home_visit_coverage"]
     main = visits.figures[0]
     assert (main.value, main.status) == ("64.3%", "red")
-    assert "目标 100.0%（未达标）" in main.detail
+    assert "目标 100%（未达标）" in main.detail  # the target as typed
     assert visits.figures[1].value == "9 / 14"
     assert visits.notes == ("为保护学生隐私，2 个班级未单独显示（学生不足 5 人，或可据此推算出这样的班级）。",)
     assert _chart_classes(visits) == {"二(1)班"}

@@ -120,12 +120,12 @@ def _report(s: TinySchool, term: Term, grade: int | None = None) -> Document:
 def test_the_sentences_carry_the_figures_worked_out_on_paper(school) -> None:
     doc = _report(school, school.term2)
     main = paragraph(doc, "（一）主要指标。")
-    assert "沟通覆盖率 100.0%（覆盖 6 名学生中的 6 名），较上学期提高 66.7 个百分点，达到目标（100.0%）" in main
-    assert "家访覆盖率 83.3%（覆盖 6 名学生中的 5 名），较上学期提高 50.0 个百分点，未达到目标（100.0%）" in main
-    assert "家长满意度 96.0%（50 份答卷中满意 48 份），较上学期提高 6.0 个百分点，达到目标（95.0%）" in main
+    assert "沟通覆盖率 100.0%（覆盖 6 名学生中的 6 名），较上学期提高 66.7 个百分点，达到目标（100%）" in main
+    assert "家访覆盖率 83.3%（覆盖 6 名学生中的 5 名），较上学期提高 50.0 个百分点，未达到目标（100%）" in main
+    assert "家长满意度 96.0%（50 份答卷中满意 48 份），较上学期提高 6.0 个百分点，达到目标（95%）" in main
     assert paragraph(doc, "（二）目标达成情况。").endswith(
         "本学期设定目标的 3 项指标中，达到目标 2 项（沟通覆盖率、家长满意度）；"
-        "未达到目标 1 项：家访覆盖率 83.3%（目标 100.0%）。"
+        "未达到目标 1 项：家访覆盖率 83.3%（目标 100%）。"
     )
     visits = paragraph(doc, "本学期共开展家访 5 次")
     assert "尚有 1 名学生本学期未家访" in visits
@@ -143,7 +143,7 @@ def test_the_sentences_carry_the_figures_worked_out_on_paper(school) -> None:
     assert "户均志愿时长 0.42 小时" in volunteers
     assert "2025-2026学年第二学期暂无德育评价数据。" in docx_text(doc)
     bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
-    assert "家访覆盖率未达到目标（100.0%）的班级 1 个：一(1)班。" in bullets
+    assert "家访覆盖率未达到目标（100%）的班级 1 个：一(1)班。" in bullets
     assert any(b.startswith("尚有 1 名学生尚未家访") for b in bullets)
     assert any(b.startswith("家长诉求超时答复 1 件") for b in bullets)
     text = docx_text(doc)
