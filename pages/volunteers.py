@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from hxgy import auth, charts, formats, ui
+from hxgy import auth, charts, ui
 from hxgy.glossary import MEASURE_LABELS, STATUS_LABELS
-from hxgy.metrics import overview
+from hxgy.metrics import overview, volunteers
 from hxgy.ui import data, filters, widgets
 
 user = ui.guard("volunteers")
@@ -27,13 +27,16 @@ cards = overview.figure_cards(
     figures, before, goals, view.period, ("volunteer_hours", "volunteer_participation", "hours_per_family")
 )
 unique = data.volunteer_unique_families(view.period, view.classes)
-cards[0]["note"] = f"共 {int(figures['volunteer_records']):,} 人次；时长只计已确认的记录"
-cards[1]["note"] = f"{int(figures['volunteer_families']):,} 个家庭 / {int(figures['students']):,} 名学生"
-widgets.card_grid([{**c, "before_label": compared.label if compared else None} for c in cards])
-st.caption(
-    f"本期共有 **{unique:,}** 个不同的家庭参与了 **{int(figures['volunteer_records']):,}** 人次志愿服务，"
-    f"平均每个家庭 {formats.number(overview.ratio(figures['volunteer_records'], unique))} 人次。"
+waiting = data.volunteer_unconfirmed(view.period, view.classes)
+records = int(figures["volunteer_records"])
+families = int(figures["volunteer_families"])
+cards[0]["note"] = f"已确认 {records:,} 人次" + (f"；待确认 {waiting:,} 条（未计入）" if waiting else "")
+cards[1]["note"] = f"各班参与家庭合计 {families:,} 户 / {int(figures['students']):,} 名学生"
+widgets.card_grid(
+    [{**c, "before_label": compared.label if compared else None} for c in cards],
+    data.baseline(view.period, view.classes),
 )
+st.caption(volunteers.families_sentence(records, families, unique, waiting))
 
 st.subheader("各班志愿服务")
 left, right = st.columns(2)
@@ -107,7 +110,7 @@ if named is None:
 else:
     ranking = data.volunteer_ranking(view.period, named)
     if ranking.empty:
-        st.info("本期暂无志愿服务记录。")
+        st.info("本期暂无已确认的志愿服务记录。")
     else:
         widgets.table_block(
             widgets.labelled(
@@ -127,4 +130,4 @@ else:
             allowed=allowed,
             key="ranking",
         )
-        st.caption("按已确认的服务时长排序；仅显示您有权查看的班级。")
+        st.caption("按已确认的服务时长排序（人次也只计已确认的记录）；仅显示您有权查看的班级。")

@@ -150,3 +150,24 @@ def volunteer_ranking(session: Session, period: Period, classes: ClassFilter, *,
     frame["volunteer_hours"] = frame["volunteer_hours"].astype(float)
     frame.insert(0, "rank", range(1, len(frame) + 1))
     return frame
+
+
+def families_sentence(records: int, families: int, unique: int, waiting: int) -> str:
+    """What the 家长志愿 figures cover, in a principal's words (户 per class vs distinct families, 待确认).
+
+    ``families`` is the per-class count added up (a family helping two classes counts in each),
+    ``unique`` the distinct families; both, like ``records``, from confirmed records only.
+    """
+    if not records:
+        text = "本期尚无已确认的志愿服务记录。"
+    else:
+        per_family = records / unique if unique else 0.0
+        text = f"本期有 **{unique:,}** 户家庭参与志愿服务，共 **{records:,}** 人次，平均每户 {per_family:.1f} 人次。"
+        if families != unique:
+            text += (
+                f"各班参与家庭合计为 {families:,} 户：家中孩子在两个班（兄弟姐妹或转班）、为两个班都服务过的家庭，"
+                "在每个班各算一户；各班参与率按本班的户数计算。"
+            )
+    if waiting:
+        text += f"另有 **{waiting:,}** 条记录待确认，确认后才计入时长、人次和参与家庭。"
+    return text
