@@ -499,6 +499,20 @@ def set_response_limit(session: Session, user: CurrentUser, hours: int) -> None:
     audit(session, user, "update", "school", school_id, before=before, after=as_dict(school, ["response_limit_hours"]))
 
 
+def set_moral_completion_min(session: Session, user: CurrentUser, percent: int) -> None:
+    """Below this 德育评价完成率 (in %), 德育优良率 and 平均分 show 评价未完成 instead of a status."""
+    school_id = _school(session, user, "修改德育评价完成率门槛")
+    problems = Problems()
+    if not 0 <= percent <= 100:
+        problems.add("德育评价完成率门槛", "应在 0 到 100 之间")
+    problems.raise_if_any()
+    school = session.get(School, school_id)
+    before = as_dict(school, ["moral_completion_min"])
+    school.moral_completion_min = int(percent)
+    session.flush()
+    audit(session, user, "update", "school", school_id, before=before, after=as_dict(school, ["moral_completion_min"]))
+
+
 # ---- a new school year --------------------------------------------------------------------------
 
 

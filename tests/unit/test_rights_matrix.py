@@ -127,6 +127,7 @@ SETTINGS: dict[str, Callable[[TinySchool, object], object]] = {
         s.session, u, term_id=s.term1.id, measure="home_visit_coverage", value=95
     ),
     "set_response_limit": lambda s, u: settings.set_response_limit(s.session, u, 48),
+    "set_moral_completion_min": lambda s, u: settings.set_moral_completion_min(s.session, u, 80),
     "create_account": lambda s, u: settings.create_account(
         s.session, u, username="newscreen", display_name="会议室", role="meeting"
     ),

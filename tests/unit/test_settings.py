@@ -111,6 +111,15 @@ def test_wrong_settings_are_named_and_others_are_refused(school: TinySchool) -> 
     target = school.session.scalar(select(Target.value).where(Target.measure == "home_visit_coverage"))
     assert target == 90 and school.school.response_limit_hours == 48
     assert school.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "denied")) == 1
+    # the 德育 completion threshold (评价未完成 below it): dean only, 0–100
+    with pytest.raises(WriteRefused):
+        settings.set_moral_completion_min(school.session, head, 80)
+    with pytest.raises(InvalidEntry, match="德育评价完成率门槛"):
+        settings.set_moral_completion_min(school.session, dean, 120)
+    settings.set_moral_completion_min(school.session, dean, 80)
+    school.session.commit()
+    assert school.school.moral_completion_min == 80
+    assert school.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "denied")) == 2
 
 
 def test_accounts_are_created_disabled_and_reset(school: TinySchool) -> None:
