@@ -9,8 +9,9 @@ Definitions (docs/measures.md):
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import and_, distinct, func, or_, select
+from sqlalchemy import Integer, and_, distinct, func, literal, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import ColumnElement
 
 from hxgy.metrics.roster import ClassFilter
@@ -32,8 +33,33 @@ def live_activities(period: Period, classes: ClassFilter) -> ColumnElement[bool]
     )
 
 
+def _class_attendance(classes: ClassFilter) -> Subquery:
+    """Per activity: students and parents who came from the classes in view (NULL where none was recorded)."""
+    in_view = select(SchoolClass.id).where(classes.condition())
+    return (
+        select(
+            ActivityClass.activity_id,
+            func.sum(ActivityClass.students_attended).label("students"),
+            func.sum(ActivityClass.parents_attended).label("parents"),
+        )
+        .where(ActivityClass.class_id.in_(in_view))
+        .group_by(ActivityClass.activity_id)
+        .subquery()
+    )
+
+
 def activity_list(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:
-    """Every activity in view: date, title, type, scope, partner, students, parents, families, outcome."""
+    """Every activity in view: date, title, type, scope, partner, students, parents, families, outcome.
+
+    Below the school the students and parents are those of the classes in view (per-class attendance;
+    blank where none was recorded) and families are not known (blank), as in ``participation_totals``.
+    """
+    if classes.grade_level is None and classes.class_ids is None:
+        counts = (Activity.students_count, Activity.parents_count, Activity.families_count)
+        attendance = None
+    else:
+        attendance = _class_attendance(classes)
+        counts = (attendance.c.students, attendance.c.parents, literal(None, Integer))
     stmt = (
         select(
             Activity.id,
@@ -42,9 +68,7 @@ def activity_list(session: Session, period: Period, classes: ClassFilter) -> pd.
             Category.name,
             Activity.scope,
             Partner.name,
-            Activity.students_count,
-            Activity.parents_count,
-            Activity.families_count,
+            *counts,
             Activity.outcome,
         )
         .join(Category, Category.id == Activity.type_id)
@@ -52,6 +76,8 @@ def activity_list(session: Session, period: Period, classes: ClassFilter) -> pd.
         .where(live_activities(period, classes))
         .order_by(Activity.activity_date, Activity.id)
     )
+    if attendance is not None:
+        stmt = stmt.outerjoin(attendance, attendance.c.activity_id == Activity.id)
     columns = [
         "activity_id",
         "activity_date",
@@ -104,17 +130,7 @@ def participation_totals(session: Session, period: Period, classes: ClassFilter)
             "families": int(families),
             "without_class_figures": 0,
         }
-    in_view = select(SchoolClass.id).where(classes.condition())
-    per_class = (
-        select(
-            ActivityClass.activity_id,
-            func.sum(ActivityClass.students_attended).label("students"),
-            func.sum(ActivityClass.parents_attended).label("parents"),
-        )
-        .where(ActivityClass.class_id.in_(in_view))
-        .group_by(ActivityClass.activity_id)
-        .subquery()
-    )
+    per_class = _class_attendance(classes)
     stmt = (
         select(
             func.count(),

@@ -40,6 +40,7 @@ import subprocess
 import sys
 from datetime import date, datetime
 
+import pandas as pd
 import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -156,6 +157,17 @@ def test_activities_below_the_school_count_only_the_classes_in_view(school: Tiny
     assert note is not None and "1 场未按班级登记到场人数" in note
     assert formats.class_attendance_note(whole) is None
     assert overview.school_figures(school.session, autumn, _grade(school, 3), now=NOW)["activities"] == 2
+    listed = activities.activity_list(school.session, autumn, _grade(school, 3))
+    assert listed["title"].tolist() == ["家长会", "开放日"]
+    assert listed["parents_count"].tolist()[0] == 3 and pd.isna(listed["parents_count"].tolist()[1])
+    assert listed["families_count"].isna().all()
+    assert activities.activity_list(school.session, autumn, ClassFilter(school.school.id))[
+        "parents_count"
+    ].tolist() == [
+        5,
+        40,
+        3,
+    ]
 
 
 def test_moral_rates_on_partial_scores_show_evaluation_incomplete(school: TinySchool) -> None:
