@@ -81,7 +81,7 @@ def test_login_by_form_lands_on_the_overview_with_real_figures(make_app, demo_ur
     assert metrics["沟通覆盖率"] == formats.percent(figures["contact_coverage"])
     assert metrics["家访覆盖率"] == formats.percent(figures["home_visit_coverage"])
     assert metrics["德育优良率"] == formats.percent(figures["moral_good_rate"])
-    assert metrics["协同活动场次"] == str(int(figures["activities"]))
+    assert metrics["协同活动场次"] == f"{int(figures['activities'])} 场"
     engine = db.create_db_engine(demo_url)
     with Session(engine) as session:
         logins = session.scalar(select(AuditLog.id).where(AuditLog.action == "login", AuditLog.username == "principal"))
@@ -110,7 +110,7 @@ def test_pages_outside_a_role_are_refused_even_when_run_directly(make_app, demo_
         at = make_app(demo_url, USERNAME[role], script=page.path)
         at.run()
         assert not at.exception
-        assert "无权访问" in all_text(at)
+        assert "无权打开该页面" in all_text(at)
         assert not at.metric and not at.dataframe and not at.text_input
     if outside:
         engine = db.create_db_engine(demo_url)

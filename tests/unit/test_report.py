@@ -7,7 +7,7 @@ Classes: 一(1)班 王小明 李小红 张小刚 赵小丽 (4 students), 一(2)�
           户均 2/6 = 0.33 次; school survey 40 answers, 36 satisfied → 90.0 %.
 第二学期: 家访 王小明 李小红 张小刚 (一(1)) 陈小华 刘小军 (一(2)); phone 赵小丽; a class-wide notice in 一(1)
           → contacts 7, individual 6, contacted 6/6 = 100.0 % (+66.7 points), visited 5/6 = 83.3 % (+50.0 points),
-            一(1) 3/4 = 75.0 % (lowest), 一(2) 2/2 = 100.0 % (best), 户均 6/6 = 1 次 (+0.67 次);
+            一(1) 3/4 = 75.0 % (lowest), 一(2) 2/2 = 100.0 % (best), 户均 6/6 = 1.0 次 (+0.7 次: 1.0 against 0.3 as written);
           volunteer 王小明's mother 2.5 h → 1 人次, participation 1/6 = 16.7 %, 0.42 h per family;
           requests of 一(1): answered after 96 h (late), after 2 h (on time) → 1 of 2 = 50.0 %, none last term;
           school survey 50 answers, 48 satisfied → 96.0 % (+6.0 points);
@@ -132,7 +132,7 @@ def test_the_sentences_carry_the_figures_worked_out_on_paper(school) -> None:
     assert visits.endswith("各班中，家访覆盖率最高的是一(2)班（100.0%），最低的是一(1)班（75.0%）。")
     frequency = paragraph(doc, "（一）沟通频次。")
     assert "累计开展家校沟通 7 次，其中针对个别学生的沟通 6 次" in frequency
-    assert "户均沟通 1 次（个别沟通次数 ÷ 学生数），较上学期提高 0.67 次" in frequency
+    assert "户均沟通 1.0 次（个别沟通次数 ÷ 学生数），较上学期提高 0.7 次" in frequency
     # no requests last term: the rate has its base but no change
     assert "诉求按时答复率 50.0%（已到答复期限的 2 件中按时答复 1 件）；超时答复 1 件。" in paragraph(
         doc, "（四）家长诉求答复。"
@@ -140,7 +140,7 @@ def test_the_sentences_carry_the_figures_worked_out_on_paper(school) -> None:
     volunteers = paragraph(doc, "（一）服务总量。")
     assert "家长志愿服务共 1 人次，经确认的服务时长 2.5 小时" in volunteers
     assert "家长志愿参与率 16.7%（6 名学生的家庭中参与 1 户）" in volunteers
-    assert "户均志愿时长 0.42 小时" in volunteers
+    assert "户均志愿时长 0.4 小时" in volunteers
     assert "2025-2026学年第二学期暂无德育评价数据。" in docx_text(doc)
     bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
     assert "家访覆盖率未达到目标（100%）的班级 1 个：一(1)班。" in bullets
