@@ -35,6 +35,19 @@ RUNS = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "
 # roles that may see students' and guardians' names (a head teacher only for own classes)
 NAME_ROLES = frozenset({"admin", "principal", "dean", "head_teacher", "teacher"})
 SCHOOL_WIDE_ROLES = frozenset({"admin", "principal", "dean", "meeting"})
+# roles whose classes come from the staff member the account is linked to (ClassAssignment)
+STAFF_LINKED_ROLES = frozenset({"head_teacher", "teacher"})
+STAFF_LINK_REQUIRED = "班主任和任课教师账户必须关联教职工，才能确定任教的班级"
+
+
+def staff_link_problem(role: str, staff_id: int | None) -> str | None:
+    """Why an account of this role cannot be created with this staff link (None: it can).
+
+    A 班主任 or 任课教师 account sees and imports only the classes of its staff member, so it needs one.
+    """
+    if role in STAFF_LINKED_ROLES and staff_id is None:
+        return STAFF_LINK_REQUIRED
+    return None
 
 
 class PasswordError(ValueError):

@@ -3,7 +3,10 @@
 python -m hxgy init [--demo]        migrate; first start: demo school or a first admin
 python -m hxgy migrate              apply database migrations
 python -m hxgy demo [--district N]  load the demo (or N benchmark schools) into an empty database
-python -m hxgy create-user NAME --role ROLE --display-name TEXT [--school CODE]
+python -m hxgy create-user NAME --role ROLE --display-name TEXT [--school CODE] [--staff 工号]
+python -m hxgy year add 2026 --start D --end D --term1 D:D --term2 D:D   a school year and its two terms
+python -m hxgy year edit 2026 [--start D] [--end D] [--term1 D:D] [--term2 D:D]   change its dates
+python -m hxgy year list            school years and terms
 python -m hxgy accounts             list accounts
 python -m hxgy template KIND FILE   write the .xlsx import template of a kind of data
 python -m hxgy import KIND FILE --user NAME [--good-rows-only]   import a filled template (.xlsx or .csv)
@@ -27,7 +30,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from hxgy import config, db
-from hxgy.auth import AccountError, CurrentUser, PasswordError, create_user, generate_password
+from hxgy.auth import AccountError, CurrentUser, PasswordError, create_user, generate_password, staff_link_problem
 from hxgy.glossary import ROLE_LABELS
 from hxgy.metrics.roster import ClassFilter
 from hxgy.migrate import upgrade_to_head
@@ -118,7 +121,12 @@ def _first_admin(school_name: str) -> int:
 
 
 def cmd_create_user(args: argparse.Namespace) -> int:
-    """Create an account; the password comes from an environment variable or is generated."""
+    """Create an account; the password comes from an environment variable or is generated.
+
+    A head_teacher or teacher account is linked to a member of staff (--staff 工号), as on 设置.
+    """
+    from hxgy.models import Staff
+
     password = os.environ.get(args.password_env, "") if args.password_env else ""
     generated = not password
     password = password or generate_password()
@@ -130,6 +138,19 @@ def cmd_create_user(args: argparse.Namespace) -> int:
                 if school_id is None:
                     print(f"no school with code {args.school}", file=sys.stderr)
                     return 2
+            elif args.role != "district":  # the first school, as the other commands
+                school_id = session.scalar(select(School.id).order_by(School.id).limit(1))
+            staff_id = None
+            if args.staff:
+                staff_id = session.scalar(
+                    select(Staff.id).where(Staff.school_id == school_id, Staff.staff_no == args.staff.strip())
+                )
+                if staff_id is None:
+                    print(f"错误：本校教职工名单中没有工号 {args.staff}（请先导入教职工模板）", file=sys.stderr)
+                    return 2
+            if problem := staff_link_problem(args.role, staff_id):
+                print(f"错误：{problem}（请加 --staff 工号）", file=sys.stderr)
+                return 2
             create_user(
                 session,
                 username=args.username,
@@ -138,6 +159,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
                 display_name=args.display_name,
                 school_id=school_id,
                 district=args.district,
+                staff_id=staff_id,
             )
     except (AccountError, PasswordError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -156,6 +178,105 @@ def cmd_accounts(_args: argparse.Namespace) -> int:
         ).all()
     for username, role, name, school, active in rows:
         print(f"{username:<16} {role:<13} {school or '-':<8} {'active' if active else 'disabled':<9} {name}")
+    return 0
+
+
+def _cli_admin(session: Session, school_code: str | None) -> CurrentUser | None:
+    """The command line acting as an admin of a school (audit log: user "cli"), or None with a message."""
+    school = session.scalar(
+        select(School).where(School.code == school_code) if school_code else select(School).order_by(School.id).limit(1)
+    )
+    if school is None:
+        print(f"错误：没有学校 {school_code or ''}（请先运行 python -m hxgy init --school 校名）", file=sys.stderr)
+        return None
+    return CurrentUser(None, "cli", "命令行", "admin", school.id, "", None)  # type: ignore[arg-type]
+
+
+def _date_range(text: str, label: str) -> tuple[date, date]:
+    """Two ISO dates joined by a colon, e.g. 2026-09-01:2027-01-20."""
+    try:
+        first, last = text.split(":")
+        return date.fromisoformat(first.strip()), date.fromisoformat(last.strip())
+    except ValueError:
+        raise ValueError(f"{label}应写成 开始:结束，如 2026-09-01:2027-01-20，而不是 {text}") from None
+
+
+def _iso(text: str, label: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{label}应是 YYYY-MM-DD 格式的日期，而不是 {text}") from None
+
+
+def cmd_year(args: argparse.Namespace) -> int:
+    """Add, edit or list school years and their two terms (the checks and audit of 设置 → 学年学期)."""
+    from hxgy.entry.rules import InvalidEntry, WriteRefused
+    from hxgy.entry.settings import YearPlan, add_school_year, update_school_year
+    from hxgy.models import SchoolYear, Term
+
+    if args.action == "list":
+        with db.read_session() as session:
+            user = _cli_admin(session, args.school)
+            if user is None:
+                return 2
+            years = session.scalars(
+                select(SchoolYear).where(SchoolYear.school_id == user.school_id).order_by(SchoolYear.start_date)
+            ).all()
+            if not years:
+                print("还没有学年：python -m hxgy year add 2026 --start … --end … --term1 …:… --term2 …:…")
+            for year in years:
+                print(f"{year.name}  {year.start_date} 至 {year.end_date}")
+                for term in session.scalars(select(Term).where(Term.school_year_id == year.id).order_by(Term.term_no)):
+                    print(f"  {term.name}  {term.start_date} 至 {term.end_date}")
+        return 0
+    if args.start_year is None:
+        print("错误：请写明学年的起始年份，如 year add 2026", file=sys.stderr)
+        return 2
+    try:
+        with db.write_session() as session:
+            user = _cli_admin(session, args.school)
+            if user is None:
+                return 2
+            if args.action == "add":
+                missing = [f"--{n}" for n in ("start", "end", "term1", "term2") if getattr(args, n) is None]
+                if missing:
+                    print(f"错误：添加学年需要 {'、'.join(missing)}", file=sys.stderr)
+                    return 2
+                plan = YearPlan(
+                    args.start_year,
+                    _iso(args.start, "--start"),
+                    _iso(args.end, "--end"),
+                    _date_range(args.term1, "--term1"),
+                    _date_range(args.term2, "--term2"),
+                )
+                year = add_school_year(session, user, plan)
+                name = year.name
+            else:
+                year = session.scalar(
+                    select(SchoolYear).where(
+                        SchoolYear.school_id == user.school_id, SchoolYear.start_year == args.start_year
+                    )
+                )
+                if year is None:
+                    print(f"错误：没有 {args.start_year}-{args.start_year + 1}学年", file=sys.stderr)
+                    return 2
+                terms = {t.term_no: (t.start_date, t.end_date) for t in year.terms}
+                plan = YearPlan(
+                    year.start_year,
+                    _iso(args.start, "--start") if args.start else year.start_date,
+                    _iso(args.end, "--end") if args.end else year.end_date,
+                    _date_range(args.term1, "--term1") if args.term1 else terms[1],
+                    _date_range(args.term2, "--term2") if args.term2 else terms[2],
+                )
+                update_school_year(session, user, year.id, plan, today=config.today())
+                name = year.name
+    except (InvalidEntry, ValueError, WriteRefused) as exc:
+        print(f"错误：{exc}（未保存）", file=sys.stderr)
+        return 2
+    print(
+        f"{'已添加' if args.action == 'add' else '已修改'} {name}：{plan.start_date} 至 {plan.end_date}；"
+        f"第一学期 {plan.term1[0]} 至 {plan.term1[1]}，第二学期 {plan.term2[0]} 至 {plan.term2[1]}"
+    )
     return 0
 
 
@@ -596,7 +717,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--school", help="school code (all roles but district)")
     p.add_argument("--district", default="", help="district name (district role)")
     p.add_argument("--password-env", help="read the password from this environment variable")
+    p.add_argument("--staff", help="工号 of the account's staff member (required for head_teacher, teacher)")
     p.set_defaults(func=cmd_create_user)
+    p = sub.add_parser("year", help="add, edit or list school years (学年) and their two terms")
+    p.add_argument("action", choices=("add", "edit", "list"))
+    p.add_argument("start_year", type=int, nargs="?", help="first calendar year, e.g. 2026 for 2026-2027学年")
+    p.add_argument("--start", help="first day of the school year (YYYY-MM-DD)")
+    p.add_argument("--end", help="last day of the school year")
+    p.add_argument("--term1", help="第一学期 as FIRST:LAST, e.g. 2026-09-01:2027-01-20")
+    p.add_argument("--term2", help="第二学期 as FIRST:LAST, e.g. 2027-02-23:2027-07-04")
+    p.add_argument("--school", help="school code (default: the first school)")
+    p.set_defaults(func=cmd_year)
     sub.add_parser("accounts", help="list accounts").set_defaults(func=cmd_accounts)
     sub.add_parser("refresh-stats", help="recompute pre-aggregated figures").set_defaults(func=cmd_refresh_stats)
     p = sub.add_parser("backup", help="write a complete, checked backup of the database")

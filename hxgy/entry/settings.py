@@ -83,6 +83,17 @@ def _check_year(session: Session, school_id: int, plan: YearPlan, problems: Prob
             problems.add(label, "必须在学年之内")
     if plan.term1[1] >= plan.term2[0]:
         problems.add("第二学期", "必须在第一学期结束之后开始")
+    if plan.start_date.year != plan.start_year:
+        problems.add("学年", f"{plan.start_year}-{plan.start_year + 1}学年应在 {plan.start_year} 年开始")
+    same = session.scalar(
+        select(SchoolYear.id).where(
+            SchoolYear.school_id == school_id,
+            SchoolYear.start_year == plan.start_year,
+            SchoolYear.id != (skip or -1),
+        )
+    )
+    if same:
+        problems.add("学年", f"{plan.start_year}-{plan.start_year + 1}学年已存在")
     overlap = session.scalar(
         select(SchoolYear.name).where(
             SchoolYear.school_id == school_id,
@@ -122,6 +133,47 @@ def add_school_year(session: Session, user: CurrentUser, plan: YearPlan) -> Scho
     session.flush()
     audit(session, user, "create", "school_year", year.id, after=as_dict(year))
     return year
+
+
+def update_school_year(session: Session, user: CurrentUser, year_id: int, plan: YearPlan, *, today: date) -> None:
+    """Change a school year's first and last day and both terms' dates, with the checks of add_school_year.
+
+    The start year (and so the name) stays; enrolments that began on the year's old first day begin on the new
+    one; the figures of the year's started terms are recomputed.
+    """
+    school_id = _school(session, user, "修改学年")
+    year = session.get(SchoolYear, year_id)
+    if year is None or year.school_id != school_id:
+        raise refuse(session, user, f"修改学年 {year_id}")
+    plan = YearPlan(year.start_year, plan.start_date, plan.end_date, plan.term1, plan.term2)
+    problems = Problems()
+    _check_year(session, school_id, plan, problems, year.id)
+    problems.raise_if_any()
+    terms = {t.term_no: t for t in session.scalars(select(Term).where(Term.school_year_id == year.id))}
+    before = {**as_dict(year), "terms": {n: as_dict(t) for n, t in terms.items()}}
+    old_start = year.start_date
+    year.start_date, year.end_date = plan.start_date, plan.end_date
+    for term_no, (start, end) in ((1, plan.term1), (2, plan.term2)):
+        term = terms.get(term_no)
+        if term is None:
+            name = f"{year.name}{'第一学期' if term_no == 1 else '第二学期'}"
+            term = Term(school_id=school_id, school_year_id=year.id, term_no=term_no, name=name)
+            session.add(term)
+            terms[term_no] = term
+        term.start_date, term.end_date = start, end
+    if old_start != plan.start_date:
+        class_ids = select(SchoolClass.id).where(SchoolClass.school_year_id == year.id)
+        for enrolment in session.scalars(
+            select(Enrolment).where(Enrolment.class_id.in_(class_ids), Enrolment.start_date == old_start)
+        ):
+            if enrolment.end_date is None or enrolment.end_date >= plan.start_date:
+                enrolment.start_date = plan.start_date
+    session.flush()
+    after = {**as_dict(year), "terms": {n: as_dict(t) for n, t in terms.items()}}
+    audit(session, user, "update", "school_year", year.id, before=before, after=after)
+    for term in terms.values():
+        if term.start_date <= today:
+            stats.refresh_term(session, school_id=school_id, term_id=term.id, today=today, now=utcnow())
 
 
 def update_term_dates(
@@ -275,8 +327,8 @@ def create_account(
         staff = session.get(Staff, staff_id)
         if staff is None or staff.school_id != school_id:
             problems.add("教职工", "不是本校的教职工")
-    if role in ("head_teacher", "teacher") and staff_id is None:
-        problems.add("教职工", "班主任和任课教师账户必须关联教职工，才能确定任教的班级")
+    if link_problem := auth.staff_link_problem(role, staff_id):
+        problems.add("教职工", link_problem)
     problems.raise_if_any()
     password = auth.generate_password()
     try:
