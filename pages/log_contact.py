@@ -31,7 +31,7 @@ if whole_class:
     st.caption(
         "面向全班的记录只能用："
         + ("、".join(class_wide_names) if class_wide_names else "（本校尚未指定）")
-        + "。在 设置 → 列表 → 沟通方式 中可修改。"
+        + "。德育主任可在 设置 → 类别 → 沟通方式 中修改。"
     )
 
 
@@ -94,7 +94,7 @@ with st.form("contact-form", clear_on_submit=False, border=False):
 if submitted and not whole_class and student_id is None:
     st.error("请选择学生。面向全班的沟通（如班级群通知）请打开上方的“面向全班”。")
 elif submitted and channel_id is None:
-    st.error("请选择沟通方式。本校尚未指定可用于全班的沟通方式，请德育主任在 设置 → 列表 → 沟通方式 中勾选。")
+    st.error("请选择沟通方式。本校尚未指定可用于全班的沟通方式，请德育主任在 设置 → 类别 → 沟通方式 中勾选。")
 elif submitted:
     _save(
         ContactEntry(

@@ -51,7 +51,9 @@ else:
         f"学校要求 **{limit} 小时** 内答复；待答复 **{len(waiting)}** 件，其中已超时 **{overdue}** 件。"
         "最早收到的排在最前。"
     )
-    st.dataframe(waiting.drop(columns="id"), hide_index=True, width="stretch")
+    st.dataframe(
+        waiting, hide_index=True, width="stretch", column_order=["状态", "收到时间", "班级", "诉求内容", "渠道"]
+    )
     labels = {int(r.id): f"{r.收到时间} {r.班级} {r.诉求内容[:20]}" for r in waiting.itertuples(index=False)}
     with st.form("reply-form"):
         request_id = st.selectbox(

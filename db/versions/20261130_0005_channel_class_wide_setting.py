@@ -1,7 +1,7 @@
 """channel class-wide setting: which 沟通方式 a class-wide record (no student) may use
 
 Existing schools get the defaults by code: 微信/班级群, 家长会, 线上平台 may be class-wide; 家访, 电话, 面谈,
-家校联系本 and any channel a school added reach one family (a dean changes this on 设置 → 列表).
+家校联系本 and any channel a school added reach one family (a dean changes this on 设置 → 类别).
 
 Revision ID: 0005
 Revises: 0004

@@ -132,7 +132,7 @@ def class_wide_channels(session: Session, school_id: int) -> list[str]:
 
 def class_wide_refusal(channel_name: str, allowed: Sequence[str]) -> str:
     """Why a record without a student may not use this channel (the form and the importer say the same)."""
-    choices = "、".join(allowed) if allowed else "（本校尚未指定，请在 设置 → 列表 → 沟通方式 中勾选）"
+    choices = "、".join(allowed) if allowed else "（本校尚未指定，请在 设置 → 类别 → 沟通方式 中勾选）"
     return f"“{channel_name}”是面向一户家庭的沟通方式，必须选择学生；面向全班的沟通只能用：{choices}"
 
 

@@ -18,7 +18,7 @@ CATEGORY_KINDS = (
     "partner_type",  # 合作单位类型: 社区服务中心, 企事业单位 ...
 )
 HOME_VISIT_CODE = "home_visit"  # the channel whose records count for 家访覆盖率
-# channels a class-wide record (no student) may use, for a new school; a dean changes them on 设置 → 列表
+# channels a class-wide record (no student) may use, for a new school; a dean changes them on 设置 → 类别
 CLASS_WIDE_CHANNEL_CODES = frozenset({"wechat", "parent_meeting", "online"})
 
 

@@ -130,7 +130,7 @@ def test_a_dean_makes_a_channel_class_wide_on_the_settings_and_the_rule_follows(
             school.session, dean, school.category("channel", code), name=name, active=True, class_wide=False
         )
     school.session.commit()
-    with pytest.raises(InvalidEntry, match="本校尚未指定，请在 设置 → 列表 → 沟通方式 中勾选"):
+    with pytest.raises(InvalidEntry, match="本校尚未指定，请在 设置 → 类别 → 沟通方式 中勾选"):
         records.log_contact(school.session, dean, _whole_class(school, "wechat", date(2025, 11, 29)), today=TODAY)
     school.session.rollback()
 
