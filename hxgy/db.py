@@ -100,12 +100,39 @@ def read_session(engine: Engine | None = None) -> Iterator[Session]:
         yield session
 
 
+_writer_locks: dict[str, threading.RLock] = {}
+
+
+def _writer_lock(engine: Engine) -> threading.RLock:
+    """One lock per SQLite database file: writers of this process take turns before ``BEGIN IMMEDIATE``.
+
+    SQLite's busy handler is not fair: under CPU load one of many waiting writers can wait past the busy
+    timeout and fail with "database is locked". Queueing inside the process first leaves the busy timeout
+    to writers of other processes only.
+    """
+    key = engine.url.render_as_string(hide_password=True)
+    with _engines_lock:
+        return _writer_locks.setdefault(key, threading.RLock())
+
+
 @contextmanager
 def write_session(engine: Engine | None = None) -> Iterator[Session]:
-    """A unit of work: commits once on success, rolls back on any error."""
+    """A unit of work: commits once on success, rolls back on any error.
+
+    On SQLite the writers of one process are serialised (``_writer_lock``) and each begins IMMEDIATE.
+    """
     engine = engine or get_engine()
-    bind = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}) if is_sqlite(engine) else engine
-    with Session(bind, expire_on_commit=False) as session:
+    if not is_sqlite(engine):
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+        return
+    bind = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+    with _writer_lock(engine), Session(bind, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

@@ -108,3 +108,11 @@ def class_attendance_note(totals: dict[str, int | None]) -> str | None:
     if missing_figures:
         text += f"；其中 {missing_figures} 场未按班级登记到场人数，只计场次、不计人数"
     return text
+
+
+def holiday_note(counted: dict[str, int]) -> str | None:
+    """含暑期家访 12 次（假期记录共 15 条，计入本学期） — None when the period counts no holiday record."""
+    if not counted.get("contacts"):
+        return None
+    season = "暑期" if counted.get("summer") else "寒假"
+    return f"含{season}家访 {counted['home_visits']} 次（假期沟通记录共 {counted['contacts']} 条，计入本学期）"

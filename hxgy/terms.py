@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from hxgy.models import SchoolYear, Term
 
@@ -34,6 +34,28 @@ class Period:
     term_id: int | None = None  # None for a custom date range
     evaluation_term_id: int | None = None  # the term whose 德育 scores and survey apply
     full_end: date | None = None  # the term's own last day
+    records_start: date | None = None  # records from this day count (the holiday before a term), else ``start``
+    records_end: date | None = None  # records up to this day count (the holiday after a term), else ``end``
+
+    @property
+    def first_day(self) -> date:
+        """The first day whose records count: the term's first day, or the first day of the holiday before it."""
+        return self.records_start or self.start
+
+    @property
+    def last_day(self) -> date:
+        """The last day whose records count: the period's last day, or the last day of the holiday after it."""
+        return self.records_end or self.end
+
+    @property
+    def holiday_days(self) -> tuple[tuple[date, date], ...]:
+        """The holiday stretches whose records this period counts (none for a plain range)."""
+        spans = []
+        if self.records_start is not None and self.records_start < self.start:
+            spans.append((self.records_start, self.start - timedelta(days=1)))
+        if self.records_end is not None and self.records_end > self.end:
+            spans.append((self.end + timedelta(days=1), self.records_end))
+        return tuple(spans)
 
     @property
     def days(self) -> int:
@@ -59,13 +81,13 @@ class Period:
 
     @property
     def first_moment(self) -> datetime:
-        """Midnight at the start of the first day."""
-        return datetime.combine(self.start, time())
+        """Midnight at the start of the first day whose records count."""
+        return datetime.combine(self.first_day, time())
 
     @property
     def after_last_moment(self) -> datetime:
-        """Midnight after the last day (timestamps compare strictly below it)."""
-        return datetime.combine(self.end + timedelta(days=1), time())
+        """Midnight after the last day whose records count (timestamps compare strictly below it)."""
+        return datetime.combine(self.last_day + timedelta(days=1), time())
 
     def week_of(self, day: date) -> int:
         """第几周 of the period ``day`` falls in: weeks run Monday to Sunday, week 1 holds the first day.
@@ -76,11 +98,54 @@ class Period:
         return (day - first_monday).days // 7 + 1
 
 
+HOLIDAY_POLICIES = ("next", "previous", "refuse")  # a holiday record counts for the next term, the one before, or none
+DEFAULT_HOLIDAY_POLICY = "next"  # 暑期家访 in August counts for the autumn term
+
+
+def record_window(terms: list[Term], term: Term, policy: str) -> tuple[date, date]:
+    """The days whose records count for ``term`` (its own days plus the holiday the policy gives it).
+
+    ``terms`` are the school's terms, oldest first. Under "next" a term also counts the holiday before it
+    (from the day after the previous term ends); under "previous" the holiday after it (up to the day before
+    the next term begins). The school's first term never reaches back, its last never forward.
+    """
+    at = next(i for i, t in enumerate(terms) if t.id == term.id)
+    start, end = term.start_date, term.end_date
+    if policy == "next" and at > 0:
+        start = terms[at - 1].end_date + timedelta(days=1)
+    if policy == "previous" and at + 1 < len(terms):
+        end = terms[at + 1].start_date - timedelta(days=1)
+    return start, end
+
+
+def holiday_policy(session: Session, school_id: int) -> str:
+    """The school's rule for records dated in a holiday (school.holiday_records)."""
+    from hxgy.models import School
+
+    value = session.scalar(select(School.holiday_records).where(School.id == school_id))
+    return value if value in HOLIDAY_POLICIES else DEFAULT_HOLIDAY_POLICY
+
+
 def term_period(term: Term, today: date | None = None) -> Period:
-    """The period of a term; a term in progress on ``today`` ends on ``today``."""
+    """The period of a term; a term in progress on ``today`` ends on ``today``.
+
+    Records dated in the holiday the school's policy gives the term count too (``records_start`` /
+    ``records_end``); its days do not (rates per week, weeks and the share of the term gone use the term's days).
+    """
     end = term.end_date
     if today is not None and term.start_date <= today < term.end_date:
         end = today
+    records_start = records_end = None
+    session = object_session(term)
+    if session is not None:
+        policy = holiday_policy(session, term.school_id)
+        first, last = record_window(school_terms(session, school_id=term.school_id), term, policy)
+        if first < term.start_date:
+            records_start = first
+        if last > term.end_date and end == term.end_date:
+            records_end = min(last, today) if today is not None else last
+            if records_end <= term.end_date:
+                records_end = None
     return Period(
         start=term.start_date,
         end=end,
@@ -89,7 +154,34 @@ def term_period(term: Term, today: date | None = None) -> Period:
         term_id=term.id,
         evaluation_term_id=term.id,
         full_end=term.end_date,
+        records_start=records_start,
+        records_end=records_end,
     )
+
+
+class HolidayRefused(ValueError):
+    """A record's date that no term counts; the message says why, in Chinese."""
+
+
+def counting_term(session: Session, *, school_id: int, day: date) -> Term:
+    """The term a record dated ``day`` counts for, by the school's holiday policy.
+
+    Raises HolidayRefused (Chinese message) for a day before the school's first term, after its last,
+    or in a holiday when the school refuses holiday records.
+    """
+    terms = school_terms(session, school_id=school_id)
+    if not terms:
+        raise HolidayRefused("本校尚未设置学期，请先在“设置”中添加学年和学期")
+    if day < terms[0].start_date:
+        raise HolidayRefused(f"{day:%Y-%m-%d} 早于本校第一个学期（{terms[0].start_date:%Y-%m-%d} 开学）")
+    policy = holiday_policy(session, school_id)
+    for term in terms:
+        first, last = record_window(terms, term, policy)
+        if first <= day <= last:
+            return term
+    if day > terms[-1].end_date:
+        raise HolidayRefused(f"{day:%Y-%m-%d} 晚于本校已设置的最后一个学期，请先在“设置”中添加新学年")
+    raise HolidayRefused(f"{day:%Y-%m-%d} 在假期中，本校设置为不登记假期的记录（设置 → 目标与规则）")
 
 
 def custom_period(session: Session, *, school_id: int, start: date, end: date) -> Period:
@@ -156,4 +248,4 @@ def comparison_period(session: Session, period: Period) -> Period | None:
     if not period.in_progress:
         return whole
     end = min(before.end_date, before.start_date + timedelta(days=period.days - 1))
-    return replace(whole, end=end, label=f"{before.name}{SAME_PERIOD}")
+    return replace(whole, end=end, records_end=None, label=f"{before.name}{SAME_PERIOD}")

@@ -31,6 +31,7 @@ from hxgy.entry.rules import (
     check_text,
     refuse,
     require_class_write,
+    roll_day,
     student_in_class,
     writable_class_ids,
 )
@@ -150,7 +151,9 @@ def _check_contact(session: Session, school_id: int, entry: ContactEntry, today:
     if (
         entry.student_id is not None
         and entry.contact_date is not None
-        and not student_in_class(session, entry.student_id, entry.class_id, entry.contact_date)
+        and not student_in_class(
+            session, entry.student_id, entry.class_id, roll_day(session, school_id, entry.contact_date)
+        )
     ):
         problems.add("学生", "该学生在这一天不在所选班级")
     if entry.student_id is None and entry.channel_id is not None:
@@ -368,7 +371,9 @@ def record_volunteering(
 
 def _family_in_class(session: Session, family_id: int, class_id: int, day: date) -> bool:
     children = session.scalars(select(Student.id).where(Student.family_id == family_id)).all()
-    return any(student_in_class(session, child, class_id, day) for child in children)
+    school_id = session.scalar(select(SchoolClass.school_id).where(SchoolClass.id == class_id))
+    on_roll = roll_day(session, school_id, day) if school_id is not None else day
+    return any(student_in_class(session, child, class_id, on_roll) for child in children)
 
 
 def confirm_volunteering(session: Session, user: CurrentUser, record_ids: Sequence[int], *, today: date) -> int:

@@ -22,6 +22,7 @@ from hxgy.changes import mark_changed
 from hxgy.metrics.roster import enrolment_last_day
 from hxgy.models import AuditLog, Category, ClassAssignment, Enrolment, SchoolClass, SchoolYear, Student, Term
 from hxgy.models.base import Base
+from hxgy.terms import HolidayRefused, counting_term
 
 # roles that may write for every class of their school; head and subject teachers write for their own classes
 DATA_CHANGES = frozenset({"create", "update", "delete", "confirm", "import"})  # audit actions that change data
@@ -134,25 +135,35 @@ def require_school_write(session: Session, user: CurrentUser, what: str, roles: 
 # ---- what is valid ----------------------------------------------------------------------------
 
 
-def term_containing(session: Session, school_id: int, day: date) -> Term | None:
-    """The school's term that contains ``day``."""
-    return session.scalar(select(Term).where(Term.school_id == school_id, Term.start_date <= day, Term.end_date >= day))
-
-
 def check_day(
     session: Session, problems: Problems, school_id: int, day: date | None, today: date, label: str = "日期"
 ) -> Term | None:
-    """A date must be given, not be in the future, and fall inside one of the school's terms."""
+    """A date must be given, not be in the future, and be counted by a term of the school.
+
+    A day in a holiday counts for the next term by default (暑期家访 → the autumn term), or the term
+    before, or is refused, by the school's setting (``terms.counting_term``). Returns the counting term.
+    """
     if day is None:
         problems.add(label, "必须填写")
         return None
     if day > today:
         problems.add(label, f"{day:%Y-%m-%d} 晚于今天，不能登记未来的日期")
         return None
-    term = term_containing(session, school_id, day)
-    if term is None:
-        problems.add(label, f"{day:%Y-%m-%d} 不在任何学期内")
-    return term
+    try:
+        return counting_term(session, school_id=school_id, day=day)
+    except HolidayRefused as exc:
+        problems.add(label, str(exc))
+        return None
+
+
+def roll_day(session: Session, school_id: int, day: date) -> date:
+    """The day on which a record's student must be in its class: the day itself in a term; for a holiday
+    record, the first day of the term it counts for (or the last day of the term before, by the policy)."""
+    try:
+        term = counting_term(session, school_id=school_id, day=day)
+    except HolidayRefused:
+        return day
+    return min(max(day, term.start_date), term.end_date)
 
 
 def check_category(

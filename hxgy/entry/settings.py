@@ -40,6 +40,7 @@ from hxgy.models import (
 )
 from hxgy.models.base import utcnow
 from hxgy.models.people import ASSIGNMENT_ROLES
+from hxgy.terms import HOLIDAY_POLICIES
 
 TOP_GRADE = 6  # 小学 六年级 graduates when the school year moves on
 CATEGORY_KINDS = {
@@ -565,6 +566,20 @@ def set_moral_completion_min(session: Session, user: CurrentUser, percent: int) 
     audit(session, user, "update", "school", school_id, before=before, after=as_dict(school, ["moral_completion_min"]))
 
 
+def set_holiday_policy(session: Session, user: CurrentUser, policy: str) -> None:
+    """Which term a record dated in a holiday counts for: "next" (default), "previous", or "refuse"."""
+    school_id = _school(session, user, "修改假期记录的计入方式")
+    problems = Problems()
+    if policy not in HOLIDAY_POLICIES:
+        problems.add("假期记录", "只能是计入下一学期、计入上一学期或不接受")
+    problems.raise_if_any()
+    school = session.get(School, school_id)
+    before = as_dict(school, ["holiday_records"])
+    school.holiday_records = policy
+    session.flush()
+    audit(session, user, "update", "school", school_id, before=before, after=as_dict(school, ["holiday_records"]))
+
+
 # ---- a new school year --------------------------------------------------------------------------
 
 
@@ -647,6 +662,18 @@ def promote_to_new_year(session: Session, user: CurrentUser, *, from_year_id: in
         detail=f"{old_year.name} → {new_year.name}",
     )
     return result
+
+
+def first_year_plan(today: date) -> YearPlan:
+    """A suggested first school year for a new school: the one today is in (or starts in, from August)."""
+    start_year = today.year if today.month >= 8 else today.year - 1
+    return YearPlan(
+        start_year=start_year,
+        start_date=date(start_year, 9, 1),
+        end_date=date(start_year + 1, 8, 31),
+        term1=(date(start_year, 9, 1), date(start_year + 1, 1, 20)),
+        term2=(date(start_year + 1, 2, 20), date(start_year + 1, 7, 10)),
+    )
 
 
 def next_year_plan(year: SchoolYear) -> YearPlan:

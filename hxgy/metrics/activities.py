@@ -27,8 +27,8 @@ def live_activities(period: Period, classes: ClassFilter) -> ColumnElement[bool]
     return and_(
         Activity.school_id == classes.school_id,
         Activity.deleted_at.is_(None),
-        Activity.activity_date >= period.start,
-        Activity.activity_date <= period.end,
+        Activity.activity_date >= period.first_day,
+        Activity.activity_date <= period.last_day,
         or_(Activity.scope == "school", Activity.id.in_(reaches)),
     )
 

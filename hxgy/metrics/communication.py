@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import DateTime, and_, case, func, literal, select
+from sqlalchemy import DateTime, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -33,8 +33,8 @@ def live_contacts(period: Period, school_id: int) -> ColumnElement[bool]:
     return and_(
         Communication.school_id == school_id,
         Communication.deleted_at.is_(None),
-        Communication.contact_date >= period.start,
-        Communication.contact_date <= period.end,
+        Communication.contact_date >= period.first_day,
+        Communication.contact_date <= period.last_day,
     )
 
 
@@ -44,6 +44,25 @@ def _home_visit_channel(school_id: int):
         .where(Category.school_id == school_id, Category.kind == "channel", Category.code == HOME_VISIT_CODE)
         .scalar_subquery()
     )
+
+
+def holiday_contacts(session: Session, period: Period, classes: ClassFilter) -> dict[str, int]:
+    """Contacts (and 家访) of the classes in view dated in the holidays the period counts (含暑期家访 N 次).
+
+    ``summer``: the holiday before or after the term falls in July or August; else a winter holiday.
+    """
+    if not period.holiday_days:
+        return {"contacts": 0, "home_visits": 0, "summer": 0}
+    in_view = select(SchoolClass.id).where(classes.condition())
+    in_holiday = or_(*(Communication.contact_date.between(first, last) for first, last in period.holiday_days))
+    visit = case((Communication.channel_id == _home_visit_channel(classes.school_id), 1), else_=0)
+    contacts, visits = session.execute(
+        select(func.count(), func.coalesce(func.sum(visit), 0)).where(
+            live_contacts(period, classes.school_id), Communication.class_id.in_(in_view), in_holiday
+        )
+    ).one()
+    summer = any(first.month in (7, 8) or last.month in (7, 8) for first, last in period.holiday_days)
+    return {"contacts": int(contacts), "home_visits": int(visits), "summer": int(summer)}
 
 
 def communication_by_class(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:

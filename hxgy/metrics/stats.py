@@ -20,7 +20,7 @@ from hxgy.metrics.overview import add_rates, class_measures
 from hxgy.metrics.roster import ClassFilter
 from hxgy.models import ClassTermStats, SatisfactionResult, School, SchoolClass, Term
 from hxgy.models.base import utcnow
-from hxgy.terms import Period, term_period
+from hxgy.terms import Period, holiday_policy, record_window, school_terms, term_period
 
 STATS_COLUMNS = [
     c.name
@@ -89,11 +89,21 @@ def refresh_terms_on(
 
     ``class_ids`` limits the work to the classes the write touched; None recomputes every class.
     """
-    days = list(days)
-    terms = session.scalars(select(Term).where(Term.school_id == school_id)).all()
+    for term_id in counted_terms(session, school_id=school_id, days=days):
+        refresh_term(session, school_id=school_id, term_id=term_id, today=today, now=now, class_ids=class_ids)
+
+
+def counted_terms(session: Session, *, school_id: int, days: Iterable[date]) -> list[int]:
+    """The terms whose figures records on ``days`` count for (a holiday day counts by the school's policy)."""
+    terms = school_terms(session, school_id=school_id)
+    policy = holiday_policy(session, school_id)
+    days = set(days)
+    found = []
     for term in terms:
-        if any(term.start_date <= d <= term.end_date for d in days):
-            refresh_term(session, school_id=school_id, term_id=term.id, today=today, now=now, class_ids=class_ids)
+        first, last = record_window(terms, term, policy)
+        if any(first <= d <= last for d in days):
+            found.append(term.id)
+    return found
 
 
 # A write that only changes one group of counts refreshes just those columns (one query instead of nine).
@@ -114,12 +124,9 @@ def refresh_part(
     Classes with no stats row yet get a full refresh, so the result always equals refresh_term's.
     """
     measure, columns = PARTS[part]
-    days = list(days)
-    for term_id in session.scalars(
-        select(Term.id).where(Term.school_id == school_id, Term.start_date <= max(days), Term.end_date >= min(days))
-    ).all():
+    for term_id in counted_terms(session, school_id=school_id, days=days):
         term = session.scalar(select(Term).where(Term.id == term_id).with_for_update())  # writers take turns
-        if term.start_date > today or not any(term.start_date <= d <= term.end_date for d in days):
+        if term.start_date > today:
             continue
         stored = set(
             session.scalars(

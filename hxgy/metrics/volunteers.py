@@ -26,8 +26,8 @@ def live_volunteering(period: Period, classes: ClassFilter) -> ColumnElement[boo
     return and_(
         VolunteerRecord.school_id == classes.school_id,
         VolunteerRecord.deleted_at.is_(None),
-        VolunteerRecord.service_date >= period.start,
-        VolunteerRecord.service_date <= period.end,
+        VolunteerRecord.service_date >= period.first_day,
+        VolunteerRecord.service_date <= period.last_day,
         VolunteerRecord.class_id.in_(in_view),
     )
 

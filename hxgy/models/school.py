@@ -28,6 +28,9 @@ class School(CreatedAt, Base):
     moral_completion_min: Mapped[int] = mapped_column(
         Integer, default=DEFAULT_MORAL_COMPLETION_MIN, server_default=str(DEFAULT_MORAL_COMPLETION_MIN)
     )
+    # a record dated in a holiday counts for the next term ("next", 暑期家访 → autumn), the one before
+    # ("previous"), or is refused ("refuse"); hxgy.terms.record_window
+    holiday_records: Mapped[str] = mapped_column(String(10), default="next", server_default="next")
 
     classes: Mapped[list[SchoolClass]] = relationship(back_populates="school")
 

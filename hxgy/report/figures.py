@@ -76,6 +76,7 @@ class ReportFigures:
     partners: pd.DataFrame  # activities.partner_summary
     changes: dict[str, pd.DataFrame] = field(default_factory=dict)  # overview.class_changes by measure
     completion_min: float = overview.DEFAULT_COMPLETION_MIN  # below it 德育 rates show 评价未完成
+    holiday: dict[str, int] = field(default_factory=dict)  # communication.holiday_contacts
     baseline: overview.Baseline | None = None  # the classes the comparison covers
 
     @property
@@ -197,6 +198,7 @@ def gather(
         late=communication.late_requests(session, period, classes, now=now),
         volunteer_mix=volunteers.activity_mix(session, period, classes),
         unique_families=volunteers.unique_families(session, period, classes),
+        holiday=communication.holiday_contacts(session, period, classes),
         scheme=scheme,
         levels=moral.level_distribution(session, scheme, term.id, classes) if scheme.levels else empty_levels,
         dimensions=moral.dimension_averages(session, scheme, term.id, classes) if scheme.dimensions else empty_dims,

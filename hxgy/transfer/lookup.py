@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from hxgy.models import (
     Student,
     Term,
 )
+from hxgy.terms import DEFAULT_HOLIDAY_POLICY, holiday_policy
 from hxgy.transfer.values import CellError, clean_text
 
 
@@ -54,6 +55,7 @@ class StudentInfo:
     family_id: int | None
     # (class id, first day, last day) of each enrolment
     enrolments: list[tuple[int, date, date]] = field(default_factory=list)
+    no: str = ""  # the 学号 as stored
 
 
 def key_text(value: str) -> str:
@@ -84,6 +86,9 @@ class Lookup:
     rater_names: list[str]
     own_classes: frozenset[int] | None  # None: every class
     class_wide_channels: dict[int, str] = field(default_factory=dict)  # channels a row without 学号 may use
+    _by_digits: dict[str, list[str]] | None = None  # 学号 without leading zeros -> 学号 keys (built when needed)
+    _by_name: dict[int, dict[str, list[StudentInfo]]] | None = None  # class id -> name key -> students
+    holiday_policy: str = DEFAULT_HOLIDAY_POLICY  # which term a holiday-dated row counts for (terms.record_window)
 
     @classmethod
     def load(cls, session: Session, user: CurrentUser, today: date) -> Lookup:
@@ -97,7 +102,7 @@ class Lookup:
         year_end = {y.id: y.end for y in years}
         terms = [
             TermInfo(t.id, t.school_year_id, t.term_no, t.name, t.start_date, t.end_date)
-            for t in session.scalars(select(Term).where(Term.school_id == school_id))
+            for t in session.scalars(select(Term).where(Term.school_id == school_id).order_by(Term.start_date))
         ]
         classes, class_names, class_year = {}, {}, {}
         for c in session.execute(
@@ -119,7 +124,7 @@ class Lookup:
                 Student.school_id == school_id
             )
         ):
-            info = StudentInfo(s.id, s.name, s.family_id)
+            info = StudentInfo(s.id, s.name, s.family_id, no=s.student_no)
             students[key_text(s.student_no)] = info
             by_id[s.id] = info
         for e in session.execute(
@@ -175,6 +180,7 @@ class Lookup:
             today=today,
             years=years,
             terms=terms,
+            holiday_policy=holiday_policy(session, school_id),
             classes=classes,
             class_names=class_names,
             class_year=class_year,
@@ -213,11 +219,33 @@ class Lookup:
         raise CellError(f"{day:%Y-%m-%d} 不在本校任何学年内")
 
     def term_for_day(self, day: date) -> TermInfo:
-        """The term containing ``day``; a day in a holiday is refused."""
-        for term in self.terms:
-            if term.start <= day <= term.end:
+        """The term a row dated ``day`` counts for; a holiday day counts by the school's policy, as in the forms.
+
+        (terms.counting_term, on the terms read once for the whole file.)
+        """
+        if not self.terms:
+            raise CellError("本校尚未设置学期（请先在“设置”中添加学年和学期）")
+        if day < self.terms[0].start:
+            raise CellError(f"{day:%Y-%m-%d} 早于本校第一个学期（{self.terms[0].start:%Y-%m-%d} 开学）")
+        for at, term in enumerate(self.terms):
+            first, last = term.start, term.end
+            if self.holiday_policy == "next" and at > 0:
+                first = self.terms[at - 1].end + timedelta(days=1)
+            if self.holiday_policy == "previous" and at + 1 < len(self.terms):
+                last = self.terms[at + 1].start - timedelta(days=1)
+            if first <= day <= last:
                 return term
-        raise CellError(f"{day:%Y-%m-%d} 不在任何学期内（假期或尚未设置的学年）")
+        if day > self.terms[-1].end:
+            raise CellError(f"{day:%Y-%m-%d} 晚于本校已设置的最后一个学期（请先在“设置”中添加新学年）")
+        raise CellError(f"{day:%Y-%m-%d} 在假期中，本校设置为不登记假期的记录")
+
+    def roll_day(self, day: date) -> date:
+        """The day a row's student must be in its class: the day itself in a term, else the counting term's edge."""
+        try:
+            term = self.term_for_day(day)
+        except CellError:
+            return day
+        return min(max(day, term.start), term.end)
 
     def year_named(self, text: str) -> Year:
         """A school year from 2025-2026学年, 2025-2026, 2025学年 or 2025; blank: today's."""
@@ -269,6 +297,33 @@ class Lookup:
         if found is None:
             raise CellError(f"学号 {student_no} 不在学生名册中")
         return found
+
+    def student_without_zeros(self, student_no: str) -> tuple[StudentInfo | None, list[str]]:
+        """A 学号 that Excel made a number and so lost its leading zeros (0026001 → 26001): the stored students
+        whose 学号 is it with zeros in front. (student, []) when exactly one; (None, their 学号) otherwise."""
+        text = key_text(student_no)
+        if not text.isdigit():
+            return None, []
+        if self._by_digits is None:
+            self._by_digits = {}
+            for key in self.students:
+                if key.isdigit() and key.startswith("0"):
+                    self._by_digits.setdefault(key.lstrip("0"), []).append(key)
+        keys = self._by_digits.get(text.lstrip("0"), [])
+        if len(keys) == 1:
+            return self.students[keys[0]], []
+        return None, [self.students[k].no for k in keys]
+
+    def students_named(self, class_id: int, day: date, name: str) -> list[StudentInfo]:
+        """The students of a class on a day with this name (spaces and invisible characters ignored)."""
+        if self._by_name is None:
+            self._by_name = {}
+            for info in self.students.values():
+                for enrolled_in, _first, _last in info.enrolments:
+                    self._by_name.setdefault(enrolled_in, {}).setdefault(key_text(info.name), []).append(info)
+        named = self._by_name.get(class_id, {}).get(key_text(name), [])
+        unique = {s.id: s for s in named}
+        return [s for s in unique.values() if self.class_of(s, day) == class_id]
 
     def class_of(self, student: StudentInfo, day: date) -> int | None:
         """The class the student was in on ``day``."""

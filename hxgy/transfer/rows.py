@@ -4,6 +4,7 @@ and how new and changed records are written. The same limits as the forms (hxgy/
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -52,6 +53,7 @@ from hxgy.transfer.values import (
     read_class,
     read_date,
     read_datetime,
+    read_duration,
     read_number,
     read_yes_no,
 )
@@ -71,6 +73,7 @@ class Prepared:
     day: date
     extra: dict[str, Any] = field(default_factory=dict)
     rows: list[int] = field(default_factory=list)  # every row merged into it (activities, staff)
+    given: frozenset[str] | None = None  # the columns its sheet has (None: all); an absent column changes nothing
 
 
 @dataclass
@@ -98,6 +101,13 @@ class Handler:
 
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
+        self.column_keys = frozenset(c.key for c in kind.columns)
+
+    def said(self, p: Prepared, name: str) -> bool:
+        """Whether the file says anything about a stored field: a column absent from the file never changes it
+        (a roster re-imported without 性别 keeps every 性别). Fields derived from other columns are always said."""
+        column = FIELD_COLUMN.get(name, name)
+        return p.given is None or column not in self.column_keys or column in p.given
 
     def extra_columns(self, lookup: Lookup) -> list[Column]:
         return []
@@ -113,7 +123,7 @@ class Handler:
         raise NotImplementedError
 
     def differs(self, p: Prepared, stored: Stored) -> bool:
-        return stored.deleted or any(p.values.get(c) != stored.values.get(c) for c in self.compared)
+        return stored.deleted or any(p.values.get(c) != stored.values.get(c) for c in self.compared if self.said(p, c))
 
     def write(
         self,
@@ -141,7 +151,7 @@ class Handler:
         return {"school_id": lk.school_id, **p.values, "created_by": user.id, "created_at": utcnow()}
 
     def update_values(self, p: Prepared, stored: Stored, user: CurrentUser) -> dict[str, Any]:
-        values = {c: p.values[c] for c in self.compared}
+        values = {c: p.values[c] for c in self.compared if self.said(p, c)}
         if hasattr(self.model, "deleted_at"):
             values["deleted_at"] = None
         if hasattr(self.model, "updated_at"):
@@ -153,6 +163,12 @@ class Handler:
         days = sorted({p.day for p in written})
         classes = {p.class_id for p in written}
         return days, (None if None in classes else sorted(classes))  # type: ignore[arg-type]
+
+
+# the column a stored field comes from, where the names differ
+FIELD_COLUMN = {"topic_id": "topic", "category_id": "category", "type_id": "type", "partner_id": "partner"}
+EARLIEST_BIRTH = date(1990, 1, 1)  # a pupil's birth date before this is a typing error (1917 for 2017)
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 # ---- shared checks --------------------------------------------------------------------------------
@@ -193,15 +209,75 @@ def class_cell(r: RowReader, lk: Lookup, year: Year | None, key: str = "class") 
 
 
 def student_cell(
-    r: RowReader, lk: Lookup, key: str = "student_no", name_key: str = "student_name"
+    r: RowReader,
+    lk: Lookup,
+    key: str = "student_no",
+    name_key: str = "student_name",
+    *,
+    class_id: int | None = None,
+    day: date | None = None,
 ) -> StudentInfo | None:
-    """A student by 学号; a name, when given, must be the same student's (the message names no one)."""
-    info = r.lookup(key, lk.student)
+    """A student by 学号; a name, when given, must be the same student's (the message names no one).
+
+    A 学号 that lost its leading zeros in Excel (26001 for 0026001) is matched to the stored one when only one
+    fits, and the preview says so. A row with 学生姓名 and no 学号 is matched by name within its class on its day
+    when exactly one student of the class has that name, else refused; never read as a class-wide row.
+    """
+    typed = clean_text(r.raw(key))
+    if not typed and r.has(name_key) and clean_text(r.raw(name_key)):
+        return _student_by_name(r, lk, key, name_key, class_id, day)
+    info = r.lookup(key, lambda text: _student_no(r, lk, key, text))
     if info is not None and r.has(name_key):
         name = clean_text(r.raw(name_key))
         if name and key_text(name) != key_text(info.name):
             r.fail(name_key, f"与学号 {clean_text(r.raw(key))} 在学生名册中的姓名不一致")
     return info
+
+
+def _student_no(r: RowReader, lk: Lookup, key: str, text: str) -> StudentInfo:
+    found = lk.students.get(key_text(text))
+    if found is not None:
+        return found
+    info, several = lk.student_without_zeros(text)
+    if info is not None:
+        r.warn(key, f"学号 {text} 在学生名册中没有；已按名册中的 {info.no} 匹配（Excel 可能去掉了学号开头的 0）")
+        return info
+    if several:
+        raise CellError(
+            f"学号 {text} 在学生名册中没有，名册里有 {'、'.join(several)}（Excel 可能去掉了开头的 0），"
+            "无法确定是哪一个；请把学号列设为“文本”后填写完整的学号"
+        )
+    return lk.student(text)
+
+
+def _student_by_name(
+    r: RowReader, lk: Lookup, key: str, name_key: str, class_id: int | None, day: date | None
+) -> StudentInfo | None:
+    name = clean_text(r.raw(name_key))
+    if class_id is None or day is None:
+        if r.ok:
+            r.fail(key, "填写了学生姓名但没有学号；请填写学号（或填写班级，按姓名在班级中查找）")
+        return None
+    found = lk.students_named(class_id, lk.roll_day(day), name)
+    if len(found) == 1:
+        r.warn(key, f"学号未填，已按姓名在{lk.class_names[class_id]}中匹配到学号 {found[0].no}")
+        return found[0]
+    if found:
+        r.fail(key, f"学号未填，{lk.class_names[class_id]}有 {len(found)} 个学生叫“{name}”；请填写学号")
+    else:
+        r.fail(key, f"学号未填，{day:%Y-%m-%d} {lk.class_names[class_id]}没有叫“{name}”的学生；请填写学号")
+    return None
+
+
+def name_cell(r: RowReader, key: str, limit: int = 40) -> str:
+    """A person's name; a Chinese name loses any space inside it (李 明 is 李明)."""
+    name = r.text(key, limit=limit)
+    return re.sub(r"\s+", "", name) if CJK.search(name) else re.sub(r"\s+", " ", name)
+
+
+def duration_cell(r: RowReader, key: str, unit: str) -> float | None:
+    """A length of time in the column's unit; a unit written in the cell is converted (10分钟 under 时长(小时))."""
+    return r.read(key, lambda v: read_duration(v, unit))
 
 
 def category_cell(r: RowReader, lk: Lookup, key: str) -> int | None:
@@ -244,7 +320,7 @@ def yes_no_cell(r: RowReader, key: str) -> bool:
 
 
 def in_class_on(r: RowReader, lk: Lookup, student: StudentInfo | None, class_id: int | None, day: date) -> None:
-    if student is not None and class_id is not None and lk.class_of(student, day) != class_id:
+    if student is not None and class_id is not None and lk.class_of(student, lk.roll_day(day)) != class_id:
         r.fail("student_no", f"该学生在 {day:%Y-%m-%d} 不在{lk.class_names[class_id]}")
 
 
@@ -265,13 +341,22 @@ class Communications(Handler):
         when = record_day(r, "contact_date", lk)
         day, _term, year = when if when else (None, None, None)
         class_id = class_cell(r, lk, year)
-        student = student_cell(r, lk)
+        student = student_cell(r, lk, class_id=class_id, day=day)
         if day is not None:
             in_class_on(r, lk, student, class_id, day)
         channel_id = category_cell(r, lk, "channel")
         direction = words_cell(r, "direction", DIRECTION_WORDS, "to_home")
         topic_id = category_cell(r, lk, "topic")
-        duration = integer_cell(r, "duration_min", 1, MAX_DURATION_MIN)
+        duration = duration_cell(r, "duration_min", "min")
+        if duration is not None:
+            if not float(duration).is_integer():
+                r.fail("duration_min", f"“{clean_text(r.raw('duration_min'))}”应是整数分钟")
+                duration = None
+            elif not 1 <= duration <= MAX_DURATION_MIN:
+                r.fail("duration_min", f"应在 1 到 {MAX_DURATION_MIN} 分钟之间")
+                duration = None
+            else:
+                duration = int(duration)
         summary = r.text("summary")
         follow_up = yes_no_cell(r, "follow_up")
         staff_no = clean_text(r.raw("staff_no"))
@@ -280,7 +365,7 @@ class Communications(Handler):
             staff_id = lk.staff.get(key_text(staff_no))
             if staff_id is None:
                 r.fail("staff_no", f"工号 {staff_no} 不在教职工名单中")
-        if channel_id is not None and not clean_text(r.raw("student_no")) and channel_id not in lk.class_wide_channels:
+        if channel_id is not None and student is None and channel_id not in lk.class_wide_channels and r.ok:
             # the same rule as the 记录沟通 form (hxgy.entry.records): a 家访 or a call reaches one family
             r.fail("channel", class_wide_refusal(clean_text(r.raw("channel")), list(lk.class_wide_channels.values())))
         if not r.ok:
@@ -346,10 +431,11 @@ class Requests(Handler):
             class_id = class_cell(r, lk, year)
         elif lk.own_classes is not None:
             r.fail("class", "请填写班级：不限班级的诉求只有德育处或管理员可以导入")
-        student = student_cell(r, lk) if clean_text(r.raw("student_no")) else None
+        named = clean_text(r.raw("student_no")) or (r.has("student_name") and clean_text(r.raw("student_name")))
+        student = student_cell(r, lk, class_id=class_id, day=received.date() if received else None) if named else None
         if received is not None and student is not None:
             if class_id is None and r.ok:
-                class_id = lk.class_of(student, received.date())
+                class_id = lk.class_of(student, lk.roll_day(received.date()))
                 if class_id is not None and not lk.may_write(class_id):
                     r.fail("student_no", "该学生不在您任教的班级")
             else:
@@ -431,17 +517,17 @@ class Volunteering(Handler):
         when = record_day(r, "service_date", lk)
         day, _term, year = when if when else (None, None, None)
         class_id = class_cell(r, lk, year)
-        student = student_cell(r, lk)
+        student = student_cell(r, lk, class_id=class_id, day=day)
         if day is not None:
             in_class_on(r, lk, student, class_id, day)
         guardian_id = None
-        name = r.text("guardian_name", limit=40)
+        name = name_cell(r, "guardian_name")
         if student is not None and name:
             guardian_id = lk.guardians.get((student.family_id, key_text(name))) if student.family_id else None
             if guardian_id is None:
                 r.fail("guardian_name", f"该学生的家庭没有名为“{name}”的监护人（请先导入监护人）")
         activity_id = category_cell(r, lk, "activity")
-        hours = r.read("hours", read_number)
+        hours = duration_cell(r, "hours", "hour")
         if hours is not None and not 0 < hours <= MAX_HOURS_A_DAY:
             r.fail("hours", f"应大于 0 且不超过 {MAX_HOURS_A_DAY:g} 小时（一天）")
         note = r.text("note")
@@ -499,9 +585,10 @@ class Volunteering(Handler):
         }
 
     def update_values(self, p: Prepared, stored: Stored, user: CurrentUser) -> dict[str, Any]:
-        values: dict[str, Any] = {"hours": p.values["hours"], "note": p.values["note"], "deleted_at": None}
-        values["updated_at"] = utcnow()
-        if p.values["confirmed"] != stored.values["confirmed"]:
+        values: dict[str, Any] = {"hours": p.values["hours"], "deleted_at": None, "updated_at": utcnow()}
+        if self.said(p, "note"):
+            values["note"] = p.values["note"]
+        if self.said(p, "confirmed") and p.values["confirmed"] != stored.values["confirmed"]:
             values["confirmed_by"] = user.id if p.values["confirmed"] else None
             values["confirmed_at"] = utcnow() if p.values["confirmed"] else None
         return values
@@ -597,7 +684,7 @@ class Activities(Handler):
         return found
 
     def differs(self, p: Prepared, stored: Stored) -> bool:
-        if stored.deleted or any(p.values[c] != stored.values[c] for c in ACTIVITY_FIELDS):
+        if stored.deleted or any(p.values[c] != stored.values[c] for c in ACTIVITY_FIELDS if self.said(p, c)):
             return True
         return any(stored.values["classes"].get(c, -1) != n for c, n in p.values["classes"].items())
 
@@ -611,7 +698,7 @@ class Activities(Handler):
             )
             self._classes(session, activity_id, p.values["classes"], {})
         for p, stored in changed:
-            values = {c: p.values[c] for c in ACTIVITY_FIELDS}
+            values = {c: p.values[c] for c in ACTIVITY_FIELDS if self.said(p, c)}
             session.execute(
                 update(Activity).where(Activity.id == stored.id).values(**values, deleted_at=None, updated_at=utcnow())
             )
@@ -812,11 +899,30 @@ class Students(Handler):
         year = _year_cell(r, lk)
         grade_class = r.read("class", read_class)
         student_no = r.text("student_no", limit=32)
-        name = r.text("name", limit=40)
+        if student_no and key_text(student_no) not in lk.students:
+            known, several = lk.student_without_zeros(student_no)
+            if known is not None:
+                r.warn(
+                    "student_no",
+                    f"学号 {student_no} 在学生名册中没有；已按名册中的 {known.no} 匹配，不新建学生"
+                    "（Excel 可能去掉了学号开头的 0）",
+                )
+                student_no = known.no
+            elif several:
+                r.fail(
+                    "student_no",
+                    f"学号 {student_no} 在学生名册中没有，名册里有 {'、'.join(several)}（Excel 可能去掉了开头的 0），"
+                    "无法确定是哪一个；请把学号列设为“文本”后填写完整的学号",
+                )
+        name = name_cell(r, "name")
         gender = choice_cell(r, "gender", GENDERS)
         birth = r.read("birth_date", read_date)
         if birth is not None and birth > lk.today:
-            r.fail("birth_date", "出生日期不能晚于今天")
+            r.fail("birth_date", f"出生日期 {birth:%Y-%m-%d} 晚于今天")
+        elif birth is not None and birth < EARLIEST_BIRTH:
+            r.fail(
+                "birth_date", f"出生日期 {birth:%Y-%m-%d} 早于 {EARLIEST_BIRTH.year} 年，不像小学生的出生日期；请核对"
+            )
         start = r.read("start_date", read_date)
         family_code = r.text("family_code", limit=40)
         flags = {k: yes_no_cell(r, k) for k in ("left_behind", "single_parent", "hardship")}
@@ -890,7 +996,7 @@ class Students(Handler):
         return found
 
     def differs(self, p: Prepared, stored: Stored) -> bool:
-        if any(p.values[c] != stored.values[c] for c in STUDENT_FIELDS) or p.extra["closes"]:
+        if any(p.values[c] != stored.values[c] for c in STUDENT_FIELDS if self.said(p, c)) or p.extra["closes"]:
             return True
         if p.values["family_code"] and p.values["family_code"] != stored.values["family_code"]:
             return True
@@ -924,7 +1030,7 @@ class Students(Handler):
         }
         updates = []
         for p, stored in changed:
-            values = {"id": stored.id, **{c: p.values[c] for c in STUDENT_FIELDS}}
+            values = {"id": stored.id, **{c: p.values[c] for c in STUDENT_FIELDS if self.said(p, c)}}
             if p.key in families:
                 values["family_id"] = families[p.key]
             updates.append(values)
@@ -1030,7 +1136,7 @@ class Guardians(Handler):
 
     def convert(self, r: RowReader, lk: Lookup, user: CurrentUser) -> list[Prepared]:
         student = student_cell(r, lk)
-        name = r.text("name", limit=40)
+        name = name_cell(r, "name")
         relation = choice_cell(r, "relation", RELATIONS)
         phone = r.text("phone", limit=20)
         if phone and not all(ch.isdigit() or ch in "-+ " for ch in phone):
@@ -1067,7 +1173,7 @@ class Guardians(Handler):
             rows.append({"school_id": lk.school_id, "family_id": family_id, **p.values, "created_at": utcnow()})
         for _start, chunk in _chunks(rows):
             session.execute(insert(Guardian), chunk)
-        updates = [{"id": s.id, **{c: p.values[c] for c in self.compared}} for p, s in changed]
+        updates = [{"id": s.id, **{c: p.values[c] for c in self.compared if self.said(p, c)}} for p, s in changed]
         for _start, chunk in _chunks(updates):
             session.execute(update(Guardian), chunk)
 
@@ -1087,7 +1193,7 @@ class StaffRows(Handler):
 
     def convert(self, r: RowReader, lk: Lookup, user: CurrentUser) -> list[Prepared]:
         staff_no = r.text("staff_no", limit=32)
-        name = r.text("name", limit=40)
+        name = name_cell(r, "name")
         gender = choice_cell(r, "gender", GENDERS)
         phone = r.text("phone", limit=20)
         title = r.text("title", limit=40)
@@ -1142,7 +1248,7 @@ class StaffRows(Handler):
         return found
 
     def differs(self, p: Prepared, stored: Stored) -> bool:
-        return any(p.values[c] != stored.values[c] for c in STAFF_FIELDS) or not (
+        return any(p.values[c] != stored.values[c] for c in STAFF_FIELDS if self.said(p, c)) or not (
             p.values["assignments"] <= stored.values["assignments"]
         )
 
@@ -1161,7 +1267,9 @@ class StaffRows(Handler):
             )
             pairs.append((p, staff_id, set()))
         for p, stored in changed:
-            session.execute(update(Staff).where(Staff.id == stored.id).values(**{c: p.values[c] for c in STAFF_FIELDS}))
+            said = {c: p.values[c] for c in STAFF_FIELDS if self.said(p, c)}
+            if said:
+                session.execute(update(Staff).where(Staff.id == stored.id).values(**said))
             pairs.append((p, stored.id, stored.values["assignments"]))
         rows = [
             {"class_id": c, "staff_id": staff_id, "role": role, "subject": subject}

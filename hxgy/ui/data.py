@@ -241,6 +241,13 @@ def targets(term_id: int | None) -> dict[str, float]:
 
 
 @cached
+def holiday_contacts(period: terms.Period, classes: ClassFilter) -> dict[str, int]:
+    """Contacts and 家访 dated in the holidays the period counts."""
+    with read_session() as session:
+        return communication.holiday_contacts(session, period, classes)
+
+
+@cached
 def channel_mix(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
     """Contacts per channel."""
     with read_session() as session:
@@ -280,6 +287,13 @@ def completion_min(school_id: int) -> float:
     """The school's 德育 completion threshold (a fraction): below it 优良率 shows 评价未完成."""
     with read_session() as session:
         return overview.completion_min(session, school_id=school_id)
+
+
+@cached
+def holiday_policy(school_id: int) -> str:
+    """Which term a holiday-dated record counts for: next, previous or refuse."""
+    with read_session() as session:
+        return terms.holiday_policy(session, school_id)
 
 
 @cached

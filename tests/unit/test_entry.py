@@ -156,7 +156,7 @@ def test_a_subject_teacher_writes_for_the_classes_taught(school: TinySchool) -> 
     ("change", "field", "reason"),
     [
         ({"contact_date": date(2025, 12, 2)}, "沟通日期", "晚于今天"),
-        ({"contact_date": date(2025, 8, 20)}, "沟通日期", "不在任何学期内"),
+        ({"contact_date": date(2025, 8, 20)}, "沟通日期", "早于本校第一个学期"),
         ({"contact_date": None}, "沟通日期", "必须填写"),
         ({"channel_id": None}, "沟通方式", "必须选择"),
         ({"student_id": "D"}, "学生", "不在所选班级"),

@@ -291,6 +291,7 @@ def test_activities_by_type_month_totals_and_partners(school: TinySchool) -> Non
         "students": 5,
         "parents": 8,
         "families": 8,
+        "without_class_figures": 0,
     }
     partners = activities.partner_summary(school.session, period, _whole(school))
     assert partners.iloc[0][["partner_name", "activities", "titles"]].tolist() == ["市供电公司", 1, "职业启蒙"]
@@ -299,11 +300,14 @@ def test_activities_by_type_month_totals_and_partners(school: TinySchool) -> Non
 
 
 def test_empty_term_gives_no_data_not_errors(school: TinySchool) -> None:
+    """Term 2 has no records of its own; only C's call on 1-21, in the winter holiday, counts for it
+    (a holiday record counts for the following term by default): 1 contact, C covered, 1 of 5 students."""
     period = term_period(school.term2)
+    assert period.first_day == date(2026, 1, 21) and period.start == date(2026, 2, 24)
     frame = overview.class_measures(school.session, period, _whole(school), now=NOW)
-    assert frame["contacts"].sum() == 0 and frame["contact_coverage"].isna().sum() == 1  # only 二(1)班 has nobody
+    assert frame["contacts"].sum() == 1 and frame["contact_coverage"].isna().sum() == 1  # only 二(1)班 has nobody
     figures = overview.school_figures(school.session, period, _whole(school), now=NOW)
-    assert figures["contact_coverage"] == 0.0 and math.isnan(figures["moral_good_rate"])
+    assert figures["contact_coverage"] == pytest.approx(1 / 5) and math.isnan(figures["moral_good_rate"])
     assert math.isnan(figures["satisfaction"]) and figures["activities"] == 0
 
 
@@ -347,7 +351,8 @@ def test_periods_and_comparison(school: TinySchool) -> None:
 
 def test_following_the_same_children_into_last_term(school: TinySchool) -> None:
     one = ClassFilter(school.school.id, class_ids=(school.classes["一(2)班"].id,))
-    followed = overview.follow_classes(school.session, one, term_period(school.term1))
+    now, before = term_period(school.term2), term_period(school.term1)
+    followed = overview.follow_classes(school.session, one, now, before)
     assert followed.class_ids == (school.classes["一(2)班"].id,)
-    assert overview.follow_classes(school.session, _whole(school), term_period(school.term1)) == _whole(school)
+    assert overview.follow_classes(school.session, _whole(school), now, before) == _whole(school)
     assert select(MoralLevel.name) is not None

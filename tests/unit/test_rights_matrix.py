@@ -128,6 +128,7 @@ SETTINGS: dict[str, Callable[[TinySchool, object], object]] = {
     ),
     "set_response_limit": lambda s, u: settings.set_response_limit(s.session, u, 48),
     "set_moral_completion_min": lambda s, u: settings.set_moral_completion_min(s.session, u, 80),
+    "set_holiday_policy": lambda s, u: settings.set_holiday_policy(s.session, u, "previous"),
     "create_account": lambda s, u: settings.create_account(
         s.session, u, username="newscreen", display_name="会议室", role="meeting"
     ),
