@@ -1,6 +1,7 @@
 """设置: terms, classes and teachers, accounts, lists, 德育 scheme, targets and limits, a new school year."""
 
 import streamlit as st
+from sqlalchemy import select
 
 from hxgy import ui
 from hxgy.entry import settings
@@ -23,8 +24,68 @@ tabs = st.tabs(["学年学期", "班级与教师", "账户", "类别", "德育�
 with data.read_session() as session:
     terms = queries.years_and_terms(session, school_id)
 
+
+def year_dates(plan: YearPlan, key: str) -> YearPlan:
+    """Inputs for a school year's first and last day and its two terms (inside a form), as a plan."""
+    cols = st.columns(2)
+    start = cols[0].date_input("学年开始", value=plan.start_date, key=f"{key}-start")
+    end = cols[1].date_input("学年结束", value=plan.end_date, key=f"{key}-end")
+    cols = st.columns(4)
+    t1 = (
+        cols[0].date_input("第一学期开始", value=plan.term1[0], key=f"{key}-t1s"),
+        cols[1].date_input("第一学期结束", value=plan.term1[1], key=f"{key}-t1e"),
+    )
+    t2 = (
+        cols[2].date_input("第二学期开始", value=plan.term2[0], key=f"{key}-t2s"),
+        cols[3].date_input("第二学期结束", value=plan.term2[1], key=f"{key}-t2e"),
+    )
+    return YearPlan(plan.start_year, start, end, t1, t2)
+
+
 with tabs[0]:
-    st.dataframe(terms.drop(columns=["year_id", "term_id"]), hide_index=True, width="stretch")
+    with data.read_session() as session:
+        years = session.scalars(
+            select(SchoolYear).where(SchoolYear.school_id == school_id).order_by(SchoolYear.start_date.desc())
+        ).all()
+        plans = {
+            y.id: YearPlan(y.start_year, y.start_date, y.end_date, *((t.start_date, t.end_date) for t in y.terms))
+            for y in years
+            if len(y.terms) == 2
+        }
+        suggested = settings.next_year_plan(years[0]) if years else settings.first_year_plan(today)
+    if terms.empty:
+        st.info("还没有学年。请先在下面添加学年及其两个学期，再导入教职工、学生名册和各项记录。")
+    else:
+        st.dataframe(terms.drop(columns=["year_id", "term_id"]), hide_index=True, width="stretch")
+    add_col, edit_col = st.columns(2) if plans else (st.container(), None)
+    with add_col, st.form("add-year"):
+        st.markdown("**添加学年**")
+        start_year = st.number_input(
+            "学年（起始年份）",
+            min_value=2000,
+            max_value=2100,
+            value=suggested.start_year,
+            help="如 2026 表示 2026-2027学年",
+        )
+        new_plan = year_dates(suggested, "add-year")
+        if st.form_submit_button("添加学年"):
+            new_plan = YearPlan(int(start_year), new_plan.start_date, new_plan.end_date, new_plan.term1, new_plan.term2)
+            ok, added = forms.save(lambda session: settings.add_school_year(session, user, new_plan).name)
+            if ok:
+                forms.flash(f"已添加{added}及其两个学期。")
+    if edit_col is not None:
+        with edit_col:
+            names = {y.id: y.name for y in years if y.id in plans}
+            edit_id = st.selectbox("修改学年", list(names), format_func=names.get, key="edit-year-id")
+            with st.form("edit-year"):
+                st.markdown(f"**修改{names[edit_id]}的日期**")
+                edited = year_dates(plans[edit_id], f"edit-year-{edit_id}")
+                if st.form_submit_button("保存学年"):
+                    ok, _ = forms.save(
+                        lambda session: settings.update_school_year(session, user, edit_id, edited, today=today)
+                    )
+                    if ok:
+                        forms.flash("学年日期已保存。")
     if not terms.empty:
         with st.form("term-dates"):
             names = dict(zip(terms["term_id"], terms["学期"], strict=True))
@@ -42,7 +103,7 @@ with tabs[0]:
 
 with tabs[1]:
     if terms.empty:
-        st.info("请先添加学年。")
+        st.info("请先在“学年学期”中添加学年。")
     else:
         years = dict(zip(terms["year_id"], terms["学年"], strict=True))
         year_id = st.selectbox("学年", list(years), format_func=years.get, key="settings-year")
@@ -258,7 +319,7 @@ with tabs[5]:
 
 with tabs[6]:
     if terms.empty:
-        st.info("请先添加学年。")
+        st.info("请先在“学年学期”中添加学年。")
     else:
         with data.read_session() as session:
             latest = session.get(SchoolYear, int(terms["year_id"].iloc[0]))
