@@ -82,6 +82,8 @@ def test_a_summer_home_visit_counts_for_the_autumn_term(school: TinySchool) -> N
     counted = communication.holiday_contacts(school.session, autumn, one)
     assert counted == {"contacts": 1, "home_visits": 1, "summer": 1}
     assert formats.holiday_note(counted) == "含暑期家访 1 次（假期沟通记录共 1 条，计入本学期）"
+    weekly = communication.contacts_by_week(school.session, autumn, one)
+    assert [autumn.week_of(w) for w in weekly["week"]] == [1], "the summer visit is shown in the term's first week"
     stored = school.session.scalar(
         select(ClassTermStats.visited_students).where(
             ClassTermStats.term_id == school.autumn.id, ClassTermStats.class_id == school.classes["新3(1)"].id
