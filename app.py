@@ -5,6 +5,7 @@ import streamlit as st
 from hxgy import ui
 from hxgy.navigation import landing_page, pages_for_role
 from hxgy.ui import data
+from hxgy.ui.layout import phone_layout
 
 st.set_page_config(page_title="家校社协同育人", page_icon=":material/diversity_3:", layout="wide")
 
@@ -23,5 +24,6 @@ with ui.database_down_message():  # the database server stopped: a clear message
         for section, pages in pages_for_role(user.role).items()
     }
     page = st.navigation(sections, expanded=True)  # every page listed, none behind "View more"
+    phone_layout()  # the menu closes after a page is chosen on a phone; wide/narrow parts of pages
     st.session_state[ui.VIA_APP_KEY] = True
     page.run()

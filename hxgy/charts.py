@@ -18,6 +18,7 @@ from hxgy.glossary import MEASURE_LABELS, STATUS_LABELS
 
 CJK_FONT = "Noto Sans CJK SC"
 STATUS_COLOURS = {"达标": "#2e7d32", "接近目标": "#f2a900", "未达标": "#c62828", "无目标或无数据": "#9e9e9e"}
+LIGHT_STATUSES = ("接近目标", "评价未完成")  # status colours light enough for dark text on them
 PNG_WIDTH = 760
 ROW_STEP = 20  # pixels per class row: every class name stays readable
 LEVEL_COLOURS = ("#1b5e20", "#66bb6a", "#ffca28", "#e53935", "#8d6e63", "#9e9e9e")  # best level first
@@ -33,6 +34,12 @@ def _finish(chart: alt.TopLevelMixin, title: str, stamp: str) -> alt.TopLevelMix
     )
 
 
+def status_legend(shown: pd.Series) -> alt.Legend:
+    """The status legend: only the statuses present, at most three a row, so a narrow chart never cuts it off."""
+    present = [s for s in STATUS_COLOURS if s in set(shown)]
+    return alt.Legend(values=present or list(STATUS_COLOURS), columns=3)
+
+
 def class_bars(
     frame: pd.DataFrame,
     *,
@@ -44,13 +51,21 @@ def class_bars(
     target: float | None = None,
     tooltip: Sequence[str] = (),
     category: str = "班级",
+    rules: Sequence[tuple[float, str, str]] = (),
+    pick: str | None = None,
+    domain: tuple[float, float] | None = None,
 ) -> alt.TopLevelMixin:
-    """Horizontal bars, one per class (or school) in order; coloured by status, with the target as a line."""
+    """Horizontal bars, one per class (or school) in order; coloured by status, with the target as a line.
+
+    ``rules``: (value, label, colour) lines labelled above the bars. ``pick``: the name of a click selection
+    on ``class_id`` (the frame must carry it), for drill-down. ``domain``: the value axis's fixed range.
+    """
     order = frame[category].tolist()
     axis = alt.Axis(format="%" if percent else ",") if percent else alt.Axis()
+    scale = alt.Scale(domain=list(domain)) if domain else alt.Undefined
     encoding = {
         "y": alt.Y(f"{category}:N", sort=order, title=None),
-        "x": alt.X(f"{value}:Q", title=value, axis=axis),
+        "x": alt.X(f"{value}:Q", title=value, axis=axis, scale=scale),
         "tooltip": [category, alt.Tooltip(f"{value}:Q", format=".1%" if percent else ",.2f"), *tooltip],
     }
     if status:
@@ -58,12 +73,83 @@ def class_bars(
             f"{status}:N",
             title="目标状态",
             scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
+            legend=status_legend(frame[status]),
         )
-    layers = [alt.Chart().mark_bar().encode(**encoding)]
+    bars = alt.Chart().mark_bar().encode(**encoding)
+    if pick:
+        bars = bars.add_params(alt.selection_point(name=pick, fields=["class_id"], on="click", empty=False))
+    layers = [bars]
     if target is not None:
         rule = pd.DataFrame({"目标": [target]})
         layers.append(alt.Chart(rule).mark_rule(color="#333", strokeDash=[4, 3]).encode(x="目标:Q"))
-    return _finish(alt.layer(*layers, data=frame).properties(height=alt.Step(ROW_STEP)), title, stamp)
+    layers += _labelled_rules(rules, percent)
+    chart = alt.layer(*layers, data=frame).properties(height=alt.Step(ROW_STEP))
+    return _finish(chart, title, stamp)
+
+
+RULE_LABEL_ROW = 16  # pixels above the bars for each labelled rule's label
+
+
+def _labelled_rules(rules: Sequence[tuple[float, str, str]], percent: bool) -> list[alt.Chart]:
+    """A vertical rule per (value, label, colour), its label written above the bars, one label per row."""
+    layers = []
+    for row, (value, label, colour) in enumerate(rules):
+        line = pd.DataFrame({"位置": [value], "说明": [label]})
+        tip = [alt.Tooltip("说明:N"), alt.Tooltip("位置:Q", format=".1%" if percent else ",.1f")]
+        layers.append(
+            alt.Chart(line).mark_rule(color=colour, strokeDash=[5, 3], strokeWidth=2).encode(x="位置:Q", tooltip=tip)
+        )
+        layers.append(
+            alt.Chart(line)
+            .mark_text(
+                color=colour,
+                fontSize=12,
+                fontWeight="bold",
+                baseline="bottom",
+                align="right" if value > 0.5 else "left",  # the label stays inside the chart's width
+                dx=4 if value > 0.5 else -4,
+            )
+            .encode(x="位置:Q", y=alt.value(-4 - RULE_LABEL_ROW * (len(rules) - 1 - row)), text="说明:N")
+        )
+    return layers
+
+
+def coverage_bars(
+    frame: pd.DataFrame,
+    *,
+    value: str,
+    title: str,
+    stamp: str,
+    status: str,
+    on_pace: float | None,
+    term_target: float | None,
+    tooltip: Sequence[str] = (),
+    pick: str | None = None,
+) -> alt.TopLevelMixin:
+    """Coverage per class against 100 % and the target for today (the term's target scaled by time gone).
+
+    The 100 % rule and the on-pace line are labelled in Chinese; the term's own target is drawn too when it
+    differs from the on-pace one (a term in progress).
+    """
+    whole = term_target is not None and abs(term_target - 1.0) < 1e-9  # the target is 100 % itself
+    rules = [(1.0, "全覆盖 100%（学期目标）" if whole else "全覆盖 100%", "#455a64")]
+    late = on_pace is not None and term_target is not None and abs(term_target - on_pace) > 1e-9
+    if on_pace is not None and abs(on_pace - 1.0) > 1e-9:
+        rules.append((on_pace, f"{'按进度目标' if late else '目标'} {formats.percent(on_pace)}", "#c0392b"))
+    if late and not whole:
+        rules.append((term_target, f"学期目标 {formats.percent(term_target)}", "#8e44ad"))
+    return class_bars(
+        frame,
+        value=value,
+        title=title,
+        stamp=stamp,
+        percent=True,
+        status=status,
+        tooltip=tooltip,
+        rules=rules,
+        pick=pick,
+        domain=(0.0, 1.0),
+    )
 
 
 def heatmap(
@@ -79,11 +165,16 @@ def heatmap(
     y_order: Sequence[str],
     status_colours: bool = False,
     scheme: str = "blues",
+    pick: str | None = None,
 ) -> alt.TopLevelMixin:
-    """A grid of cells (e.g. class × measure) coloured by status or value, each labelled."""
+    """A grid of cells (e.g. class × measure) coloured by status or value, each labelled.
+
+    ``pick``: the name of a click selection on ``class_id`` (the frame must carry it) for drill-down; the
+    label over a cell selects too, as ``<pick>_label``.
+    """
     if status_colours:
         scale = alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values()))
-        colour_enc = alt.Color(f"{colour}:N", scale=scale, title="目标状态")
+        colour_enc = alt.Color(f"{colour}:N", scale=scale, title="目标状态", legend=status_legend(frame[colour]))
     else:
         colour_enc = alt.Color(f"{colour}:Q", scale=alt.Scale(scheme=scheme), title=colour)
     base = alt.Chart().encode(
@@ -91,7 +182,16 @@ def heatmap(
         y=alt.Y(f"{y}:N", sort=list(y_order), title=None),
     )
     cells = base.mark_rect(stroke="white").encode(color=colour_enc, tooltip=[y, x, text])
-    labels = base.mark_text(fontSize=11, color="white" if status_colours else "black").encode(text=f"{text}:N")
+    label_colour = alt.value("black")
+    if status_colours:  # white on the dark colours, dark on amber and light grey
+        light = alt.FieldOneOfPredicate(field=colour, oneOf=[s for s in STATUS_COLOURS if s in LIGHT_STATUSES])
+        label_colour = alt.condition(light, alt.value("#212121"), alt.value("white"))
+    labels = base.mark_text(fontSize=11).encode(text=f"{text}:N", color=label_colour, tooltip=[y, x, text])
+    if pick:
+        cells = cells.add_params(alt.selection_point(name=pick, fields=["class_id"], on="click", empty=False))
+        labels = labels.add_params(
+            alt.selection_point(name=f"{pick}_label", fields=["class_id"], on="click", empty=False)
+        )
     chart = alt.layer(cells, labels, data=frame).properties(height=alt.Step(ROW_STEP + 2))
     return _finish(chart, title, stamp)
 
@@ -114,10 +214,12 @@ def status_grid(
     title: str,
     stamp: str,
     cells: pd.DataFrame | None = None,
+    pick: str | None = None,
 ) -> alt.TopLevelMixin:
     """Class × measure cells coloured by target status, each labelled with its figure (总览, report, slides).
 
     ``cells``: status_cells(statuses) when the caller already has it (总览 shows it as the download too).
+    ``pick``: a click selection on class_id, for opening a class (see heatmap).
     """
     return heatmap(
         status_cells(statuses) if cells is None else cells,
@@ -130,6 +232,7 @@ def status_grid(
         x_order=[MEASURE_LABELS[m] for m in measures],
         y_order=class_order,
         status_colours=True,
+        pick=pick,
     )
 
 
@@ -217,6 +320,11 @@ def for_projector(chart: alt.TopLevelMixin, *, height: int, font_size: int) -> a
         mark = layer.mark
         if isinstance(mark, alt.MarkDef) and mark.type == "text":
             mark.fontSize = font_size  # the labels inside heatmap cells
+    for layer in getattr(chart, "layer", ()):
+        colour = layer._get("encoding")._get("color") if layer._get("encoding") is not alt.Undefined else None
+        legend = colour._get("legend") if isinstance(colour, alt.SchemaBase) else None
+        if isinstance(legend, alt.Legend):
+            legend.columns = 1  # the legend stands on the right of a slide, one status a line
     chart.title = alt.Undefined  # the slide's own title says what the chart is
     return (
         chart.properties(height=height)

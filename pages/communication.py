@@ -47,9 +47,11 @@ if view.grade_level is None and view.class_id is None:
         allowed=allowed,
         key="grades",
     )
-    st.caption("在左侧选择年级、班级可逐级查看。")
+    st.caption("点击页面上方的年级、或图中的班级可逐级查看；点击“全校”返回。")
 
 st.subheader("各班覆盖率")
+clickable = view.class_id is None  # a bar opens its class (the filters follow)
+pick_hint = "点击某个班级的条形可查看该班。" if clickable else ""
 left, right = st.columns(2)
 for column, key in ((left, "contact_coverage"), (right, "home_visit_coverage")):
     statuses = overview.class_status(frame, goals, view.period, (key,))
@@ -60,27 +62,38 @@ for column, key in ((left, "contact_coverage"), (right, "home_visit_coverage")):
         覆盖学生=frame["contacted_students" if key == "contact_coverage" else "visited_students"],
         学生数=frame["students"],
     )
-    target = statuses["target"].iloc[0] if not statuses.empty else None
+    on_pace = statuses["target"].iloc[0] if not statuses.empty else None  # the term's target scaled by time gone
     title = f"各班{MEASURE_LABELS[key]}"
-    chart = charts.class_bars(
+    chart = charts.coverage_bars(
         shown,
         value=MEASURE_LABELS[key],
         title=title,
         stamp=stamp,
-        percent=True,
         status="目标状态",
-        target=target,
+        on_pace=on_pace,
+        term_target=goals.get(key),
         tooltip=["覆盖学生", "学生数"],
+        pick="pick" if clickable else None,
     )
     with column:
-        widgets.chart_block(
+        st.altair_chart(
             chart,
-            shown[["班级", MEASURE_LABELS[key], "覆盖学生", "学生数", "目标状态"]],
-            title=title,
-            stamp=stamp,
+            width="stretch",
+            key=f"chart-{key}",
+            on_select=(lambda chart_key=f"chart-{key}": filters.open_from_chart(chart_key)) if clickable else "ignore",
+        )
+        widgets.downloads(
+            title,
+            stamp,
+            chart=chart,
+            data=shown[["班级", MEASURE_LABELS[key], "覆盖学生", "学生数", "目标状态"]],
             allowed=allowed,
             key=key,
         )
+if view.period.in_progress:
+    st.caption("灰色虚线：全覆盖 100%；红色虚线：按进度目标（学期目标按本学期已过去的时间折算）。" + pick_hint)
+else:
+    st.caption("灰色虚线：全覆盖 100%；红色虚线：本学期目标。" + pick_hint)
 
 st.subheader("沟通次数")
 left, right = st.columns(2)

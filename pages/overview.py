@@ -5,7 +5,7 @@ import streamlit as st
 from hxgy import auth, charts, formats, ui
 from hxgy.glossary import MEASURE_LABELS, STATUS_LABELS
 from hxgy.metrics import overview
-from hxgy.ui import data, filters, widgets
+from hxgy.ui import data, filters, layout, widgets
 
 user = ui.guard("overview")
 view = filters.view_filters(user)
@@ -60,6 +60,7 @@ if statuses.empty:
 else:
     grid = charts.status_cells(statuses)
     title = "各班目标达成情况"
+    clickable = view.class_id is None  # a class in the grid opens it (the filters follow)
     chart = charts.status_grid(
         statuses,
         measures=overview.CLASS_STATUS_MEASURES,
@@ -67,11 +68,24 @@ else:
         title=title,
         stamp=view.stamp,
         cells=grid,
+        pick="pick" if clickable else None,
     )
-    widgets.chart_block(
-        chart, grid[["班级", "指标", "数值", "状态"]], title=title, stamp=view.stamp, allowed=downloads, key="status"
+    with layout.wide("status"):  # a phone gets the per-class list below instead
+        st.altair_chart(
+            chart,
+            width="stretch",
+            key="status-grid",
+            on_select=(lambda: filters.open_from_chart("status-grid")) if clickable else "ignore",
+        )
+    with layout.narrow("status"):
+        layout.status_list(grid, filters.open_class if clickable else None)
+    widgets.downloads(
+        title, view.stamp, chart=chart, data=grid[["班级", "指标", "数值", "状态"]], allowed=downloads, key="status"
     )
-    st.caption("颜色按本学期目标判断；学期进行中，覆盖率、户均沟通等累计指标按时间进度折算目标。")
+    st.caption(
+        "颜色按本学期目标判断；学期进行中，覆盖率、户均沟通等累计指标按时间进度折算目标。"
+        + ("点击某个班级可查看该班。" if clickable else "")
+    )
 
 st.subheader("需要关注")
 left, middle, right = st.columns(3)

@@ -51,12 +51,38 @@ def _slides(browser, url: str, out: Path) -> list[Path]:  # noqa: ANN001 - a Pla
     return saved
 
 
+# (page url path, name): 总览 and 家校沟通 on a 1440×900 desktop and a 390×844 phone, as first seen and whole
+SIZES = [("", "overview"), ("communication", "communication")]
+SCREENS = {"desktop": (1440, 900, 3000), "phone": (390, 844, 5600)}  # width, height, height of the whole page
+
+
+def _sizes(browser, url: str, out: Path) -> list[Path]:  # noqa: ANN001 - a Playwright Browser
+    """<name>-desktop.png / <name>-phone.png as the screen shows them, and <name>-…-full.png the whole page."""
+    saved = []
+    for screen, (width, height, full) in SCREENS.items():
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        page = context.new_page()
+        log_in(page, url, "principal", "hxgy-demo")
+        for path, name in SIZES:
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(f"{url}/{path}")
+            wait_until_idle(page)
+            page.screenshot(path=out / f"{name}-{screen}.png")
+            page.set_viewport_size({"width": width, "height": full})  # Streamlit scrolls inside the page
+            wait_until_idle(page)
+            page.screenshot(path=out / f"{name}-{screen}-full.png")
+            saved += [out / f"{name}-{screen}.png", out / f"{name}-{screen}-full.png"]
+        context.close()
+    return saved
+
+
 def main() -> int:
     """Build a demo database, start the app, and save one screenshot per role."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=2400, help="tall: Streamlit scrolls inside the page")
+    parser.add_argument("--sizes-only", action="store_true", help="only 总览 and 家校沟通 on a desktop and a phone")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -74,7 +100,9 @@ def main() -> int:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                for username, paths in SHOTS:
+                for target in _sizes(browser, server.url, out):
+                    print(target)
+                for username, paths in [] if args.sizes_only else SHOTS:
                     context = browser.new_context(viewport={"width": args.width, "height": args.height}, locale="zh-CN")
                     page = context.new_page()
                     log_in(page, server.url, username, "hxgy-demo")
@@ -86,7 +114,7 @@ def main() -> int:
                         page.screenshot(path=target)
                         print(target)
                     context.close()
-                for number, target in enumerate(_slides(browser, server.url, out), start=1):
+                for number, target in enumerate([] if args.sizes_only else _slides(browser, server.url, out), start=1):
                     print(f"slide {number}: {target}")
                 browser.close()
         finally:

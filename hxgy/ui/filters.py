@@ -1,4 +1,10 @@
-"""The filters on every page: term or date range, grade, class; kept while moving between pages."""
+"""The filters on every page: term or date range, grade, class; kept while moving between pages.
+
+They sit at the top of the page body (not in the sidebar, which a phone hides behind the menu): a breadcrumb
+全校 › 三年级 › 三(2)班 that leads back up, buttons for the next level down, and a 筛选 popover with the
+term, a custom date range, grade and class. Charts that list classes (总览's status grid, 家校沟通's
+coverage bars) open a class when clicked, through ``open_from_chart``.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,8 @@ from hxgy.ui import data
 from hxgy.ui.widgets import chinese_date
 
 _KEEP = "_hxgy_filters"  # values that outlive a page switch (widget state does not)
+_GRADE_OF = "_hxgy_grade_of"  # class id → grade of the classes in the current school year, for chart clicks
+SCHOOL = "全校"
 
 
 @dataclass(frozen=True)
@@ -40,8 +48,55 @@ def _default_class(user: auth.CurrentUser) -> tuple[int, int] | None:
     return (own[0][2], own[0][0]) if own else None
 
 
+def open_level(grade: int | None, class_id: int | None) -> None:
+    """Look at the whole school (None, None), one grade (grade, None) or one class (its grade, its id).
+
+    Used as a widget callback: it runs before the next script run, so the filter boxes show the new choice.
+    (The boxes also get ``index=`` from the kept values, which a page switch needs; the value set here wins,
+    and .streamlit/config.toml silences Streamlit's log warning about having both.)
+    """
+    _kept().update(grade=grade, **{"class": class_id})
+    st.session_state["f-grade"] = grade
+    st.session_state["f-class"] = class_id
+
+
+def open_class(class_id: int) -> None:
+    """Open one class of the current school year (its grade follows); a callback like open_level."""
+    grade = st.session_state.get(_GRADE_OF, {}).get(class_id)
+    if grade is not None:
+        open_level(grade, class_id)
+
+
+def open_from_chart(chart_key: str) -> None:
+    """on_select callback of a chart whose selection carries ``class_id`` (or ``grade_level``): open it."""
+    state = st.session_state.get(chart_key) or {}
+    grade_of = st.session_state.get(_GRADE_OF, {})
+    for points in (state.get("selection") or {}).values():
+        for point in points if isinstance(points, list) else ():
+            class_id = point.get("class_id")
+            if class_id is not None and int(class_id) in grade_of:
+                open_level(grade_of[int(class_id)], int(class_id))
+                return
+            grade = point.get("grade_level")
+            if grade is not None:
+                open_level(int(grade), None)
+                return
+
+
+def _open_picked(key: str, grade: int | None) -> None:
+    """Callback of the next-level buttons: a grade (at 全校) or a class (at a grade)."""
+    picked = st.session_state.get(key)
+    st.session_state[key] = None  # the buttons are a way down, not a state
+    if picked is None:
+        return
+    if grade is None:
+        open_level(int(picked), None)
+    else:
+        open_level(grade, int(picked))
+
+
 def view_filters(user: auth.CurrentUser) -> View | None:
-    """Draw the filters in the sidebar and return the view; None when the school has no terms."""
+    """Draw the breadcrumb and filters at the top of the page and return the view; None when there are no terms."""
     school_id = user.school_id
     terms = data.school_terms(school_id)
     if not terms:
@@ -51,10 +106,19 @@ def view_filters(user: auth.CurrentUser) -> View | None:
     current = data.current_term_id(school_id)
     options = [t[0] for t in reversed(terms)]
     names = {t[0]: t[1] for t in terms}
-    with st.sidebar:
-        st.markdown("**筛选**")
+    bar = st.container(horizontal=True, vertical_alignment="center", gap="small", key="hxgy-filter-bar")
+    crumbs = bar.container(horizontal=True, vertical_alignment="center", gap="xsmall", width="content")
+    below = bar.container(horizontal=True, vertical_alignment="center", gap="small", width="stretch")
+    shown_term = st.session_state.get("f-term", kept.get("term", current))
+    with bar.popover(
+        f"筛选 · {names.get(shown_term, '学期')}", icon=":material/filter_list:", key="f-popover", width="content"
+    ):
         term_id = st.selectbox(
-            "学期", options, index=options.index(kept.get("term", current)), format_func=names.get, key="f-term"
+            "学期",
+            options,
+            index=options.index(kept.get("term", current)),
+            format_func=names.get,
+            key="f-term",
         )
         custom = st.toggle("自定义日期范围", value=kept.get("custom", False), key="f-custom")
         period = data.period_for_term(term_id)
@@ -71,6 +135,7 @@ def view_filters(user: auth.CurrentUser) -> View | None:
             key="f-grade",
             index=grade_options.index(grade_default) if grade_default in grade_options else 0,
             format_func=lambda g: "全部年级" if g is None else grade_name(g),
+            placeholder="全部年级",
         )
         class_options = [None, *[cid for cid, _, g in classes if grade is None or g == grade]]
         class_default = kept.get("class", default[1] if default else None)
@@ -81,13 +146,60 @@ def view_filters(user: auth.CurrentUser) -> View | None:
             key="f-class",
             index=class_options.index(class_default) if class_default in class_options else 0,
             format_func=lambda c: "全部班级" if c is None else class_names[c],
+            placeholder="全部班级",
         )
     kept.update(term=term_id, custom=custom, grade=grade, **{"class": class_id})
+    st.session_state[_GRADE_OF] = {cid: g for cid, _, g in classes}
+    _breadcrumb(crumbs, grade, class_id and class_names[class_id])
+    if not _next_level(below, grade, class_id, grades, [(cid, name) for cid, name, g in classes if g == grade]):
+        below.space("stretch")  # the 筛选 button stays at the right end of the row
     class_filter = ClassFilter(school_id, grade, (class_id,) if class_id else None)
     parts = [data.school_name(school_id), _period_text(period)]
     parts += [grade_name(grade)] if grade else []
     parts += [class_names[class_id]] if class_id else []
     return View(school_id, period, class_filter, grade, class_id, " · ".join(parts))
+
+
+def _breadcrumb(row, grade: int | None, class_name: str | None) -> None:  # noqa: ANN001 - a container
+    """全校 › 三年级 › 三(2)班: every level above the current one is a button that goes back to it."""
+    levels: list[tuple[str, tuple[int | None, int | None]]] = [(SCHOOL, (None, None))]
+    if grade is not None:
+        levels.append((grade_name(grade), (grade, None)))
+    if class_name:
+        levels.append((class_name, (grade, None)))  # the current level: text, not a button
+    for number, (label, target) in enumerate(levels):
+        if number:
+            row.markdown("›", width="content")
+        if number == len(levels) - 1:
+            row.markdown(f"**{label}**", width="content")
+        else:
+            row.button(label, key=f"crumb-{number}", type="tertiary", on_click=open_level, args=target)
+
+
+def _next_level(row, grade: int | None, class_id: int | None, grades: list[int], classes: list) -> bool:  # noqa: ANN001
+    """Buttons for the level below: the grades at 全校, the classes in a grade; none for one class.
+
+    True when drawn.
+    """
+    if class_id is not None:
+        return False
+    if grade is None:
+        key, options, names = "f-down-school", grades, {g: grade_name(g) for g in grades}
+    else:
+        key, options, names = f"f-down-{grade}", [cid for cid, _ in classes], dict(classes)
+    if len(options) < 2:
+        return False
+    row.pills(
+        "查看下一级",
+        options,
+        format_func=names.get,
+        key=key,
+        label_visibility="collapsed",
+        wrap=True,  # a phone shows every grade on two lines rather than cutting the last ones off
+        on_change=_open_picked,
+        args=(key, grade),
+    )
+    return True
 
 
 def _custom_range(school_id: int, term: Period, kept: dict) -> Period | None:
