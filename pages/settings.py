@@ -27,18 +27,20 @@ with data.read_session() as session:
 
 def year_dates(plan: YearPlan, key: str) -> YearPlan:
     """Inputs for a school year's first and last day and its two terms (inside a form), as a plan."""
-    cols = st.columns(2)
-    start = cols[0].date_input("学年开始", value=plan.start_date, key=f"{key}-start")
-    end = cols[1].date_input("学年结束", value=plan.end_date, key=f"{key}-end")
-    cols = st.columns(4)
-    t1 = (
-        cols[0].date_input("第一学期开始", value=plan.term1[0], key=f"{key}-t1s"),
-        cols[1].date_input("第一学期结束", value=plan.term1[1], key=f"{key}-t1e"),
-    )
-    t2 = (
-        cols[2].date_input("第二学期开始", value=plan.term2[0], key=f"{key}-t2s"),
-        cols[3].date_input("第二学期结束", value=plan.term2[1], key=f"{key}-t2e"),
-    )
+    dates = []
+    for label, (first, last), keys in (
+        ("学年", (plan.start_date, plan.end_date), ("start", "end")),
+        ("第一学期", plan.term1, ("t1s", "t1e")),
+        ("第二学期", plan.term2, ("t2s", "t2e")),
+    ):
+        cols = st.columns(2)
+        dates.append(
+            (
+                cols[0].date_input(f"{label}开始", value=first, key=f"{key}-{keys[0]}"),
+                cols[1].date_input(f"{label}结束", value=last, key=f"{key}-{keys[1]}"),
+            )
+        )
+    (start, end), t1, t2 = dates
     return YearPlan(plan.start_year, start, end, t1, t2)
 
 
@@ -86,20 +88,6 @@ with tabs[0]:
                     )
                     if ok:
                         forms.flash("学年日期已保存。")
-    if not terms.empty:
-        with st.form("term-dates"):
-            names = dict(zip(terms["term_id"], terms["学期"], strict=True))
-            term_id = st.selectbox("修改学期日期", list(names), format_func=names.get)
-            row = terms.set_index("term_id").loc[term_id]
-            cols = st.columns(2)
-            start = cols[0].date_input("开始", value=row["开始"])
-            end = cols[1].date_input("结束", value=row["结束"])
-            if st.form_submit_button("保存学期"):
-                ok, _ = forms.save(
-                    lambda session: settings.update_term_dates(session, user, term_id, start, end, today=today)
-                )
-                if ok:
-                    forms.flash("学期日期已保存。")
 
 with tabs[1]:
     if terms.empty:
