@@ -3,7 +3,7 @@
 import streamlit as st
 
 from hxgy import ui
-from hxgy.navigation import landing_page, pages_for_role
+from hxgy.navigation import landing_page, navigation_for_role
 from hxgy.ui import data
 from hxgy.ui.layout import phone_layout
 
@@ -19,9 +19,19 @@ with ui.database_down_message():  # the database server stopped: a clear message
         st.stop()
 
     landing = landing_page(user.role).key
-    sections = {
-        section: [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.key, default=p.key == landing) for p in pages]
-        for section, pages in pages_for_role(user.role).items()
+    sections = {  # pages outside the role are hidden from the menu; opened by address, their guard refuses them
+        section: [
+            st.Page(
+                p.path,
+                title=p.title,
+                icon=p.icon,
+                url_path=p.key,
+                default=p.key == landing,
+                visibility="visible" if shown else "hidden",
+            )
+            for p, shown in pages
+        ]
+        for section, pages in navigation_for_role(user.role).items()
     }
     page = st.navigation(sections, expanded=True)  # every page listed, none behind "View more"
     phone_layout()  # the menu closes after a page is chosen on a phone; wide/narrow parts of pages

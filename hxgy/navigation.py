@@ -1,8 +1,11 @@
 """The pages of the app and which roles may open each.
 
-app.py builds st.navigation from ``pages_for_role``; every page file also
-calls hxgy.ui.guard with its key, so a page outside a role is refused even
-when opened directly by URL.
+app.py builds st.navigation from ``navigation_for_role``: the role's pages in
+its menu, and every other page registered but hidden, so that opening one by
+its address (a bookmark, a link from a colleague with another role) runs that
+page, whose hxgy.ui.guard says in Chinese that the account may not open it,
+instead of Streamlit silently showing the landing page. Every page file calls
+guard with its key, so a page outside a role is refused however it is opened.
 """
 
 from __future__ import annotations
@@ -83,4 +86,21 @@ def pages_for_role(role: str) -> dict[str, list[PageSpec]]:
     for page in PAGES:
         if role in page.roles:
             sections.setdefault(page.section, []).append(page)
+    return sections
+
+
+def navigation_for_role(role: str) -> dict[str, list[tuple[PageSpec, bool]]]:
+    """Every page for st.navigation, grouped by the role's sections, each with whether the role's menu shows it.
+
+    The pages the role may not open come last, hidden, in the role's last section (a section of hidden pages
+    only would show an empty heading).
+    """
+    sections: dict[str, list[tuple[PageSpec, bool]]] = {
+        section: [(page, True) for page in pages] for section, pages in pages_for_role(role).items()
+    }
+    hidden = [(page, False) for page in PAGES if role not in page.roles]
+    if sections:
+        sections[list(sections)[-1]].extend(hidden)
+    elif hidden:
+        sections[""] = hidden
     return sections

@@ -87,7 +87,7 @@ with tab_import:
                 f"有 {len(plan.bad_rows)} 行有误，共 {len(plan.problems)} 处。改正后重新上传，或选择只导入正确的行。"
             )
             problems = problems_frame(plan)
-            st.dataframe(problems, hide_index=True, width="stretch")
+            st.dataframe(problems, hide_index=True, width="stretch", placeholder="—")
             st.download_button(
                 "下载问题清单（Excel）",
                 data=lambda: exports.excel_bytes({"问题清单": problems}, stamp=f"{upload.name} · {kind.title}"),
@@ -103,7 +103,7 @@ with tab_import:
             more = f"\n- ……另有 {len(plan.warnings) - 10} 处" if len(plan.warnings) > 10 else ""
             st.warning("请留意（不影响导入）：\n" + "".join(f"\n- {w}" for w in plan.warnings[:10]) + more)
         with st.expander(f"预览（{plan.source}，第 {plan.header_row} 行为表头，显示前 {len(plan.preview)} 行）"):
-            st.dataframe(plan.preview, width="stretch")
+            st.dataframe(plan.preview, width="stretch", placeholder="")  # blank cells as in the file
         good_only = False
         if plan.problems:
             good_only = st.checkbox(f"只导入正确的行（跳过 {len(plan.bad_rows)} 行有误的行）", key="good-only")
@@ -155,6 +155,7 @@ with tab_export:
         index=options.index(current) if current in options else 0,
         format_func=lambda t: terms.get(t, "全部学期"),
         key="export-term",
+        placeholder="全部学期",
     )
     roster = export_kind.key in ("students", "guardians", "staff")
     st.caption(
@@ -187,4 +188,4 @@ with tab_history:
     if history.empty:
         st.info("还没有导入过文件。")
     else:
-        st.dataframe(history, hide_index=True, width="stretch")
+        st.dataframe(history, hide_index=True, width="stretch", placeholder="—")

@@ -50,6 +50,7 @@ if not state["presenting"]:
             index=grade_options.index(options["grade"]) if options["grade"] in grade_options else 0,
             format_func=lambda g: "全部年级" if g is None else grade_name(g),
             key="m-grade",
+            placeholder="全部年级",
         )
         chosen = st.segmented_control(
             "幻灯片",

@@ -53,6 +53,7 @@ edited = st.data_editor(
         **{name: st.column_config.NumberColumn(name, min_value=0, max_value=100, step=0.5) for name in dimension_ids},
     },
     key=f"moral-grid-{class_id}-{term_id}-{rater_id}",
+    placeholder="",  # a cell without a score is blank, ready to type in
 )
 changes = moral_grid.changed_cells(stored, edited, dimension_ids)
 st.caption(f"尚未保存的修改：{len(changes)} 格")

@@ -30,7 +30,7 @@ if found.empty:
 shown = [
     c for c in found.columns if not c.endswith("_id") and c not in ("id", "direction", "duration_min", "follow_up")
 ]
-st.dataframe(found[shown], hide_index=True, width="stretch")
+st.dataframe(found[shown], hide_index=True, width="stretch", placeholder="—")
 st.caption(f"共 {len(found)} 条（最多显示 500 条）。")
 
 labels = {int(r["id"]): " · ".join(str(r[c]) for c in shown[:4]) for r in found.to_dict("records")}

@@ -1,11 +1,10 @@
 """学期报告: draft the term's 家校社协同育人工作情况报告 (Word) from the data, then download and edit it."""
 
-import pandas as pd
 import streamlit as st
 
 from hxgy import report, ui
 from hxgy.glossary import grade_name
-from hxgy.ui import data, widgets
+from hxgy.ui import data
 from hxgy.ui import report as drafting
 
 user = ui.guard("report")
@@ -38,7 +37,11 @@ term_id = left.selectbox(
 period = data.period_for_term(term_id)
 grades = sorted({grade for _, _, grade in data.classes_of_year(user.school_id, period.school_year_id)})
 grade = right.selectbox(
-    "范围", [None, *grades], format_func=lambda g: "全校" if g is None else grade_name(g), key="report-grade"
+    "范围",
+    [None, *grades],
+    format_func=lambda g: "全校" if g is None else grade_name(g),
+    key="report-grade",
+    placeholder="全校",
 )
 if period.in_progress:
     st.caption("该学期尚未结束：报告统计到今天，并与上学期同期比较。")
@@ -69,19 +72,4 @@ st.caption(f"文件名：{drafted.file_name}")
 
 st.subheader("预览")
 with st.container(border=True):
-    draft = drafted.draft
-    st.markdown(f"#### {widgets.plain(draft.title)}")
-    st.caption(widgets.plain(draft.stamp))
-    for block in draft.blocks:
-        if block.kind == "heading":
-            st.markdown(f"##### {widgets.plain(block.text)}")
-        elif block.kind == "paragraph":
-            st.markdown((f"**{widgets.plain(block.lead)}**" if block.lead else "") + widgets.plain(block.text))
-        elif block.kind == "bullet":
-            st.markdown(f"- {widgets.plain(block.text)}")
-        elif block.kind == "chart":
-            st.caption(f"〔{widgets.plain(block.text)}〕")
-        elif block.kind == "table":
-            table = draft.tables[block.key]
-            st.markdown(f"**{widgets.plain(table.title)}**")
-            st.dataframe(pd.DataFrame(table.rows, columns=list(table.headers)), hide_index=True, width="stretch")
+    drafting.preview(drafted.draft)

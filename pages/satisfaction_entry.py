@@ -28,7 +28,7 @@ with st.form("satisfaction-form"):
     term_id = st.selectbox(
         "学期", term_ids, index=term_ids.index(current) if current in term_ids else 0, format_func=terms.get
     )
-    class_id = forms.pick("范围", options, key="satisfaction-class")
+    class_id = forms.pick("范围", options, key="satisfaction-class", placeholder="请选择范围")
     cols = st.columns(2)
     respondents = cols[0].number_input("答卷人数", min_value=0, value=None, step=1, key="satisfaction-n")
     satisfied = cols[1].number_input("满意人数", min_value=0, value=None, step=1, key="satisfaction-ok")

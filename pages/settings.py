@@ -1,12 +1,13 @@
 """设置: terms, classes and teachers, accounts, lists, 德育 scheme, targets and limits, a new school year."""
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy import select
 
-from hxgy import ui
+from hxgy import formats, ui
 from hxgy.entry import settings
 from hxgy.entry.settings import CATEGORY_KINDS, YearPlan
-from hxgy.glossary import ASSIGNMENT_ROLE_LABELS, MEASURE_LABELS, ROLE_LABELS
+from hxgy.glossary import ASSIGNMENT_ROLE_LABELS, HOLIDAY_POLICY_LABELS, MEASURE_LABELS, ROLE_LABELS
 from hxgy.models import TARGET_MEASURES, SchoolYear
 from hxgy.queries import entry as entry_queries
 from hxgy.queries import settings as queries
@@ -58,7 +59,7 @@ with tabs[0]:
     if terms.empty:
         st.info("还没有学年。请先在下面添加学年及其两个学期，再导入教职工、学生名册和各项记录。")
     else:
-        st.dataframe(terms.drop(columns=["year_id", "term_id"]), hide_index=True, width="stretch")
+        st.dataframe(terms.drop(columns=["year_id", "term_id"]), hide_index=True, width="stretch", placeholder="—")
     add_col, edit_col = st.columns(2) if plans else (st.container(), None)
     with add_col, st.form("add-year"):
         st.markdown("**添加学年**")
@@ -98,13 +99,15 @@ with tabs[1]:
         with data.read_session() as session:
             teachers = queries.class_teachers(session, year_id)
             staff = queries.staff_list(session, school_id)
-        st.dataframe(teachers[["班级", "职责", "教师", "学科"]].fillna(""), hide_index=True, width="stretch")
+        st.dataframe(
+            teachers[["班级", "职责", "教师", "学科"]].fillna(""), hide_index=True, width="stretch", placeholder="—"
+        )
         classes = dict(zip(teachers["class_id"], teachers["班级"], strict=True))
         left, right = st.columns(2)
         with left, st.form("assign-teacher"):
             st.markdown("**安排班主任或任课教师**")
-            class_id = st.selectbox("班级", list(classes), format_func=classes.get)
-            staff_id = forms.pick("教师", staff, key="assign-staff")
+            class_id = st.selectbox("班级", list(classes), format_func=classes.get, placeholder="该学年还没有班级")
+            staff_id = forms.pick("教师", staff, key="assign-staff", placeholder="请先添加教职工")
             role = st.radio(
                 "职责", list(ASSIGNMENT_ROLE_LABELS), format_func=ASSIGNMENT_ROLE_LABELS.get, horizontal=True
             )
@@ -134,7 +137,9 @@ with tabs[1]:
         if not assigned.empty:
             with st.form("remove-assignment"):
                 labels = {int(r.assignment_id): f"{r.班级} {r.职责} {r.教师}" for r in assigned.itertuples(index=False)}
-                assignment_id = st.selectbox("取消任课", list(labels), format_func=labels.get)
+                assignment_id = st.selectbox(
+                    "取消任课", list(labels), format_func=labels.get, placeholder="暂无任课安排"
+                )
                 if st.form_submit_button("取消"):
                     ok, _ = forms.save(lambda session: settings.remove_assignment(session, user, assignment_id))
                     if ok:
@@ -156,7 +161,10 @@ with tabs[2]:
     with data.read_session() as session:
         accounts = queries.accounts(session, school_id)
         staff = queries.staff_list(session, school_id)
-    st.dataframe(accounts[["用户名", "姓名", "角色", "状态", "最近登录"]], hide_index=True, width="stretch")
+    last_login = ["从未登录" if pd.isna(t) else formats.beijing_time(t) for t in accounts["最近登录"]]
+    st.dataframe(
+        accounts[["用户名", "姓名", "角色", "状态"]].assign(最近登录=last_login), hide_index=True, width="stretch"
+    )
     if password := st.session_state.pop("_hxgy_new_password", None):
         st.warning(f"请把新密码告诉本人（只显示这一次）：`{password}`")
     left, right = st.columns(2)
@@ -166,7 +174,9 @@ with tabs[2]:
         display_name = st.text_input("姓名", max_chars=60)
         roles = [r for r in ROLE_LABELS if r != "district" and (r != "admin" or user.role == "admin")]
         role = st.selectbox("角色", roles, format_func=ROLE_LABELS.get)
-        linked = forms.pick("关联教职工（班主任、任课教师必填）", staff, key="account-staff", index=None)
+        linked = forms.pick(
+            "关联教职工（班主任、任课教师必填）", staff, key="account-staff", index=None, placeholder="请选择教职工"
+        )
         if st.form_submit_button("创建"):
             ok, result = forms.save(
                 lambda session: settings.create_account(
@@ -179,7 +189,7 @@ with tabs[2]:
     with right, st.form("manage-account"):
         st.markdown("**停用、启用或重置密码**")
         labels = {int(r.id): f"{r.用户名}（{r.姓名}，{r.状态}）" for r in accounts.itertuples(index=False)}
-        account_id = st.selectbox("账户", list(labels), format_func=labels.get)
+        account_id = st.selectbox("账户", list(labels), format_func=labels.get, placeholder="暂无账户")
         action = st.radio("操作", ["停用", "启用", "重置密码"], horizontal=True)
         if st.form_submit_button("执行"):
             if action == "重置密码":
@@ -201,7 +211,7 @@ with tabs[3]:
         class_wide = entry_queries.channel_class_wide(session, school_id) if kind == "channel" else {}
     if kind == "channel":  # which channels a class-wide record (no student) may use
         entries["可用于全班"] = [class_wide.get(int(i), False) for i in entries["id"]]
-    st.dataframe(entries.drop(columns="id"), hide_index=True, width="stretch")
+    st.dataframe(entries.drop(columns="id"), hide_index=True, width="stretch", placeholder="—")
     left, right = st.columns(2)
     with left, st.form("add-category"):
         name = st.text_input("新增一项", max_chars=40)
@@ -211,7 +221,7 @@ with tabs[3]:
                 forms.flash("已添加。")
     with right, st.form("edit-category"):
         labels = dict(zip(entries["id"], entries["名称"], strict=True))
-        category_id = st.selectbox("修改", list(labels), format_func=labels.get)
+        category_id = st.selectbox("修改", list(labels), format_func=labels.get, placeholder="列表为空")
         new_name = st.text_input("名称", value=labels.get(category_id, ""), max_chars=40)
         active = st.checkbox("启用（停用后不再出现在录入表单中，原有记录不变）", value=True)
         if st.form_submit_button("保存"):
@@ -304,6 +314,30 @@ with tabs[5]:
             ok, _ = forms.save(lambda session: settings.set_response_limit(session, user, int(hours)))
             if ok:
                 forms.flash("答复时限已保存。")
+    with st.form("completion"):
+        percent = st.number_input(
+            "德育评价完成率门槛（%）",
+            min_value=0,
+            max_value=100,
+            value=round(data.completion_min(school_id) * 100),
+            help="教师评完成率低于此值时，德育优良率和平均分显示“评价未完成”，不判断是否达标。",
+        )
+        if st.form_submit_button("保存门槛"):
+            ok, _ = forms.save(lambda session: settings.set_moral_completion_min(session, user, int(percent)))
+            if ok:
+                forms.flash("德育评价完成率门槛已保存。")
+    with st.form("holidays"):
+        policies = list(HOLIDAY_POLICY_LABELS)
+        policy = st.radio(
+            "假期中的记录（如暑期家访）",
+            policies,
+            index=policies.index(data.holiday_policy(school_id)),
+            format_func=HOLIDAY_POLICY_LABELS.get,
+        )
+        if st.form_submit_button("保存假期规则"):
+            ok, _ = forms.save(lambda session: settings.set_holiday_policy(session, user, policy))
+            if ok:
+                forms.flash("假期记录的计入方式已保存。")
 
 with tabs[6]:
     if terms.empty:

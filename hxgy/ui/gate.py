@@ -192,10 +192,12 @@ def guard(page_key: str) -> auth.CurrentUser:
     if not page_allowed(user.role, page_key):
         with db_write() as session:
             auth.record_denied(session, user=user, what=f"page {page_key}")
-        st.error("您的角色无权访问此页面。")
+        st.error(PAGE_REFUSED)
         st.stop()
     return user
 
+
+PAGE_REFUSED = "您的账户无权打开该页面。请在菜单中选择其他页面；如需使用，请联系学校管理员。"
 
 DATABASE_DOWN = "暂时无法连接数据库，请稍后再试（数据没有丢失）。如果持续出现，请联系学校管理员。"
 

@@ -15,6 +15,8 @@ from hxgy.glossary import COLUMN_LABELS, MEASURE_LABELS, STATUS_LABELS, grade_na
 from hxgy.terms import Period
 
 CARDS_PER_ROW = 4
+BLANK = "—"  # what a table shows in a cell with no value (Streamlit writes "None" otherwise)
+NO_ROWS = "暂无记录。"
 BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "grey": "gray"}
 
 
@@ -157,8 +159,11 @@ def chart_block(
 def table_block(
     frame: pd.DataFrame, *, title: str, stamp: str, allowed: bool, key: str, height: int | None = None
 ) -> None:
-    """A read-only table (already labelled in Chinese) with its Excel download."""
-    st.dataframe(for_screen(frame), hide_index=True, width="stretch", height=height or "auto")
+    """A read-only table (already labelled in Chinese) with its Excel download; 暂无记录 when it has no rows."""
+    if frame.empty:  # Streamlit would draw an empty grid with the English word "empty"
+        st.caption(NO_ROWS)
+        return
+    st.dataframe(for_screen(frame), hide_index=True, width="stretch", height=height or "auto", placeholder=BLANK)
     downloads(title, stamp, chart=None, data=frame, allowed=allowed, key=key)
 
 

@@ -56,6 +56,6 @@ def test_head_teachers_and_teachers_are_refused(make_app, demo_url, username) ->
     at = make_app(demo_url, username, script="pages/report.py")
     at.run()
     assert not at.exception
-    assert "无权访问" in all_text(at)
+    assert "无权打开该页面" in all_text(at)
     assert not any(b.label == "生成报告" for b in at.button)
     assert not at.download_button

@@ -44,7 +44,7 @@ def test_each_role_logs_in_and_opens_every_page(browser: Browser, app_server: Ap
         wait_until_idle(page)
         expect(page.get_by_role("button", name="退出登录")).to_be_visible()
         assert page.locator('[data-testid="stException"]').count() == 0, spec.key
-        assert "无权访问" not in page.inner_text("body"), spec.key
+        assert "无权打开该页面" not in page.inner_text("body"), spec.key
     context.close()
 
 
