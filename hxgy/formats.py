@@ -65,9 +65,14 @@ def measure_delta(key: str, now: float | None, before: float | None) -> str | No
         return None
     m = measure(key)
     diff = (m.rounded(now) or 0.0) - (m.rounded(before) or 0.0)
+    if round(diff * (100 if m.kind == "rate" else 1), m.digits) == 0:
+        return UNCHANGED
     if m.kind == "rate":
         return f"{diff * 100:+.{m.digits}f} 个百分点"
     return _with_unit(f"{diff:+,.{m.digits}f}", m.unit)
+
+
+UNCHANGED = "持平"
 
 
 def excel_format(key: str) -> str:

@@ -12,12 +12,13 @@ import streamlit as st
 
 from hxgy import charts, exports, formats
 from hxgy.glossary import COLUMN_LABELS, MEASURE_LABELS, STATUS_LABELS, grade_name
+from hxgy.metrics.overview import Baseline
 from hxgy.terms import Period
 
 CARDS_PER_ROW = 4
 BLANK = "—"  # what a table shows in a cell with no value (Streamlit writes "None" otherwise)
 NO_ROWS = "暂无记录。"
-BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "grey": "gray"}
+BADGE_COLOURS = {"green": "green", "amber": "orange", "red": "red", "grey": "gray", "incomplete": "gray"}
 
 
 def plain(text: str) -> str:
@@ -53,18 +54,20 @@ def measure_card(
     """A card: the figure, its change against the comparison, and its target with a coloured status."""
     with st.container(border=True):
         help_text = f"{before_label}：{formats.measure_value(key, before)}" if before_label else None
+        delta = formats.measure_delta(key, value, before)
         st.metric(
             MEASURE_LABELS[key],
             formats.measure_value(key, value),
-            delta=formats.measure_delta(key, value, before),
+            delta=delta,
+            delta_color="off" if delta == formats.UNCHANGED else "normal",
             help=help_text,
         )
         if target is None:
             line = "未设目标"
         elif formats.missing(value):
-            line = f"本期尚无数据 · 目标 {formats.measure_value(key, target)}"
+            line = f"本期尚无数据 · 目标 {formats.target_value(key, target)}"
         else:
-            line = f":{BADGE_COLOURS[status]}-badge[{STATUS_LABELS[status]}] 目标 {formats.measure_value(key, target)}"
+            line = f":{BADGE_COLOURS[status]}-badge[{STATUS_LABELS[status]}] 目标 {formats.target_value(key, target)}"
             if target_now is not None and abs(target_now - target) > 1e-9:
                 line += f" · 按进度 {formats.measure_value(key, target_now)}"
         st.markdown(line)
@@ -74,12 +77,14 @@ def measure_card(
             st.caption(note)
 
 
-def card_grid(cards: Sequence[Mapping[str, object]]) -> None:
-    """Measure cards, four to a row (they stack on a phone)."""
+def card_grid(cards: Sequence[Mapping[str, object]], baseline: Baseline | None = None) -> None:
+    """Measure cards, four to a row (they stack on a phone), and what their changes compare with."""
     for start in range(0, len(cards), CARDS_PER_ROW):
         for column, card in zip(st.columns(CARDS_PER_ROW), cards[start : start + CARDS_PER_ROW], strict=False):
             with column:
                 measure_card(**card)  # type: ignore[arg-type]
+    if baseline is not None:
+        st.caption(f"增减：{baseline.caption}。")
 
 
 def figure_cards(items: Sequence[tuple[str, str, str | None]]) -> None:

@@ -222,6 +222,8 @@ def test_one_precision_per_measure() -> None:
     assert formats.target_value("activities", 10.0) == "10 场"
     assert formats.measure_delta("contacts_per_family", 2.91, 2.2) == "+0.7 次"
     assert formats.measure_delta("home_visit_coverage", 0.539, 0.541) == "-0.2 个百分点"
+    assert formats.measure_delta("activities", 6, 6) == "持平"
+    assert formats.measure_delta("home_visit_coverage", 0.5391, 0.5389) == "持平"  # both 53.9%
     assert formats.excel_format("home_visit_coverage") == "0.0%"
     assert formats.excel_format("activities") == "0"
     assert formats.excel_format("volunteer_hours") == "0.0"
@@ -241,7 +243,7 @@ def test_metrics_command_compares_a_grade_with_the_same_children(school: TinySch
     )
     out = run.stdout
     assert "比较的班级：二(1)班、二(2)班" in out
-    assert "志愿服务时长\t5.0 小时\t5.0 小时\t+0.0 小时" in out
+    assert "志愿服务时长\t5.0 小时\t5.0 小时\t持平" in out
     assert "协同活动场次\t2 场" in out
     run = subprocess.run(
         [sys.executable, "-m", "hxgy", "metrics", "--term", "2026-2027学年第一学期", "--class", "三（2）班"]
