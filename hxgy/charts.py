@@ -17,7 +17,13 @@ from hxgy import formats
 from hxgy.glossary import MEASURE_LABELS, STATUS_LABELS
 
 CJK_FONT = "Noto Sans CJK SC"
-STATUS_COLOURS = {"达标": "#2e7d32", "接近目标": "#f2a900", "未达标": "#c62828", "无目标或无数据": "#9e9e9e"}
+STATUS_COLOURS = {
+    "达标": "#2e7d32",
+    "接近目标": "#f2a900",
+    "未达标": "#c62828",
+    "无目标或无数据": "#9e9e9e",
+    "评价未完成": "#cfcfcf",
+}
 LIGHT_STATUSES = ("接近目标", "评价未完成")  # status colours light enough for dark text on them
 PNG_WIDTH = 760
 ROW_STEP = 20  # pixels per class row: every class name stays readable

@@ -81,7 +81,13 @@ MEASURE_LABELS: dict[str, str] = {
     "parent_attendance": "家长到场率",
 }
 
-STATUS_LABELS: dict[str, str] = {"green": "达标", "amber": "接近目标", "red": "未达标", "grey": "无目标或无数据"}
+STATUS_LABELS: dict[str, str] = {
+    "green": "达标",
+    "amber": "接近目标",
+    "red": "未达标",
+    "grey": "无目标或无数据",
+    "incomplete": "评价未完成",  # 德育 rates while too few students are scored (school.moral_completion_min)
+}
 
 REQUEST_STATUS_LABELS: dict[str, str] = {
     "on_time": "按时答复",
@@ -93,6 +99,13 @@ REQUEST_STATUS_LABELS: dict[str, str] = {
 SCOPE_LABELS: dict[str, str] = {"school": "全校", "grade": "年级", "class": "班级"}
 
 NO_DATA = "无数据"
+
+# which term a record dated in a holiday counts for (school.holiday_records)
+HOLIDAY_POLICY_LABELS: dict[str, str] = {
+    "next": "计入下一学期（暑期家访计入秋季学期）",
+    "previous": "计入上一学期",
+    "refuse": "不接受假期日期的记录",
+}
 
 COLUMN_LABELS.update(
     {

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from hxgy import auth, charts, ui
+from hxgy import auth, charts, formats, ui
 from hxgy.glossary import MEASURE_LABELS, SCOPE_LABELS
 from hxgy.metrics import overview
 from hxgy.ui import data, filters, widgets
@@ -23,14 +23,24 @@ goals = data.targets(view.period.term_id)
 before = data.earlier_figures(view.period, view.classes, now)
 compared = data.comparison(view.period)
 cards = overview.figure_cards(figures, before, goals, view.period, ("activities", "parent_attendance"))
-widgets.card_grid([{**c, "before_label": compared.label if compared else None} for c in cards])
+widgets.card_grid(
+    [{**c, "before_label": compared.label if compared else None} for c in cards],
+    data.baseline(view.period, view.classes),
+)
+attendance_note = formats.class_attendance_note(totals)
 widgets.figure_cards(
     [
-        ("参与学生（人次）", f"{totals['students']:,}", "各活动参与学生人次之和"),
-        ("参与家长（人次）", f"{totals['parents']:,}", "各活动参与家长人次之和"),
-        ("参与家庭（户次）", f"{totals['families']:,}", "各活动参与家庭户数之和"),
+        ("参与学生（人次）", f"{totals['students']:,}", attendance_note or "各活动参与学生人次之和"),
+        ("参与家长（人次）", f"{totals['parents']:,}", attendance_note or "各活动参与家长人次之和"),
     ]
+    + (
+        [("参与家庭（户次）", f"{totals['families']:,}", "各活动参与家庭户数之和；一户参加两场计两户次")]
+        if totals["families"] is not None
+        else []
+    )
 )
+if attendance_note:
+    st.caption(attendance_note + "。")
 
 listing = data.activity_list(view.period, view.classes)
 if listing.empty:

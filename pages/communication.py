@@ -17,6 +17,8 @@ stamp = view.stamp
 
 st.title("家校沟通")
 st.caption(stamp)
+if holiday := formats.holiday_note(data.holiday_contacts(view.period, view.classes)):
+    st.caption(holiday)
 frame = data.class_measures(view.period, view.classes, now)
 figures = data.school_figures(view.period, view.classes, now)
 goals = data.targets(view.period.term_id)
@@ -24,7 +26,10 @@ before = data.earlier_figures(view.period, view.classes, now)
 compared = data.comparison(view.period)
 keys = ("contact_coverage", "home_visit_coverage", "contacts_per_family", "contacts_per_week", "response_on_time")
 cards = overview.figure_cards(figures, before, goals, view.period, keys)
-widgets.card_grid([{**c, "before_label": compared.label if compared else None} for c in cards[:4]])
+widgets.card_grid(
+    [{**c, "before_label": compared.label if compared else None} for c in cards[:4]],
+    data.baseline(view.period, view.classes),
+)
 
 if view.grade_level is None and view.class_id is None:
     st.subheader("各年级")

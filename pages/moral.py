@@ -28,7 +28,14 @@ figures = data.school_figures(view.period, view.classes, now)
 goals = data.targets(term_id)
 before = data.earlier_figures(view.period, view.classes, now)
 compared = data.comparison(view.period)
-cards = overview.figure_cards(figures, before, goals, view.period, ("moral_good_rate", "moral_completion"))
+cards = overview.figure_cards(
+    figures,
+    before,
+    goals,
+    view.period,
+    ("moral_good_rate", "moral_completion"),
+    completion_min=data.completion_min(view.school_id),
+)
 cards.append(
     {
         "key": "moral_average",
@@ -40,7 +47,7 @@ for card in cards:
     card["before_label"] = compared.term_label if compared else None
 cards[0]["note"] = f"{int(figures['moral_good']):,} / {int(figures['moral_evaluated']):,} 名参评学生"
 cards[1]["note"] = f"教师评已完成 {int(figures['moral_scored']):,} / {int(figures['students']):,} 名学生"
-widgets.card_grid(cards)
+widgets.card_grid(cards, data.baseline(view.period, view.classes))
 weights = "，".join(f"{name} {weight:g}" for _, _, name, weight in scheme.raters)
 levels = "，".join(f"{name} ≥ {low:g}" for name, low, _ in scheme.levels)
 st.caption(f"权重：{weights}（缺少某一评价主体时按其余权重折算）。等级：{levels}。")
@@ -77,7 +84,9 @@ widgets.chart_block(chart, shown[["班级", "维度", "平均分"]], title=title
 left, right = st.columns(2)
 with left:
     key = "moral_good_rate"
-    statuses = overview.class_status(frame, goals, view.period, (key,))
+    statuses = overview.class_status(
+        frame, goals, view.period, (key,), completion_min=data.completion_min(view.school_id)
+    )
     shown = frame.assign(
         班级=frame["class_name"],
         **{MEASURE_LABELS[key]: frame[key]},

@@ -16,6 +16,8 @@ downloads = auth.may_download(user.role)
 
 st.title("总览")
 st.caption(view.stamp + " · " + widgets.period_caption(view.period, data.today()).split(" · ", 1)[1])
+if holiday := formats.holiday_note(data.holiday_contacts(view.period, view.classes)):
+    st.caption(holiday)
 
 frame = data.class_measures(view.period, view.classes, now)
 figures = data.school_figures(view.period, view.classes, now)
@@ -42,19 +44,25 @@ cards = {
             "satisfaction",
             "activities",
         ),
+        completion_min=data.completion_min(view.school_id),
     )
 }
 participation = cards.pop("volunteer_participation")
 cards["volunteer_hours"]["note"] = (
     f"参与率 {formats.percent(participation['value'])}（{STATUS_LABELS[participation['status']]}）"
 )
+waiting = data.volunteer_unconfirmed(view.period, view.classes)
+if waiting:
+    cards["volunteer_hours"]["note"] += f"；待确认 {waiting:,} 条"
 base = f"{int(figures['students']):,} 名学生"
 cards["contact_coverage"]["note"] = f"{int(figures['contacted_students']):,} / {base}"
 cards["home_visit_coverage"]["note"] = f"{int(figures['visited_students']):,} / {base}"
-widgets.card_grid([{**c, "before_label": before_label} for c in cards.values()])
+widgets.card_grid(
+    [{**c, "before_label": before_label} for c in cards.values()], data.baseline(view.period, view.classes)
+)
 
 st.subheader("各班目标达成")
-statuses = overview.class_status(frame, goals, view.period)
+statuses = overview.class_status(frame, goals, view.period, completion_min=data.completion_min(view.school_id))
 if statuses.empty:
     st.info("当前筛选下没有班级。")
 else:

@@ -22,7 +22,7 @@ from hxgy import charts, formats
 from hxgy.glossary import MEASURE_LABELS, STATUS_LABELS, grade_name
 from hxgy.metrics import activities, overview
 from hxgy.metrics.roster import ClassFilter
-from hxgy.terms import Period, comparison_period
+from hxgy.terms import Period
 
 MIN_GROUP = 5  # groups with fewer students are not shown on a projected screen
 
@@ -84,17 +84,18 @@ class MeetingFigures:
     activity_types: pd.DataFrame  # type_name, activities
     participation: dict[str, int]  # activities.participation_totals
     partners_active: int  # partners with at least one activity in the period
+    completion_min: float = overview.DEFAULT_COMPLETION_MIN  # below it 德育 rates show 评价未完成
 
 
 def gather(session: Session, period: Period, classes: ClassFilter, *, now: datetime) -> MeetingFigures:
     """Read the figures of the slides from the database (no names are read)."""
     frame = overview.class_measures(session, period, classes, now=now)
     figures = overview.school_figures(session, period, classes, now=now, frame=frame)
-    earlier = comparison_period(session, period)
+    basis = overview.baseline(session, period, classes)
+    earlier = basis.period if basis else None
     before = None
-    if earlier is not None:
-        follow = overview.follow_classes(session, classes, earlier)
-        before = overview.school_figures(session, earlier, follow, now=now)
+    if basis is not None:
+        before = overview.school_figures(session, basis.period, basis.classes, now=now)
     by_month = activities.activities_by_type_month(session, period, classes)
     types = (
         by_month.groupby("type_name", as_index=False)["activities"].sum().sort_values("activities", ascending=False)
@@ -112,6 +113,7 @@ def gather(session: Session, period: Period, classes: ClassFilter, *, now: datet
         activity_types=types.reset_index(drop=True),
         participation=activities.participation_totals(session, period, classes),
         partners_active=int((partners["activities"] > 0).sum()) if not partners.empty else 0,
+        completion_min=overview.completion_min(session, school_id=classes.school_id),
     )
 
 
@@ -169,10 +171,11 @@ def _figure(data: MeetingFigures, figures: dict[str, float], before: dict[str, f
         data.goals,
         data.period,
         (key,),
+        completion_min=data.completion_min,
     )[0]
     parts = []
     if card["target"] is not None:
-        goal = f"目标 {formats.measure_value(key, card['target'])}"
+        goal = f"目标 {formats.target_value(key, card['target'])}"
         if card["target_now"] is not None and abs(card["target_now"] - card["target"]) > 1e-9:
             goal += f"，按进度 {formats.measure_value(key, card['target_now'])}"
         parts.append(f"{goal}（{'尚无数据' if formats.missing(card['value']) else STATUS_LABELS[card['status']]}）")
@@ -192,7 +195,7 @@ def _measure_grid(data: MeetingFigures, kept: pd.DataFrame, key: str, title: str
     """Grades down, class numbers across, each cell the class's figure coloured by its target status."""
     if kept.empty:
         return None
-    statuses = overview.class_status(kept, data.goals, data.period, (key,))
+    statuses = overview.class_status(kept, data.goals, data.period, (key,), completion_min=data.completion_min)
     grid = kept[["class_name", "grade_level", "class_no"]].assign(
         年级=kept["grade_level"].map(grade_name),
         班=kept["class_no"].map(lambda n: f"{n}班"),
@@ -262,7 +265,7 @@ def _measure_slides(data: MeetingFigures, kept: pd.DataFrame, hidden: int) -> li
             extra.append(BigFigure("家长诉求", f"{formats.number(data.figures['requests'], 0)} 件"))
         if key == "moral_good_rate":
             extra.append(BigFigure("德育平均分", formats.number(_shown_average(data.figures), 1)))
-        statuses = overview.class_status(kept, data.goals, data.period, (key,))
+        statuses = overview.class_status(kept, data.goals, data.period, (key,), completion_min=data.completion_min)
         red = statuses[statuses["status"] == "red"]["class_name"].tolist()
         notes = [f"未达标班级（{len(red)} 个）：{formats.name_list(red, 12)}"] if red else []
         no_data = kept.empty or kept[key].isna().all()
@@ -300,7 +303,11 @@ def _activity_slide(data: MeetingFigures) -> Slide:
             BigFigure("活动场次", f"{totals['activities']} 场"),
             BigFigure("学生参与", f"{formats.number(totals['students'], 0)} 人次"),
             BigFigure("家长参与", f"{formats.number(totals['parents'], 0)} 人次"),
-            BigFigure("参与家庭", f"{formats.number(totals['families'], 0)} 户"),
+            *(
+                (BigFigure("参与家庭", f"{formats.number(totals['families'], 0)} 户次"),)
+                if totals["families"] is not None
+                else ()
+            ),
             BigFigure("家长到场率", formats.percent(_shown(data.figures, "parent_attendance"))),
             BigFigure("合作单位", f"{data.partners_active} 家"),
         ),
@@ -317,7 +324,9 @@ def _grade_slides(data: MeetingFigures, kept: pd.DataFrame, hidden_by_grade: dic
         shown = kept[kept["grade_level"] == grade]
         chart = None
         if not shown.empty:
-            statuses = overview.class_status(shown, data.goals, data.period, KEY_MEASURES)
+            statuses = overview.class_status(
+                shown, data.goals, data.period, KEY_MEASURES, completion_min=data.completion_min
+            )
             chart = charts.status_grid(
                 statuses,
                 measures=KEY_MEASURES,

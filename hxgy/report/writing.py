@@ -17,7 +17,7 @@ import pandas as pd
 
 from hxgy import formats
 from hxgy.glossary import GRADE_NUMERALS, MEASURE_LABELS, grade_name
-from hxgy.metrics.overview import CLASS_STATUS_MEASURES, CLASS_TABLE_COLUMNS, MEASURES
+from hxgy.metrics.overview import CLASS_STATUS_MEASURES, CLASS_TABLE_COLUMNS, MEASURES, measure
 from hxgy.report.figures import TARGET_MEASURES, ReportFigures
 
 SECTION_NUMERALS = "一二三四五六七八九十"
@@ -91,14 +91,15 @@ def whole(value: float | None) -> str:
 
 
 def value_text(key: str, value: float | None) -> str:
-    """A measure in its own unit (96.5%, 12.5 小时, 3.2 次, 88.6 分); 暂无数据 without data."""
+    """A measure in its own unit and precision (96.5%, 366.5 小时, 2.9 次, 88.6 分, 6 场); 暂无数据 without data."""
     if missing(value):
         return NO_DATA_TEXT
-    if key == "moral_average":
-        return f"{formats.number(value, 1)} 分"
-    if key == "activities":
-        return f"{round(value)} 场"
     return formats.measure_value(key, value)
+
+
+def goal_text(key: str, value: float | None) -> str:
+    """A target as the school typed it (100%, 3 次)."""
+    return formats.target_value(key, value)
 
 
 def chinese_day(day: object) -> str:
@@ -131,20 +132,14 @@ def change_text(fig: ReportFigures, key: str, now: float | None = None, before: 
     label = compared_label(fig)
     if not label or missing(now) or missing(before):
         return ""
-    kind = MEASURES[key].kind if key in MEASURES else "ratio"
-    if kind == "rate":
-        diff, unit, up, down = round((now - before) * 100, 1), " 个百分点", "提高", "下降"
-        amount = f"{abs(diff):.1f}"
-    elif kind == "count":
-        diff, unit, up, down = round(now - before), " 场" if key == "activities" else "", "增加", "减少"
-        amount = f"{abs(diff):,}"
+    m = measure(key)
+    diff = (m.rounded(now) or 0.0) - (m.rounded(before) or 0.0)
+    if m.kind == "rate":
+        diff, unit, up, down = round(diff * 100, m.digits), " 个百分点", "提高", "下降"
     else:
-        digits = 1 if kind == "hours" or key == "moral_average" else 2
-        diff = round(now - before, digits)
-        unit = {"hours": " 小时", "ratio": " 次"}.get(kind, "")
-        unit = {"moral_average": " 分", "hours_per_family": " 小时"}.get(key, unit)
-        up, down = ("增加", "减少") if kind == "hours" else ("提高", "下降")
-        amount = formats.number(abs(diff), digits)
+        diff, unit = round(diff, m.digits), f" {m.unit}" if m.unit else ""
+        up, down = ("增加", "减少") if m.kind in ("hours", "count") else ("提高", "下降")
+    amount = f"{abs(diff):,.{m.digits}f}"
     if diff == 0:
         return f"与{label}持平"
     return f"较{label}{up if diff > 0 else down} {amount}{unit}"
@@ -156,7 +151,9 @@ def target_text(fig: ReportFigures, key: str) -> str:
     if not card or card["target"] is None or missing(card["value"]):
         return ""
     met = card["status"] == "green"
-    goal = value_text(key, card["target"])
+    if card["status"] == "incomplete":
+        return f"评价尚未完成（完成率低于 {fig.completion_min * 100:g}%），暂不与目标比较"
+    goal = goal_text(key, card["target"])
     if fig.period.in_progress and card["target_now"] != card["target"]:
         now_goal = value_text(key, card["target_now"])
         return f"{'已达到' if met else '未达到'}按进度目标（{now_goal}，全学期目标 {goal}）"
@@ -277,7 +274,7 @@ def _overview(w: _Writer) -> None:
     w.paragraph(
         f"{period_text(fig)}，{scope}共 {len(fig.classes)} 个班级、{whole(f['students'])} 名学生纳入统计。"
         "本报告根据平台记录的家校沟通、家访、家长志愿服务、德育评价、协同活动和家长满意度数据起草，"
-        "各项比率均注明计算基数" + (f"，变化均与{compared_label(fig)}同一批学生相比" if fig.compared else "") + "。"
+        "各项比率均注明计算基数" + (f"，增减{fig.baseline.caption}" if fig.baseline is not None else "") + "。"
     )
     parts = [
         rate_text(fig, "contact_coverage", coverage_base(fig, "contacted_students")),
@@ -307,7 +304,7 @@ def _overview(w: _Writer) -> None:
             else ""
         )
         + f"；家长志愿服务 {whole(f['volunteer_records'])} 人次、"
-        f"{formats.number(f['volunteer_hours'])} 小时{tail(change_text(fig, 'volunteer_hours'))}；"
+        f"{value_text('volunteer_hours', f['volunteer_hours'])}{tail(change_text(fig, 'volunteer_hours'))}；"
         f"开展协同活动 {whole(f['activities'])} 场{tail(change_text(fig, 'activities'))}，"
         f"参与家长 {whole(fig.participation['parents'])} 人次。"
     )
@@ -318,11 +315,17 @@ def _overview(w: _Writer) -> None:
         if ranges:
             w.paragraph("各年级" + "；".join(r.removeprefix("各年级") for r in ranges) + "。", lead="各年级情况")
     if not fig.statuses.empty and fig.goals:
-        w.chart("status", "各班目标达成情况（绿：达标；黄：接近目标；红：未达标；灰：无目标或无数据）")
+        w.chart(
+            "status", "各班目标达成情况（绿：达标；黄：接近目标；红：未达标；灰：无目标或无数据；浅灰：评价未完成）"
+        )
 
 
 def _targets_sentence(fig: ReportFigures) -> str:
-    judged = [k for k in TARGET_MEASURES if fig.cards[k]["target"] is not None and fig.cards[k]["status"] != "grey"]
+    judged = [
+        k
+        for k in TARGET_MEASURES
+        if fig.cards[k]["target"] is not None and fig.cards[k]["status"] not in ("grey", "incomplete")
+    ]
     if not judged:
         return "本学期尚未设定目标，或设定目标的指标暂无数据。"
     met = [k for k in judged if fig.cards[k]["status"] == "green"]
@@ -336,7 +339,7 @@ def _targets_sentence(fig: ReportFigures) -> str:
     details = []
     for key in missed:
         card = fig.cards[key]
-        goal = f"目标 {value_text(key, card['target'])}"
+        goal = f"目标 {goal_text(key, card['target'])}"
         if fig.period.in_progress and card["target_now"] != card["target"]:
             goal = f"按进度目标 {value_text(key, card['target_now'])}"
         details.append(f"{MEASURE_LABELS[key]} {value_text(key, card['value'])}（{goal}）")
@@ -354,7 +357,8 @@ def _communication(w: _Writer) -> None:
             f"{whole(f['individual_contacts'])} 次；周均沟通 {value_text('contacts_per_week', f['contacts_per_week'])}"
             f"{tail(change_text(fig, 'contacts_per_week'))}；户均沟通 "
             f"{value_text('contacts_per_family', f['contacts_per_family'])}（个别沟通次数 ÷ 学生数）"
-            f"{tail(change_text(fig, 'contacts_per_family'), target_text(fig, 'contacts_per_family'))}。",
+            f"{tail(change_text(fig, 'contacts_per_family'), target_text(fig, 'contacts_per_family'))}。"
+            + (f"以上{note}。" if (note := formats.holiday_note(fig.holiday)) else ""),
             lead="沟通频次",
         )
     not_reached = whole(f["students_not_contacted"])
@@ -430,7 +434,7 @@ def _volunteers(w: _Writer) -> None:
     fig, f = w.fig, w.fig.figures
     w.section("家长志愿服务")
     if not f["volunteer_records"]:
-        w.paragraph("本学期暂无家长志愿服务记录。")
+        w.paragraph("本学期暂无已确认的家长志愿服务记录。")
         return
     w.paragraph(
         f"本学期家长志愿服务共 {whole(f['volunteer_records'])} 人次，经确认的服务时长 "
@@ -519,9 +523,9 @@ def _activities(w: _Writer) -> None:
         w.paragraph(
             f"本学期共开展协同活动 {whole(totals['activities'])} 场"
             f"{tail(change_text(fig, 'activities'), target_text(fig, 'activities'))}，参与学生 "
-            f"{whole(totals['students'])} 人次、家长 {whole(totals['parents'])} 人次、"
-            f"家庭 {whole(totals['families'])} 户次"
-            + ("（全校性活动按全校参与人数计）" if fig.grade_level is not None else "")
+            f"{whole(totals['students'])} 人次、家长 {whole(totals['parents'])} 人次"
+            + (f"、家庭 {whole(totals['families'])} 户次" if totals["families"] is not None else "")
+            + (f"（{note}）" if (note := formats.class_attendance_note(totals)) else "")
             + "。",
             lead="活动总量",
         )
@@ -609,7 +613,7 @@ def _next_steps(w: _Writer) -> None:
             if rows.empty:
                 continue
             pace = "按进度" if fig.period.in_progress and MEASURES[key].cumulative else ""
-            goal = value_text(key, rows["target"].iloc[0])
+            goal = (value_text if pace else goal_text)(key, rows["target"].iloc[0])
             names = formats.name_list(rows["class_name"].tolist())
             items.append(f"{MEASURE_LABELS[key]}未达到{pace}目标（{goal}）的班级 {len(rows)} 个：{names}。")
     reach = []
@@ -635,7 +639,7 @@ def _next_steps(w: _Writer) -> None:
     if missed:
         items.append("全校层面未达到目标的其他指标：" + "、".join(MEASURE_LABELS[k] for k in missed) + "。")
     if not items:
-        judged = [k for k in TARGET_MEASURES if fig.cards[k]["status"] != "grey"]
+        judged = [k for k in TARGET_MEASURES if fig.cards[k]["status"] not in ("grey", "incomplete")]
         items.append("各项指标均已达到目标，请继续保持。" if judged else "暂未发现需要特别关注的事项。")
     for item in items:
         w.bullet(item)
