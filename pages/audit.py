@@ -49,8 +49,8 @@ st.dataframe(
     width="stretch",
     placeholder="—",
     column_config={  # the change is the long sentence: most of the width goes to it
-        "时间": st.column_config.TextColumn(width="small"),
-        "用户": st.column_config.TextColumn(width="small"),
+        "时间": st.column_config.TextColumn(width=130),
+        "用户": st.column_config.TextColumn(width=100),
         "操作": st.column_config.TextColumn(width="small"),
         "对象": st.column_config.TextColumn(width="small"),
         "编号": st.column_config.TextColumn(width="small"),
