@@ -615,11 +615,13 @@ def _import_files(url: str, count: int, folder: Path) -> dict[str, Path]:
         ]
         channels: dict[str, list[tuple[int, str]]] = {}
         for c in session.execute(
-            select(Category.id, Category.kind, Category.name)
+            select(Category.id, Category.kind, Category.name, Category.class_wide)
             .where(Category.school_id == school, Category.active.is_(True), Category.kind.in_(("channel", "topic")))
             .order_by(Category.sort_order, Category.id)
         ):
             channels.setdefault(c.kind, []).append((c.id, c.name))
+            if c.class_wide:  # a whole-class row may only use a class-wide channel (issue 14)
+                channels.setdefault("class_wide", []).append((c.id, c.name))
         m = Communication
         taken = set(
             session.execute(
@@ -635,6 +637,7 @@ def _import_files(url: str, count: int, folder: Path) -> dict[str, Path]:
     while len(rows) < count:
         channel_id, channel = rng.choice(channels["channel"])
         if rng.random() < 0.02:  # a message to the whole class
+            channel_id, channel = rng.choice(channels["class_wide"])
             class_id, student_id, student_no, name = rng.choice(class_list), None, "", ""
             day = first + timedelta(days=rng.randrange((last - first).days + 1))
         else:

@@ -604,6 +604,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ImportBlocked as exc:
         for problem in exc.plan.problems:
             print(problem, file=sys.stderr)
+        for warning in exc.plan.warnings:  # the same notes as the page's preview
+            print(f"请留意：{warning}", file=sys.stderr)
         print(f"{exc}", file=sys.stderr)
         return 1
     except (FileRefused, WriteRefused, LookupError) as exc:
@@ -614,6 +616,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise
         print(f"未导入：{db.DISK_FULL}", file=sys.stderr)
         return 2
+    for warning in result.warnings:  # the same notes as the page's preview (identical rows, matched 学号)
+        print(f"请留意：{warning}")
     print(
         f"导入完成（批次 {result.batch_id}）：新增 {result.added}，更新 {result.updated}，"
         f"未变 {result.unchanged}，有误未导入 {result.rejected}"

@@ -8,21 +8,28 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-import openpyxl
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml import DEFUSEDXML
 
 from hxgy.transfer.kinds import Column, Kind
-from hxgy.transfer.values import clean_text, normalise_header
+from hxgy.transfer.values import clean_text, normalise_header, visible_text
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
 MAX_COLUMNS = 200
-HEADER_SEARCH_ROWS = 10  # exports put a title and the filters above the headers
+OPTIONS_SHEET = "选项"  # the templates' hidden sheet of dropdown values
+HEADER_SEARCH_ROWS = 20  # exports put a title and the filters above the headers; schools a title or two
+EMPTY_RUN = 10_000  # a sheet is read until this many empty rows in a row (formatting down to row 1,048,576)
+SHEET_STRIDE = 10_000_000  # row ids of a workbook's n-th sheet start at n × SHEET_STRIDE
 INSTRUCTIONS_SHEET = "填写说明"
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -35,13 +42,53 @@ Progress = Callable[[str, float], None]
 class FileRefused(ValueError):
     """The file as a whole cannot be read; the message says why, in Chinese."""
 
+    matched = 0  # how many of the kind's columns the header row had (0: no header found)
+
+
+class RowNo(int):
+    """A row as the spreadsheet shows it (``number``), and the sheet it is on when a workbook has several.
+
+    Its value as an int is unique across the sheets of a workbook (sheet index × SHEET_STRIDE + row), so sets and
+    sorting by row work across sheets; printed, it is the row number the user sees.
+    """
+
+    number: int
+    sheet: str
+    index: int
+
+    def __new__(cls, number: int, sheet: str = "", index: int = 0) -> RowNo:
+        obj = int.__new__(cls, index * SHEET_STRIDE + int(number))
+        obj.number, obj.sheet, obj.index = int(number), sheet, index
+        return obj
+
+    def __getnewargs__(self) -> tuple[int, str, int]:  # pickling (a plan kept in st.session_state)
+        return self.number, self.sheet, self.index
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+    __repr__ = __str__
+
+    def __format__(self, spec: str) -> str:
+        return format(self.number, spec)
+
+    def where(self) -> str:
+        """第 N 行, with the sheet's name when the workbook has several data sheets."""
+        return (f"工作表“{self.sheet}”" if self.sheet else "") + f"第 {self.number} 行"
+
+
+Row = tuple[RowNo, list[object]]
+
 
 @dataclass
 class Table:
     """The rows of one sheet, with their row numbers as the spreadsheet shows them."""
 
     source: str  # the sheet's name, or the file name of a CSV
-    rows: list[tuple[int, list[object]]]
+    rows: list[Row]
+    hidden: bool = False  # a hidden or very hidden sheet
+    delimited: bool = False  # a CSV or tab-separated text: cells beyond the header are an error
+    index: int = 0  # the sheet's position in the workbook
 
 
 @dataclass
@@ -53,11 +100,25 @@ class Located:
     headers: list[str]  # as written in the file
     positions: dict[str, int]  # column key -> index in a row
     extra_columns: list[str] = field(default_factory=list)  # headers we do not use
-    rows: list[tuple[int, list[object]]] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    delimited: bool = False
+    skipped: int = 0  # title, note, 合计 and repeated-header rows, and rows with only a 序号, not counted as data
 
 
 def read_table(filename: str, data: bytes, *, sheet_hint: str = "", progress: Progress | None = None) -> Table:
-    """The rows of an .xlsx (the sheet named ``sheet_hint``, else the first data sheet) or a .csv."""
+    """The rows of one sheet of an .xlsx (the sheet named ``sheet_hint``, else the first data sheet) or a .csv."""
+    tables = read_tables(filename, data, progress=progress)
+    names = [t.source for t in tables]
+    if sheet_hint in names:
+        return tables[names.index(sheet_hint)]
+    data_tables = [t for t in tables if t.source.strip() != INSTRUCTIONS_SHEET]
+    if not data_tables:
+        raise FileRefused(f"工作簿里只有“{INSTRUCTIONS_SHEET}”，没有填写数据的工作表")
+    return data_tables[0]
+
+
+def read_tables(filename: str, data: bytes, *, progress: Progress | None = None) -> list[Table]:
+    """Every sheet of an .xlsx (hidden ones marked), or the one table of a .csv/.tsv/.txt."""
     name = filename.lower().strip()
     if not data:
         raise FileRefused("文件是空的（0 字节）")
@@ -71,17 +132,21 @@ def read_table(filename: str, data: bytes, *, sheet_hint: str = "", progress: Pr
     if name.endswith((".xlsx", ".xlsm")):
         if not is_zip:
             raise FileRefused("文件名是 .xlsx，但内容不是 Excel 工作簿；请用 Excel/WPS 打开后另存为 .xlsx")
-        return _read_xlsx(data, sheet_hint, progress)
-    if name.endswith((".csv", ".txt")):
+        return _read_xlsx(data, progress)
+    if name.endswith((".csv", ".txt", ".tsv")):
         if is_zip:
             raise FileRefused("文件名是 .csv，但内容是 Excel 工作簿；请把扩展名改回 .xlsx，或另存为 CSV")
-        return _read_csv(filename, data)
+        return [_read_csv(filename, data)]
     if name.endswith((".xls", ".et", ".wps", ".numbers", ".ods")):
         raise FileRefused("请在 Excel/WPS 中“另存为”.xlsx 或 .csv 后再导入")
     raise FileRefused("只能导入 .xlsx 或 .csv 文件")
 
 
-def _read_xlsx(data: bytes, sheet_hint: str, progress: Progress | None) -> Table:
+STRICT_NAMESPACE = b"purl.oclc.org/ooxml/spreadsheetml/main"
+MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]{1,3}\d+):([A-Za-z]{1,3}\d+)\"")
+
+
+def _read_xlsx(data: bytes, progress: Progress | None) -> list[Table]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         unzipped = sum(info.file_size for info in archive.infolist())
@@ -92,38 +157,149 @@ def _read_xlsx(data: bytes, sheet_hint: str, progress: Progress | None) -> Table
     if "xl/workbook.xml" not in archive.namelist():
         raise FileRefused("这个压缩文件不是 Excel 工作簿；请用 Excel/WPS 另存为 .xlsx")
     _refuse_xml_entities(archive)
+    if STRICT_NAMESPACE in archive.read("xl/workbook.xml")[:4096]:
+        raise FileRefused(
+            "这个工作簿是“Strict Open XML 电子表格”格式，本系统读不了这种格式（数据本身没有问题）；"
+            "请在 Excel 中“另存为”→“Excel 工作簿(*.xlsx)”，或在 WPS 中另存为 .xlsx 后再导入"
+        )
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        sheets = [
+            (sheet.name, sheet.state or "visible", rel.target)
+            for sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        ]
+    except FileRefused:
+        raise
     except Exception as exc:  # openpyxl raises many kinds; defusedxml's refusals among them
         if type(exc).__module__.startswith("defusedxml"):
             raise FileRefused("文件含有不安全的内容（XML 实体），已拒绝") from exc
         raise FileRefused("Excel 文件已损坏，无法打开；请用 Excel/WPS 打开后重新保存") from exc
-    try:
-        names = book.sheetnames
-        data_sheets = [n for n in names if n.strip() != INSTRUCTIONS_SHEET]
-        chosen = sheet_hint if sheet_hint in names else (data_sheets[0] if data_sheets else None)
-        if chosen is None:
-            raise FileRefused(f"工作簿里只有“{INSTRUCTIONS_SHEET}”，没有填写数据的工作表")
-        sheet = book[chosen]
-        rows: list[tuple[int, list[object]]] = []
-        declared = sheet.max_row or 0
+    if not sheets:
+        raise FileRefused("工作簿里没有工作表")
+    wb = reader.wb
+    tables = []
+    for index, (title, state, target) in enumerate(sheets):
         try:
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
-                    raise FileRefused(f"工作表“{chosen}”超过 {MAX_ROWS:,} 行的上限；请分成几个文件")
-                if values and any(v is not None and v != "" for v in values):
-                    rows.append((number, list(values[:MAX_COLUMNS])))
-                if progress and number % 5000 == 0 and declared:
-                    progress("读取文件", min(1.0, number / declared))
+            rows = _sheet_rows(reader, wb, title, target, progress)
         except FileRefused:
             raise
         except Exception as exc:
             if type(exc).__module__.startswith("defusedxml"):
                 raise FileRefused("文件含有不安全的内容（XML 实体），已拒绝") from exc
-            raise FileRefused(f"工作表“{chosen}”无法读取，文件可能已损坏") from exc
-        return Table(chosen, rows)
-    finally:
-        book.close()
+            raise FileRefused(f"工作表“{title}”无法读取，文件可能已损坏") from exc
+        tables.append(Table(title, rows, hidden=state != "visible", index=index))
+    return tables
+
+
+def _sheet_rows(reader: ExcelReader, wb: object, title: str, target: str, progress: Progress | None) -> list[Row]:
+    """The non-empty rows of one sheet, read from the cells that exist (a declared size is not trusted).
+
+    Reading stops after EMPTY_RUN empty rows in a row (a sheet formatted down to row 1,048,576); cells merged
+    down over several rows give their value to each of those rows.
+    """
+    found: dict[int, list[object]] = {}
+    last = cells_read = 0
+    complete = True
+    size = reader.archive.getinfo(target).file_size or 1
+    with reader.archive.open(target) as src:
+        parser = WorkSheetParser(
+            src,
+            reader.shared_strings,
+            data_only=True,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
+        for count, (number, cells) in enumerate(parser.parse(), start=1):
+            if number - last > EMPTY_RUN and last:
+                complete = False
+                break
+            if number > EMPTY_RUN and not last:
+                complete = False
+                break
+            values: list[object] = []
+            for cell in cells:
+                column, value = cell["column"], cell["value"]
+                if column > MAX_COLUMNS or value is None:
+                    continue
+                cells_read += 1
+                if len(values) < column:
+                    values.extend([None] * (column - len(values)))
+                values[column - 1] = value
+            if any(not _blank(v) for v in values):
+                found[number] = values
+                last = number
+                if len(found) > MAX_ROWS + HEADER_SEARCH_ROWS:
+                    raise FileRefused(f"工作表“{title}”超过 {MAX_ROWS:,} 行的上限；请分成几个文件")
+            if progress and count % 5000 == 0:
+                progress("读取文件", min(1.0, src.tell() / size))
+        merges = parser.merged_cells.mergeCell if complete and parser.merged_cells else None
+    if not complete and _values_in(reader.archive, target) > cells_read:
+        raise FileRefused(
+            f"工作表“{title}”在第 {last or 1} 行之后隔了 {EMPTY_RUN:,} 多个空行还有内容；请删去中间的空行后再导入"
+        )
+    ranges = [m.ref for m in merges] if merges is not None else _merge_refs(reader.archive, target)
+    _fill_merged(found, ranges, last)
+    return [(RowNo(n), found[n]) for n in sorted(found)]
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not visible_text(value))
+
+
+VALUE_TAG = re.compile(rb"<(?:\w+:)?(?:v|is)>")
+
+
+def _values_in(archive: zipfile.ZipFile, target: str) -> int:
+    """How many cells of a sheet hold a value, counted in its XML without parsing it."""
+    count = 0
+    tail = b""
+    with archive.open(target) as part:
+        while chunk := part.read(1 << 20):
+            window = tail + chunk
+            count += sum(1 for m in VALUE_TAG.finditer(window) if m.end() > len(tail))
+            tail = window[-8:]
+    return count
+
+
+def _merge_refs(archive: zipfile.ZipFile, target: str) -> list[str]:
+    """The merged ranges of a sheet, found by scanning its XML (when the rows were not all parsed)."""
+    refs: list[str] = []
+    tail = b""
+    with archive.open(target) as part:
+        while chunk := part.read(1 << 20):
+            window = tail + chunk
+            end = 0
+            for m in MERGE_REF.finditer(window):
+                refs.append(f"{m[1].decode()}:{m[2].decode()}")
+                end = m.end()
+            tail = window[max(end, len(window) - 200) :]
+    return refs
+
+
+def _fill_merged(found: dict[int, list[object]], ranges: Iterable[str], last: int) -> None:
+    """A value merged down over several rows (a date or a class for a group of rows) is each row's value."""
+    for ref in ranges:
+        if ":" not in str(ref):
+            continue
+        min_col, min_row, _max_col, max_row = range_boundaries(str(ref))
+        if max_row <= min_row or min_col > MAX_COLUMNS or min_row not in found:
+            continue
+        top = found[min_row]
+        value = top[min_col - 1] if min_col <= len(top) else None
+        if _blank(value):
+            continue
+        for number in range(min_row + 1, min(max_row, last) + 1):
+            values = found.setdefault(number, [])
+            if len(values) < min_col:
+                values.extend([None] * (min_col - len(values)))
+            if _blank(values[min_col - 1]):
+                values[min_col - 1] = value
 
 
 UNSAFE_XML = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"), "<!ENTITY".encode("utf-16-le"))
@@ -144,32 +320,61 @@ def _refuse_xml_entities(archive: zipfile.ZipFile) -> None:
 
 
 def _decode(data: bytes) -> str:
+    """The text of a CSV: UTF-16 with its mark, UTF-8 (with or without a BOM), else GB18030 (Excel's 中文 CSV).
+
+    A file that is UTF-8 up to one bad row (a row pasted from another file) is refused naming that row.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileRefused("无法识别文件的编码；请在 Excel/WPS 中另存为“CSV UTF-8”或 .xlsx")
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            row = data[: exc.start].decode("utf-16", errors="replace").count("\n") + 1
+            raise FileRefused(_encoding_message(row, "UTF-16")) from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        if not before.isascii():  # Chinese text read fine as UTF-8 before this point: the file is UTF-8
+            raise FileRefused(_encoding_message(before.count(b"\n") + 1, "UTF-8")) from exc
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise FileRefused(_encoding_message(data[: exc.start].count(b"\n") + 1, "GBK")) from exc
+
+
+def _encoding_message(row: int, encoding: str) -> str:
+    return (
+        f"无法识别文件的编码：第 {row} 行有无法识别的字符（文件其余部分是 {encoding} 编码，这一行不是，"
+        "可能是从别的文件粘贴来的）；请在 Excel/WPS 中打开，检查这一行后另存为“CSV UTF-8”或 .xlsx"
+    )
+
+
+DELIMITERS = ",\t;"
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter of the first lines: a title line above the header has none, so look further down."""
+    lines = text.splitlines()[:HEADER_SEARCH_ROWS]
+    best = max(DELIMITERS, key=lambda d: max((line.count(d) for line in lines), default=0))
+    return best if any(best in line for line in lines) else ","
 
 
 def _read_csv(filename: str, data: bytes) -> Table:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRefused("文件名是 .csv，但内容不是文本；请在 Excel/WPS 中另存为 CSV")
     text = _decode(data)
-    first = text.split("\n", 1)[0]
-    delimiter = max(",\t;", key=first.count) if any(d in first for d in ",\t;") else ","
-    rows: list[tuple[int, list[object]]] = []
+    delimiter = _delimiter(text)
+    rows: list[Row] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        for number, values in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+        for number, values in enumerate(reader, start=1):  # a record is a row, as Excel shows the file
             if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
                 raise FileRefused(f"文件超过 {MAX_ROWS:,} 行的上限；请分成几个文件")
-            if any(v.strip() for v in values):
-                rows.append((number, list(values[:MAX_COLUMNS])))
+            if any(visible_text(v) for v in values):
+                rows.append((RowNo(number), list(values[: MAX_COLUMNS + 1])))
     except csv.Error as exc:
-        raise FileRefused(f"CSV 文件格式有误：{exc}") from exc
-    return Table(filename, rows)
+        raise FileRefused(f"CSV 文件第 {reader.line_num} 行格式有误：{exc}") from exc
+    return Table(filename, rows, delimited=True)
 
 
 def locate(table: Table, kind: Kind, *, extra: Iterable[Column] = ()) -> Located:
@@ -197,6 +402,23 @@ def locate(table: Table, kind: Kind, *, extra: Iterable[Column] = ()) -> Located
             f"应有列：{'、'.join(c.header for c in required)}。请使用下载的模板" + _looks_like(table, kind)
         )
     header_number, header_values = table.rows[best[1]]
+    try:
+        return _located(table, kind, columns, names, required, header_number, header_values, best[1])
+    except FileRefused as exc:
+        exc.matched = best[0]
+        raise
+
+
+def _located(
+    table: Table,
+    kind: Kind,
+    columns: list[Column],
+    names: dict[str, str],
+    required: list[Column],
+    header_number: int,
+    header_values: list[object],
+    header_index: int,
+) -> Located:
     positions: dict[str, int] = {}
     extra_columns: list[str] = []
     duplicated: list[str] = []
@@ -219,10 +441,131 @@ def locate(table: Table, kind: Kind, *, extra: Iterable[Column] = ()) -> Located
         raise FileRefused(
             f"这个文件的表头更像“{better.title}”（而不是“{kind.title}”）；请在导入时选对数据类型，以免写错数据"
         )
-    rows = table.rows[best[1] + 1 :]
+    rows, skipped = _data_rows(table.rows[header_index + 1 :], positions, names, header_values)
     if not rows:
         raise FileRefused(f"“{table.source}”只有表头，没有数据行")
-    return Located(table.source, header_number, [clean_text(v) for v in header_values], positions, extra_columns, rows)
+    return Located(
+        table.source,
+        header_number,
+        [clean_text(v) for v in header_values],
+        positions,
+        extra_columns,
+        rows,
+        table.delimited,
+        skipped,
+    )
+
+
+# the first filled cell of a row under the table that is not data: totals, who filled it in, notes
+FOOTER = re.compile(
+    r"^(合\s*计|总\s*计|小\s*计|共\s*计|汇\s*总|填\s*表|填\s*报|制\s*表|审\s*核|核\s*对|统\s*计\s*人|负责人|"
+    r"班主任(签字|签名)|签\s*字|签\s*名|注\s*[:：0-9一二三1-9、.．]|备\s*注\s*[:：]|说\s*明\s*[:：]|"
+    r"以上|本表|联系电话\s*[:：]|日\s*期\s*[:：])"
+)
+SERIAL_HEADERS = frozenset({"序号", "编号", "no", "no.", "行号"})
+
+
+def _data_rows(
+    rows: list[Row], positions: dict[str, int], names: dict[str, str], header_values: list[object]
+) -> tuple[list[Row], int]:
+    """The rows that hold data: not a header repeated in the middle of the data, not the 合计, 填表人 or note rows
+    under the table, not a pre-numbered row with only its 序号 (or only spaces) filled in."""
+    mapped = set(positions.values())
+    leftmost = min(mapped) + 1 if mapped else 1
+    serial = {i for i, v in enumerate(header_values) if normalise_header(v).lower() in SERIAL_HEADERS}
+    kept: list[Row] = []
+    skipped = 0
+    footer_seen = False
+    for number, values in rows:
+        texts = [clean_text(v) for v in values]
+        filled = [i for i, t in enumerate(texts) if t]
+        filled_mapped = [i for i in filled if i in mapped]
+        if not filled_mapped and all(i in serial or _is_integer(texts[i]) for i in filled):
+            skipped += 1  # only a 序号, or nothing but spaces and invisible characters
+            continue
+        repeated = sum(1 for i in filled_mapped if normalise_header(texts[i]) in names)
+        if repeated >= max(2, (len(filled_mapped) + 1) // 2):
+            skipped += 1  # the header again (a printout's page header, two tables pasted one under the other)
+            continue
+        first = filled[0] if filled else None
+        if (first is not None and first <= leftmost and FOOTER.match(texts[first])) or (
+            footer_seen and len(filled_mapped) <= 1
+        ):
+            footer_seen = True
+            skipped += 1
+            continue
+        kept.append((number, values))
+    return kept, skipped
+
+
+def _is_integer(text: str) -> bool:
+    return text.isdigit() and len(text) <= 6
+
+
+def locate_all(tables: list[Table], kind: Kind, *, extra: Iterable[Column] = ()) -> list[Located]:
+    """The sheets that hold the kind's data, wherever they are in the workbook (after a 封面 or 填写说明 sheet),
+    all of them when there is one sheet per class.
+
+    Refused, naming the sheets: a hidden sheet with the kind's header (never imported silently), and a workbook
+    whose sheets disagree about what they are (one 沟通记录, another 志愿服务).
+    """
+    extra = list(extra)
+    if len(tables) == 1 and tables[0].source.strip() not in (INSTRUCTIONS_SHEET, OPTIONS_SHEET):
+        return [locate(tables[0], kind, extra=extra)]
+    found: list[tuple[Table, Located]] = []
+    refusals: list[tuple[Table, FileRefused]] = []
+    for table in tables:
+        if not table.rows or table.source.strip() in (INSTRUCTIONS_SHEET, OPTIONS_SHEET):
+            continue
+        try:
+            found.append((table, locate(table, kind, extra=extra)))
+        except FileRefused as exc:
+            wrong = exc.matched >= 2 and not table.hidden and not exc.args[0].endswith("没有数据行")
+            if wrong and _other_kind(table, kind) is None:
+                raise FileRefused(f"工作表“{table.source}”：{exc}") from exc  # a header of this kind, but wrong
+            refusals.append((table, exc))
+    hidden = [t.source for t, _l in found if t.hidden]
+    if hidden:
+        raise FileRefused(
+            f"工作表“{'”“'.join(hidden)}”是隐藏的，里面有{kind.title}的表头；隐藏的工作表不会被悄悄导入。"
+            "如要导入，请在 Excel/WPS 中取消隐藏；如不要，请删除这个工作表后再上传"
+        )
+    if not found:
+        visible = [(t, e) for t, e in refusals if not t.hidden and t.source.strip() != INSTRUCTIONS_SHEET]
+        table, exc = next(iter(visible or refusals), (None, None))
+        if exc is None:
+            raise FileRefused(f"工作簿里只有“{INSTRUCTIONS_SHEET}”，没有填写数据的工作表")
+        raise FileRefused(f"工作表“{table.source}”：{exc}") from exc
+    others = []
+    for table, _exc in refusals:
+        other = _other_kind(table, kind)
+        if other is not None:
+            others.append(f"“{table.source}”像是{other.title}")
+    if others:
+        raise FileRefused(
+            f"工作表“{'”“'.join(t.source for t, _l in found)}”是{kind.title}，而工作表{'，'.join(others)}；"
+            "各工作表说的不是同一种数据，未导入。请把不同的数据分成不同的文件，分别选对数据类型导入"
+        )
+    located = [loc for _t, loc in found]
+    if len(located) > 1:
+        for table, loc in found:
+            loc.rows = [(RowNo(n.number, table.source, table.index), v) for n, v in loc.rows]
+    return located
+
+
+def _other_kind(table: Table, kind: Kind) -> Kind | None:
+    """Another kind whose required headers a sheet has (its header row among the first rows)."""
+    from hxgy.transfer.kinds import KINDS
+
+    for _number, values in table.rows[:HEADER_SEARCH_ROWS]:
+        seen = {normalise_header(v) for v in values} - {""}
+        for other in KINDS.values():
+            if other.key == kind.key or other.table == kind.table:
+                continue
+            names = {c.key: {normalise_header(h) for h in (c.header, *c.aliases)} for c in other.columns}
+            if all(names[c.key] & seen for c in other.columns if c.required) and len(seen) >= 2:
+                return other
+    return None
 
 
 def _better_kind(header_values: list[object], kind: Kind, matched: int) -> Kind | None:

@@ -24,7 +24,7 @@ from hxgy.entry.rules import audit, refuse
 from hxgy.metrics import stats
 from hxgy.models import AuditLog, ImportBatch
 from hxgy.models.base import utcnow
-from hxgy.transfer.files import FileRefused, Located, locate, read_table
+from hxgy.transfer.files import FileRefused, Located, locate_all, read_tables
 from hxgy.transfer.kinds import Column, Kind, kind_or_error
 from hxgy.transfer.lookup import Lookup
 from hxgy.transfer.reading import Problem, RowReader
@@ -87,6 +87,7 @@ class ImportResult:
     updated: int
     unchanged: int
     rejected: int
+    warnings: tuple[str, ...] = ()  # what the preview said without stopping the import, one line each
 
 
 def file_hash(data: bytes) -> str:
@@ -107,37 +108,58 @@ def prepare(
     kind = kind_or_error(kind_key)
     if user.school_id is None or user.role not in kind.roles:
         raise refuse(session, user, f"导入{kind.title}")
-    table = read_table(file_name, data, sheet_hint=kind.title, progress=progress)
+    tables = read_tables(file_name, data, progress=progress)
     lookup = Lookup.load(session, user, today)
     handler = handler_for(kind)
     extra = handler.extra_columns(lookup)
-    located = locate(table, kind, extra=extra)
-    if extra and not any(c.key in located.positions for c in extra):
-        raise FileRefused(
-            f"第 {located.header_row} 行表头中没有任何德育维度列；应有：{'、'.join(c.header for c in extra)}"
-        )
-    example = _example_values([*kind.columns, *extra], located)
+    located_all = locate_all(tables, kind, extra=extra)
+    for located in located_all:
+        if extra and not any(c.key in located.positions for c in extra):
+            where = f"工作表“{located.source}”" if len(located_all) > 1 else ""
+            raise FileRefused(
+                f"{where}第 {located.header_row} 行表头中没有任何德育维度列；应有：{'、'.join(c.header for c in extra)}"
+            )
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     bad_rows: set[int] = set()
     prepared: list[Prepared] = []
     examples = 0
-    total = len(located.rows)
-    for index, (number, values) in enumerate(located.rows):
-        if example and _is_example(values, located, example):
-            examples += 1
-            continue
-        reader = RowReader(kind, located, number, values, extra)
-        items = handler.convert(reader, lookup, user)
-        if reader.problems:
-            problems.extend(reader.problems)
-            bad_rows.add(number)
-        else:
-            prepared.extend(items)
-        if progress and index % 2000 == 0:
-            progress("检查每一行", index / total)
+    total = sum(len(located.rows) for located in located_all)
+    done = 0
+    for located in located_all:
+        example = _example_values([*kind.columns, *extra], located)
+        given = frozenset(located.positions)
+        for number, values in located.rows:
+            done += 1
+            if example and _is_example(values, located, example):
+                examples += 1
+                continue
+            reader = RowReader(kind, located, number, values, extra)
+            too_long = False
+            if located.delimited and len(values) > len(located.headers):
+                beyond = [v for v in values[len(located.headers) :] if clean_text(v)]
+                if beyond:
+                    too_long = True
+                    reader.fail(
+                        "",
+                        f"这一行有 {len(located.headers) + len(beyond)} 个单元格，比表头的 {len(located.headers)} 列多"
+                        f"（多出“{clean_text(beyond[0])[:20]}”）；可能是内容里有未加引号的逗号，"
+                        "请改用中文逗号或另存为 .xlsx",
+                    )
+            items = [] if too_long else handler.convert(reader, lookup, user)
+            warnings.extend(reader.warnings)
+            if reader.problems:
+                problems.extend(reader.problems)
+                bad_rows.add(number)
+            else:
+                for item in items:
+                    item.given = given
+                prepared.extend(items)
+            if progress and done % 2000 == 0:
+                progress("检查每一行", done / total)
+    located = located_all[0]
     grouped_problems: list[Problem] = []
     prepared = handler.group(prepared, grouped_problems)
-    warnings: list[Problem] = []
     if handler.repeatable:
         prepared = _number_repeats(prepared, warnings)
     seen: dict[tuple, int] = {}
@@ -159,19 +181,21 @@ def prepare(
         kind=kind,
         file_name=file_name,
         sha256=file_hash(data),
-        source=located.source,
+        source="、".join(f"“{loc.source}”" for loc in located_all) if len(located_all) > 1 else located.source,
         header_row=located.header_row,
         rows_read=total - examples,
         extra_columns=located.extra_columns,
-        problems=sorted(problems, key=lambda p: (p.row, p.letter)),
+        problems=sorted(problems, key=lambda p: (int(p.row), p.letter)),
         bad_rows=bad_rows,
         example_rows=examples,
-        warnings=warnings,
+        warnings=sorted(warnings, key=lambda p: int(p.row)),
         preview=_preview(located),
         lookup=lookup,
         handler=handler,
     )
     stored = handler.existing(session, lookup, unique) if unique else {}
+    if handler.repeatable:
+        _match_repeats(handler, unique, stored)
     for p in unique:
         match = stored.get(p.key)
         if match is None:
@@ -247,7 +271,14 @@ def run_import(
             )
     if progress:
         progress("完成", 1.0)
-    return ImportResult(batch.id, len(plan.new), len(plan.changed), len(plan.same), len(plan.bad_rows))
+    return ImportResult(
+        batch.id,
+        len(plan.new),
+        len(plan.changed),
+        len(plan.same),
+        len(plan.bad_rows),
+        tuple(str(w) for w in plan.warnings),
+    )
 
 
 def _audit_updates(session: Session, user: CurrentUser, plan: ImportPlan, batch_id: int) -> None:
@@ -273,6 +304,35 @@ def _audit_updates(session: Session, user: CurrentUser, plan: ImportPlan, batch_
         )
     for start in range(0, len(rows), 2000):
         session.execute(insert(AuditLog), rows[start : start + 2000])
+
+
+def _match_repeats(handler: Handler, unique: list[Prepared], stored: dict[tuple, Stored]) -> None:
+    """Match rows whose key comes more than once (two calls to one family on one day) to the stored records by
+    content first, then the rest in order: a file with its rows in another order changes nothing."""
+    groups: dict[tuple, list[Prepared]] = {}
+    for p in unique:
+        groups.setdefault(p.key[:-1], []).append(p)
+    for base, rows in groups.items():
+        if len(rows) == 1 and (*base, 1) not in stored:
+            continue
+        candidates = []
+        while (*base, len(candidates)) in stored:
+            candidates.append(len(candidates))
+        taken: dict[int, Prepared] = {}
+        for p in rows:
+            same = next((i for i in candidates if i not in taken and not handler.differs(p, stored[(*base, i)])), None)
+            if same is not None:
+                taken[same] = p
+        left = [i for i in candidates if i not in taken]
+        extra = len(candidates)
+        for p in rows:
+            match = next((i for i, q in taken.items() if q is p), None)
+            if match is None and left:
+                match = left.pop(0)
+                taken[match] = p
+            if match is None:
+                match, extra = extra, extra + 1  # a new record
+            p.key = (*base, match)
 
 
 def _number_repeats(prepared: list[Prepared], warnings: list[Problem]) -> list[Prepared]:
@@ -328,20 +388,21 @@ def _preview(located: Located, rows: int = 20) -> pd.DataFrame:
         [[clean_text(v) for v in (values + [None] * width)[:width]] for _n, values in located.rows[:rows]],
         columns=[h or f"列{i + 1}" for i, h in enumerate(located.headers)],
     )
-    frame.index = [n for n, _v in located.rows[:rows]]
+    frame.index = [getattr(n, "number", n) for n, _v in located.rows[:rows]]
     return frame
 
 
 def problems_frame(plan: ImportPlan) -> pd.DataFrame:
     """The problem report: one line per wrong cell, as shown on screen and downloaded as Excel."""
     listed = plan.problems[:MAX_PROBLEMS_LISTED]
+    sheets = any(p.sheet for p in plan.problems)
     frame = pd.DataFrame(
-        [(p.row, p.letter, p.column, p.value, p.message) for p in listed],
-        columns=["行号", "列", "列名", "单元格内容", "问题"],
+        [((p.sheet,) if sheets else ()) + (p.number, p.letter, p.column, p.value, p.message) for p in listed],
+        columns=(["工作表"] if sheets else []) + ["行号", "列", "列名", "单元格内容", "问题"],
     )
     if len(plan.problems) > MAX_PROBLEMS_LISTED:
         more = len(plan.problems) - MAX_PROBLEMS_LISTED
-        frame.loc[len(frame)] = ["", "", "", "", f"另有 {more} 处问题未列出"]
+        frame.loc[len(frame)] = [""] * (len(frame.columns) - 1) + [f"另有 {more} 处问题未列出"]
     return frame
 
 

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 from hxgy.entry.rules import MAX_TEXT_CHARS
 from hxgy.transfer.files import Located
 from hxgy.transfer.kinds import Column, Kind
-from hxgy.transfer.values import CellError, clean_text
+from hxgy.transfer.values import CellError, clean_text, is_error_value
 
 T = TypeVar("T")
 NEUTRALISED = tuple("=+-@")
@@ -27,8 +27,19 @@ class Problem:
     value: str  # what the cell held
     message: str
 
+    @property
+    def sheet(self) -> str:
+        """The sheet's name when the workbook has several data sheets, else ""."""
+        return getattr(self.row, "sheet", "")
+
+    @property
+    def number(self) -> int:
+        """The row number as the spreadsheet shows it."""
+        return getattr(self.row, "number", self.row)
+
     def __str__(self) -> str:
-        where = f"第 {self.row} 行" + (f"，{self.letter} 列“{self.column}”" if self.column else "")
+        row = self.row.where() if hasattr(self.row, "where") else f"第 {self.row} 行"
+        where = row + (f"，{self.letter} 列“{self.column}”" if self.column else "")
         return f"{where}：{self.message}"
 
 
@@ -42,11 +53,16 @@ class RowReader:
         self.values = values
         self.columns = {c.key: c for c in (*kind.columns, *extra)}
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []  # shown in the preview and by the command line, not stopping the row
+        self.failed: set[str] = set()
+        for key, position in located.positions.items():
+            if position < len(values) and isinstance(values[position], str) and is_error_value(values[position]):
+                self.fail(key, f"单元格显示的是错误值 {values[position]}（公式出错），不是数据；请改正公式或填入数值")
 
     def raw(self, key: str) -> object:
-        """The cell as stored (None when the column is absent or the row is short)."""
+        """The cell as stored (None when the column is absent, the row is short or the cell already failed)."""
         position = self.located.positions.get(key)
-        if position is None or position >= len(self.values):
+        if position is None or position >= len(self.values) or key in self.failed:
             return None
         return self.values[position]
 
@@ -55,13 +71,24 @@ class RowReader:
         return key in self.located.positions
 
     def fail(self, key: str, message: str) -> None:
-        """Note a problem with one cell (key "" for the row as a whole)."""
+        """Note a problem with one cell (key "" for the row as a whole); a cell's first problem is the one shown."""
+        if key and key in self.failed:
+            return
         position = self.located.positions.get(key)
+        value = clean_text(self.raw(key)) if key else ""
+        self.failed.add(key)
+        self.problems.append(self._problem(key, position, value, message))
+
+    def warn(self, key: str, message: str) -> None:
+        """Note something the preview must say about a cell (what a 学号 was matched to) without refusing it."""
+        position = self.located.positions.get(key)
+        self.warnings.append(self._problem(key, position, clean_text(self.raw(key)), message))
+
+    def _problem(self, key: str, position: int | None, value: str, message: str) -> Problem:
         # the template's name of the column (the file may say 日期 or 沟通日期*)
         header = self.columns[key].header if key in self.columns else ""
         letter = get_column_letter(position + 1) if position is not None else ""
-        value = clean_text(self.raw(key)) if key else ""
-        self.problems.append(Problem(self.number, header, letter, value[:100], message))
+        return Problem(self.number, header, letter, value[:100], message)
 
     def text(self, key: str, *, limit: int = MAX_TEXT_CHARS) -> str:
         """Text, trimmed; a required column must not be blank."""

@@ -918,7 +918,7 @@ class Students(Handler):
         gender = choice_cell(r, "gender", GENDERS)
         birth = r.read("birth_date", read_date)
         if birth is not None and birth > lk.today:
-            r.fail("birth_date", f"出生日期 {birth:%Y-%m-%d} 晚于今天")
+            r.fail("birth_date", f"出生日期 {birth:%Y-%m-%d} 不能晚于今天")
         elif birth is not None and birth < EARLIEST_BIRTH:
             r.fail(
                 "birth_date", f"出生日期 {birth:%Y-%m-%d} 早于 {EARLIEST_BIRTH.year} 年，不像小学生的出生日期；请核对"

@@ -22,12 +22,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from hxgy.exports import neutralise
 from hxgy.glossary import ROLE_LABELS
-from hxgy.transfer.files import INSTRUCTIONS_SHEET
+from hxgy.transfer.files import INSTRUCTIONS_SHEET, OPTIONS_SHEET
 from hxgy.transfer.kinds import CHOICE, CLASS, DATE, DATETIME, TEXT, YES_NO, Column, Kind, kind_or_error
 from hxgy.transfer.lookup import Lookup, key_text
 from hxgy.transfer.rows import handler_for
 
-OPTIONS_SHEET = "选项"
 LAST_ROW = 5000  # dropdowns reach down to this row
 HEADER_ROW, EXAMPLE_ROW = 1, 2
 TEXT_FORMAT = "@"  # so 学号 keeps its leading zeros and 3-2 does not become 3月2日

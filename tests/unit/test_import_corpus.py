@@ -692,12 +692,12 @@ CASES: list[Case] = [
     ),
     bad_cell("future-date", "communications", communication, {"沟通日期": "2026-11-23"}, "沟通日期", "晚于今天"),
     bad_cell(
-        "date-in-the-summer-holiday",
+        "date-before-the-first-term",  # a holiday date counts for a term (issue 15); a date before them all does not
         "communications",
         communication,
-        {"沟通日期": "2026-08-01"},
+        {"沟通日期": "2000-09-01"},
         "沟通日期",
-        "不在任何学期内",
+        "早于本校第一个学期",
     ),
     bad_cell("unknown-class", "communications", communication, {"班级": "九(9)班"}, "班级", "没有九(9)班"),
     bad_cell("class-unreadable", "communications", communication, {"班级": "火箭班"}, "班级", "不是班级"),

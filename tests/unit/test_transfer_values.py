@@ -17,6 +17,7 @@ from hxgy.transfer.values import (
     read_class,
     read_date,
     read_datetime,
+    read_duration,
     read_number,
     read_yes_no,
 )
@@ -90,7 +91,9 @@ def test_times_keep_minutes_and_seconds_and_a_date_alone_is_eight_oclock() -> No
 
 def test_numbers_and_yes_no() -> None:
     assert read_number("１，２００") == 1200
-    assert read_number("1.5小时") == 1.5
+    assert read_duration("1.5小时", "hour") == 1.5  # a time unit is read by the duration columns, per column
+    with pytest.raises(CellError, match="不是数字"):
+        read_number("1.5小时")  # not a count: a time in a count's column is refused, not stripped of its unit
     assert read_number(" ") is None
     with pytest.raises(CellError, match="应是整数"):
         read_number("2.5", integer=True)
