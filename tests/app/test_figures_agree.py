@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hxgy import config, db, formats, terms
+from hxgy.glossary import MEASURE_LABELS
 from hxgy.meeting import slides
 from hxgy.metrics.roster import ClassFilter
 from hxgy.models import School, SchoolClass
@@ -29,12 +30,27 @@ def _compare(url: str, *scope: str) -> dict:
     return json.loads(result.stdout)
 
 
-def _overview_cards(make_app, url: str, grade: int, class_id: int | None) -> dict[str, tuple[str, str | None]]:
+PAGE_CARDS = {
+    "pages/communication.py": ("contact_coverage", "home_visit_coverage", "contacts_per_family"),
+    "pages/volunteers.py": ("volunteer_hours", "volunteer_participation"),
+    "pages/moral.py": ("moral_good_rate", "moral_completion"),
+    "pages/activities.py": ("activities", "parent_attendance"),
+}
+
+
+def _cards_on_every_page(make_app, url: str, grade: int, class_id: int | None) -> dict[str, dict[str, tuple]]:
+    """The cards of 总览 and of the four measure pages, filtered to one grade or class (as a principal)."""
     at = make_app(url, "principal")
     at.session_state["_hxgy_filters"] = {"grade": grade, "class": class_id}
     at.run()
     assert not at.exception, at.exception
-    return {m.label: (m.value, m.delta) for m in at.metric}
+    seen = {"pages/overview.py": {m.label: (m.value, m.delta) for m in at.metric}}
+    for page in PAGE_CARDS:
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, (page, at.exception)
+        seen[page] = {m.label: (m.value, m.delta) for m in at.metric}
+    return seen
 
 
 @pytest.mark.parametrize("scope", ["grade", "class"])
@@ -45,7 +61,9 @@ def test_overview_slides_report_and_metrics_agree(make_app, demo_url, scope) -> 
         term = terms.current_term(session, school_id=school.id, today=DEMO_ANCHOR)
         period = terms.term_period(term, DEMO_ANCHOR)
         class_id = session.scalar(
-            select(SchoolClass.id).where(SchoolClass.school_year_id == term.school_year_id, SchoolClass.name == "三(2)班")
+            select(SchoolClass.id).where(
+                SchoolClass.school_year_id == term.school_year_id, SchoolClass.name == "三(2)班"
+            )
         )
         classes = ClassFilter(school.id, 3, None) if scope == "grade" else ClassFilter(school.id, None, (class_id,))
         now = config.this_hour()
@@ -59,14 +77,15 @@ def test_overview_slides_report_and_metrics_agree(make_app, demo_url, scope) -> 
         ["二(1)班", "二(2)班", "二(3)班", "二(4)班", "二(5)班"] if scope == "grade" else ["二(2)班"]
     ), "last spring's classes of the same children, not last spring's 三年级"
 
-    cards = _overview_cards(make_app, demo_url, 3, None if scope == "grade" else class_id)
-    from hxgy.glossary import MEASURE_LABELS
-
+    pages = _cards_on_every_page(make_app, demo_url, 3, None if scope == "grade" else class_id)
+    for page, keys in {"pages/overview.py": CARDS, **PAGE_CARDS}.items():
+        for key in keys:
+            now_value, before_value = measures[key]["now"], measures[key]["before"]
+            shown, delta = pages[page][MEASURE_LABELS[key]]
+            assert shown == formats.measure_value(key, now_value), (page, key)
+            assert (delta or None) == formats.measure_delta(key, now_value, before_value), (page, key)
     for key in CARDS:
         now_value, before_value = measures[key]["now"], measures[key]["before"]
-        shown, delta = cards[MEASURE_LABELS[key]]
-        assert shown == formats.measure_value(key, now_value), key
-        assert delta == formats.measure_delta(key, now_value, before_value), key
         assert deck.figures[key] == pytest.approx(now_value, nan_ok=True), key
         assert deck.before[key] == pytest.approx(before_value, nan_ok=True), key
         if scope == "grade":
