@@ -92,9 +92,12 @@ FULL_WIDTH_PUNCTUATION = str.maketrans("．－／：，", ".-/:,")
 
 
 def normalise_header(value: object) -> str:
-    """A header as compared: half-width, no spaces, no brackets around units, no * marking required."""
+    """A header as compared: half-width, no spaces, no brackets around units, no * or (必填) marking required."""
     text = unicodedata.normalize("NFKC", clean_text(value))
-    return re.sub(r"[\s*＊]", "", text)
+    return HEADER_NOTE.sub("", re.sub(r"[\s*＊]", "", text))
+
+
+HEADER_NOTE = re.compile(r"\((必填|选填|可不填|可选|必须填写)\)$")  # NFKC has made （） half-width
 
 
 WEEKDAY = re.compile(r"[(（]?\s*(星期|周|礼拜)[一二三四五六日天]\s*[)）]?")

@@ -165,3 +165,10 @@ def test_the_command_line_writes_a_template_imports_and_exports(demo_copy_url: s
     assert "2025-2026学年第一学期,三(2)班,40,38," in text
     refused = run_cli(demo_copy_url, "export", "students", str(out), "--user", "headteacher")
     assert refused.returncode == 2 and "无权" in refused.stderr
+
+
+def test_headers_marked_required_in_words_still_match() -> None:
+    """Schools mark required columns as 沟通日期（必填） or with a line break before (选填)."""
+    assert normalise_header("沟通日期（必填）") == normalise_header("沟通日期*") == "沟通日期"
+    assert normalise_header("学号\n(选填)") == "学号"
+    assert normalise_header("时长（分钟）") == "时长(分钟)"  # a unit in brackets is part of the header
