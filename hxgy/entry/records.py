@@ -27,6 +27,7 @@ from hxgy.entry.rules import (
     as_dict,
     audit,
     check_category,
+    check_class_term,
     check_day,
     check_text,
     refuse,
@@ -139,7 +140,8 @@ def class_wide_refusal(channel_name: str, allowed: Sequence[str]) -> str:
 
 def _check_contact(session: Session, school_id: int, entry: ContactEntry, today: date) -> ContactEntry:
     problems = Problems()
-    check_day(session, problems, school_id, entry.contact_date, today, "沟通日期")
+    term = check_day(session, problems, school_id, entry.contact_date, today, "沟通日期")
+    check_class_term(session, problems, entry.class_id, term)
     check_category(session, problems, school_id, "channel", entry.channel_id, "沟通方式")
     if entry.topic_id is not None:
         check_category(session, problems, school_id, "topic", entry.topic_id, "沟通内容")
@@ -246,7 +248,9 @@ def record_request(
     else:
         raise refuse(session, user, "登记不指定班级的家长诉求")
     problems = Problems()
-    check_day(session, problems, school_id, entry.received_at.date() if entry.received_at else None, today, "收到时间")
+    received = entry.received_at.date() if entry.received_at else None
+    term = check_day(session, problems, school_id, received, today, "收到时间")
+    check_class_term(session, problems, entry.class_id, term)
     check_category(session, problems, school_id, "request_channel", entry.channel_id, "反映渠道")
     if entry.category_id is not None:
         check_category(session, problems, school_id, "request_category", entry.category_id, "诉求类别")
@@ -334,7 +338,12 @@ def record_volunteering(
         return Saved(seen.id, False)
     school_class = require_class_write(session, user, entry.class_id, "登记志愿服务")
     problems = Problems()
-    check_day(session, problems, school_class.school_id, entry.service_date, today, "服务日期")
+    check_class_term(
+        session,
+        problems,
+        entry.class_id,
+        check_day(session, problems, school_class.school_id, entry.service_date, today, "服务日期"),
+    )
     check_category(session, problems, school_class.school_id, "volunteer_activity", entry.activity_id, "志愿项目")
     if entry.hours is None:
         problems.add("时长", "必须填写")
@@ -653,7 +662,12 @@ def update_volunteering(
     """Correct the hours, date, activity or note of a volunteer record (same class and guardian)."""
     record: VolunteerRecord = _record_for_change(session, user, "volunteer_record", record_id, "修改")  # type: ignore[assignment]
     problems = Problems()
-    check_day(session, problems, record.school_id, entry.service_date, today, "服务日期")
+    check_class_term(
+        session,
+        problems,
+        record.class_id,
+        check_day(session, problems, record.school_id, entry.service_date, today, "服务日期"),
+    )
     check_category(session, problems, record.school_id, "volunteer_activity", entry.activity_id, "志愿项目")
     if entry.hours is None or not 0 < entry.hours <= MAX_HOURS_A_DAY:
         problems.add("时长", f"应大于 0 且不超过 {MAX_HOURS_A_DAY:g} 小时（一天）")

@@ -156,6 +156,19 @@ def check_day(
         return None
 
 
+def check_class_term(session: Session, problems: Problems, class_id: int | None, term: Term | None) -> None:
+    """A record's class must belong to the school year of the term it counts for.
+
+    (A 暑期家访 counts for the autumn term, so it is recorded for the new class, not last year's.)
+    """
+    if class_id is None or term is None:
+        return
+    year_id = session.scalar(select(SchoolClass.school_year_id).where(SchoolClass.id == class_id))
+    if year_id is not None and year_id != term.school_year_id:
+        year = session.get(SchoolYear, term.school_year_id)
+        problems.add("班级", f"这一天的记录计入{term.name}，请选择{year.name if year else '该学年'}的班级")
+
+
 def roll_day(session: Session, school_id: int, day: date) -> date:
     """The day on which a record's student must be in its class: the day itself in a term; for a holiday
     record, the first day of the term it counts for (or the last day of the term before, by the policy)."""

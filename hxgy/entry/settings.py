@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hxgy import auth, glossary
+from hxgy import auth, config, glossary
 from hxgy.auth import CurrentUser
 from hxgy.entry.rules import SETTINGS_ROLES, Problems, as_dict, audit, refuse, require_school_write
 from hxgy.metrics import stats
@@ -172,9 +172,8 @@ def update_school_year(session: Session, user: CurrentUser, year_id: int, plan: 
     session.flush()
     after = {**as_dict(year), "terms": {n: as_dict(t) for n, t in terms.items()}}
     audit(session, user, "update", "school_year", year.id, before=before, after=after)
-    for term in terms.values():
-        if term.start_date <= today:
-            stats.refresh_term(session, school_id=school_id, term_id=term.id, today=today, now=utcnow())
+    # the neighbouring terms' holiday windows move too (terms.record_window): recount every term begun
+    stats.refresh_school(session, school_id=school_id, today=today, now=utcnow())
 
 
 def update_term_dates(
@@ -199,7 +198,7 @@ def update_term_dates(
     term.start_date, term.end_date = start, end
     session.flush()
     audit(session, user, "update", "term", term.id, before=before, after=as_dict(term))
-    stats.refresh_term(session, school_id=school_id, term_id=term.id, today=today, now=utcnow())
+    stats.refresh_school(session, school_id=school_id, today=today, now=utcnow())  # holiday windows move too
 
 
 # ---- classes, staff and who teaches what --------------------------------------------------------
@@ -577,6 +576,8 @@ def set_holiday_policy(session: Session, user: CurrentUser, policy: str) -> None
     before = as_dict(school, ["holiday_records"])
     school.holiday_records = policy
     session.flush()
+    # every term's window moves with the rule: recount the stored figures (全区 reads them)
+    stats.refresh_school(session, school_id=school_id, today=config.today(), now=utcnow())
     audit(session, user, "update", "school", school_id, before=before, after=as_dict(school, ["holiday_records"]))
 
 

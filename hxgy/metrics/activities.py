@@ -15,14 +15,14 @@ from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import ColumnElement
 
 from hxgy.metrics.roster import ClassFilter
-from hxgy.models import Activity, ActivityClass, Category, Partner, SchoolClass
+from hxgy.models import Activity, ActivityClass, Category, Partner
 from hxgy.sqlfuncs import month_start
 from hxgy.terms import Period
 
 
 def live_activities(period: Period, classes: ClassFilter) -> ColumnElement[bool]:
     """Activities of the school in the period that reach a class in view (or the whole school)."""
-    in_view = select(SchoolClass.id).where(classes.condition())
+    in_view = classes.ids_in(period)
     reaches = select(ActivityClass.activity_id).where(ActivityClass.class_id.in_(in_view))
     return and_(
         Activity.school_id == classes.school_id,
@@ -33,9 +33,9 @@ def live_activities(period: Period, classes: ClassFilter) -> ColumnElement[bool]
     )
 
 
-def _class_attendance(classes: ClassFilter) -> Subquery:
+def _class_attendance(period: Period, classes: ClassFilter) -> Subquery:
     """Per activity: students and parents who came from the classes in view (NULL where none was recorded)."""
-    in_view = select(SchoolClass.id).where(classes.condition())
+    in_view = classes.ids_in(period)
     return (
         select(
             ActivityClass.activity_id,
@@ -58,7 +58,7 @@ def activity_list(session: Session, period: Period, classes: ClassFilter) -> pd.
         counts = (Activity.students_count, Activity.parents_count, Activity.families_count)
         attendance = None
     else:
-        attendance = _class_attendance(classes)
+        attendance = _class_attendance(period, classes)
         counts = (attendance.c.students, attendance.c.parents, literal(None, Integer))
     stmt = (
         select(
@@ -130,7 +130,7 @@ def participation_totals(session: Session, period: Period, classes: ClassFilter)
             "families": int(families),
             "without_class_figures": 0,
         }
-    per_class = _class_attendance(classes)
+    per_class = _class_attendance(period, classes)
     stmt = (
         select(
             func.count(),
@@ -154,7 +154,7 @@ def participation_totals(session: Session, period: Period, classes: ClassFilter)
 
 def attendance_by_class(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:
     """Per class: class_activities (activities it took part in), parents_attended, attended_activities."""
-    in_view = select(SchoolClass.id).where(classes.condition())
+    in_view = classes.ids_in(period)
     stmt = (
         select(
             ActivityClass.class_id,

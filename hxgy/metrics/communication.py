@@ -53,7 +53,7 @@ def holiday_contacts(session: Session, period: Period, classes: ClassFilter) -> 
     """
     if not period.holiday_days:
         return {"contacts": 0, "home_visits": 0, "summer": 0}
-    in_view = select(SchoolClass.id).where(classes.condition())
+    in_view = classes.ids_in(period)
     in_holiday = or_(*(Communication.contact_date.between(first, last) for first, last in period.holiday_days))
     visit = case((Communication.channel_id == _home_visit_channel(classes.school_id), 1), else_=0)
     contacts, visits = session.execute(
@@ -67,7 +67,7 @@ def holiday_contacts(session: Session, period: Period, classes: ClassFilter) -> 
 
 def communication_by_class(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:
     """Per class: contacts, individual contacts, contacted students, visited students."""
-    in_view = select(SchoolClass.id).where(classes.condition())
+    in_view = classes.ids_in(period)
     counts = (
         select(
             Communication.class_id,
@@ -94,7 +94,7 @@ def communication_by_class(session: Session, period: Period, classes: ClassFilte
 
 def channel_mix(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:
     """Contacts per channel (all channels of the school, zero where unused), in the school's order."""
-    in_view = select(SchoolClass.id).where(classes.condition())
+    in_view = classes.ids_in(period)
     used = (
         select(Communication.channel_id, func.count().label("contacts"))
         .where(live_contacts(period, classes.school_id), Communication.class_id.in_(in_view))
@@ -112,7 +112,7 @@ def channel_mix(session: Session, period: Period, classes: ClassFilter) -> pd.Da
 
 def contacts_by_week(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:
     """class_id, week (Monday), contacts: the rhythm of contact over the period."""
-    in_view = select(SchoolClass.id).where(classes.condition())
+    in_view = classes.ids_in(period)
     week = week_start(Communication.contact_date).label("week")
     stmt = (
         select(Communication.class_id, week, func.count().label("contacts"))
@@ -188,7 +188,7 @@ def requests_by_class(session: Session, period: Period, classes: ClassFilter, *,
     limit = select(School.response_limit_hours).where(School.id == classes.school_id).scalar_subquery()
     status = request_status(limit, now)
     whole_school = classes.grade_level is None and classes.class_ids is None
-    in_view = select(SchoolClass.id).where(classes.condition())
+    in_view = classes.ids_in(period)
     class_condition = ParentRequest.class_id.in_(in_view)
     if whole_school:
         class_condition = class_condition | ParentRequest.class_id.is_(None)
@@ -208,7 +208,7 @@ def late_requests(session: Session, period: Period, classes: ClassFilter, *, now
     status = request_status(limit, now)
     channel = Category.__table__.alias("channel")
     topic = Category.__table__.alias("topic")
-    in_view = select(SchoolClass.id).where(classes.condition())
+    in_view = classes.ids_in(period)
     whole_school = classes.grade_level is None and classes.class_ids is None
     class_condition = ParentRequest.class_id.in_(in_view)
     if whole_school:

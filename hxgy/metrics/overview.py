@@ -14,7 +14,7 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hxgy.metrics import activities, communication, moral, satisfaction, volunteers
@@ -39,7 +39,9 @@ class Measure:
         """The figure as written (rates to 0.1 percentage point): status is judged on what people read."""
         if value is None or math.isnan(value):
             return value
-        return round(float(value), self.digits + 2 if self.kind == "rate" else self.digits)
+        if self.kind == "rate":  # as percent() writes it: 63/80 = 78.75 % is shown and judged 78.8 %
+            return round(float(value) * 100, self.digits) / 100
+        return round(float(value), self.digits)
 
 
 MEASURES: dict[str, Measure] = {
@@ -258,13 +260,15 @@ def follow_classes(session: Session, classes: ClassFilter, current: Period, prev
         return ClassFilter(classes.school_id, None, tuple(now_ids))
     children = period_roster(current, ClassFilter(classes.school_id, None, tuple(now_ids))).subquery()
     earlier = period_roster(previous, ClassFilter(classes.school_id)).subquery()
-    before_ids = session.scalars(
-        select(earlier.c.class_id)
-        .where(earlier.c.student_id.in_(select(children.c.student_id)))
-        .distinct()
-        .order_by(earlier.c.class_id)
+    came = func.count().filter(earlier.c.student_id.in_(select(children.c.student_id)))
+    rows = session.execute(
+        select(earlier.c.class_id, came, func.count()).group_by(earlier.c.class_id).order_by(earlier.c.class_id)
     ).all()
-    return ClassFilter(classes.school_id, None, tuple(before_ids))
+    # a class counts when at least half of its children are in the group: one child who changed class
+    # does not pull a whole other class into the comparison
+    mostly = tuple(cid for cid, moved, size in rows if moved and 2 * moved >= size)
+    some = tuple(cid for cid, moved, _ in rows if moved)
+    return ClassFilter(classes.school_id, None, mostly or some)
 
 
 SAME_CLASSES = "与{label}同一批班级相比"
@@ -300,6 +304,8 @@ def baseline(session: Session, period: Period, classes: ClassFilter) -> Baseline
     if before is None:
         return None
     followed = follow_classes(session, classes, period, before)
+    if followed.class_ids == ():
+        return None  # the group's children were not at the school (a new 一年级): nothing to compare with
     names: tuple[str, ...] = ()
     if followed.class_ids is not None:
         names = tuple(

@@ -28,6 +28,10 @@ class ClassFilter:
     grade_level: int | None = None
     class_ids: tuple[int, ...] | None = None
 
+    def ids_in(self, period: Period) -> Select:
+        """The ids of the selected classes of the period's school year (a grade is that year's grade)."""
+        return select(SchoolClass.id).where(self.condition(), SchoolClass.school_year_id == period.school_year_id)
+
     def condition(self) -> ColumnElement[bool]:
         """A WHERE clause on SchoolClass."""
         parts = [SchoolClass.school_id == self.school_id]

@@ -22,7 +22,7 @@ from hxgy.terms import Period
 
 def live_volunteering(period: Period, classes: ClassFilter) -> ColumnElement[bool]:
     """Volunteer records of the classes in view, in the period, not deleted."""
-    in_view = select(SchoolClass.id).where(classes.condition())
+    in_view = classes.ids_in(period)
     return and_(
         VolunteerRecord.school_id == classes.school_id,
         VolunteerRecord.deleted_at.is_(None),

@@ -33,18 +33,21 @@ from hxgy.models import (
     Term,
     VolunteerRecord,
 )
+from hxgy.terms import HolidayRefused, counting_term
 
 
 def writable_classes(session: Session, user: CurrentUser, today: date) -> list[tuple[int, str]]:
     """(id, name) of this school year's classes the user may enter records for, head-teacher classes first."""
     if user.school_id is None:
         return []
-    stmt = (
-        select(SchoolClass.id, SchoolClass.name)
-        .join(SchoolYear, SchoolYear.id == SchoolClass.school_year_id)
-        .where(SchoolClass.school_id == user.school_id)
-        .where(SchoolYear.start_date <= today, SchoolYear.end_date >= today)
-    )
+    stmt = select(SchoolClass.id, SchoolClass.name).where(SchoolClass.school_id == user.school_id)
+    try:  # in a holiday, the year of the term today's records count for (暑期家访 → the new classes)
+        year_id = counting_term(session, school_id=user.school_id, day=today).school_year_id
+        stmt = stmt.where(SchoolClass.school_year_id == year_id)
+    except HolidayRefused:
+        stmt = stmt.join(SchoolYear, SchoolYear.id == SchoolClass.school_year_id).where(
+            SchoolYear.start_date <= today, SchoolYear.end_date >= today
+        )
     if user.role in WRITE_ANY_CLASS:
         stmt = stmt.order_by(SchoolClass.grade_level, SchoolClass.class_no)
     elif user.role in ("head_teacher", "teacher") and user.staff_id is not None:

@@ -23,7 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hxgy import formats
-from hxgy.entry import records
+from hxgy.entry import records, settings
 from hxgy.entry.records import ContactEntry
 from hxgy.entry.rules import InvalidEntry
 from hxgy.metrics import communication, overview
@@ -103,6 +103,19 @@ def test_a_winter_holiday_call_counts_for_the_spring_term(school: TinySchool) ->
     assert note == "含寒假家访 0 次（假期沟通记录共 1 条，计入本学期）"
 
 
+def test_a_holiday_record_belongs_to_the_class_of_the_term_it_counts_for(school: TinySchool) -> None:
+    """On 2026-08-15 (summer, counted for the autumn term) last year's 二(1)班 is not a class of that term."""
+    with pytest.raises(InvalidEntry, match="计入2026-2027学年第一学期，请选择2026-2027学年的班级"):
+        _log(school, "二(1)班", date(2026, 8, 15), None, channel="wechat")
+    school.session.rollback()
+    from hxgy.queries.entry import writable_classes
+
+    summer = writable_classes(school.session, school.dean, date(2026, 8, 15))  # type: ignore[attr-defined]
+    assert [name for _, name in summer] == ["三(1)班"], "in the summer the forms offer the autumn term's classes"
+    spring = writable_classes(school.session, school.dean, date(2026, 5, 1))  # type: ignore[attr-defined]
+    assert [name for _, name in spring] == ["二(1)班"]
+
+
 def test_dates_no_term_counts_are_refused_in_chinese(school: TinySchool) -> None:
     with pytest.raises(InvalidEntry, match="早于本校第一个学期"):
         _log(school, "二(1)班", date(2025, 8, 20), "A")
@@ -115,6 +128,26 @@ def test_dates_no_term_counts_are_refused_in_chinese(school: TinySchool) -> None
         _log(school, "新3(1)", date(2026, 8, 16), "A", channel="home_visit")
     school.session.rollback()
     assert school.session.scalar(select(Communication.id)) is None, "nothing was written"
+
+
+def test_changing_the_rule_recounts_the_stored_figures(school: TinySchool) -> None:
+    """The call on 2026-02-01 counts for term2 (next), then for term1 (previous): the stored rows follow."""
+    _log(school, "二(1)班", date(2026, 2, 1), "B")
+
+    def stored(term) -> int:
+        return (
+            school.session.scalar(  # no row yet (nothing written for that term) reads as 0
+                select(ClassTermStats.contacts).where(
+                    ClassTermStats.term_id == term.id, ClassTermStats.class_id == school.classes["二(1)班"].id
+                )
+            )
+            or 0
+        )
+
+    assert (stored(school.term1), stored(school.term2)) == (0, 1)
+    settings.set_holiday_policy(school.session, school.dean, "previous")  # type: ignore[attr-defined]
+    school.session.commit()
+    assert (stored(school.term1), stored(school.term2)) == (1, 0)
 
 
 def test_holidays_can_count_for_the_term_before(school: TinySchool) -> None:

@@ -35,9 +35,9 @@ Activities in autumn
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date, datetime
 
 import pandas as pd
@@ -223,6 +223,10 @@ def test_one_precision_per_measure() -> None:
     assert formats.measure_delta("contacts_per_family", 2.91, 2.2) == "+0.7 次"
     assert formats.measure_delta("home_visit_coverage", 0.539, 0.541) == "-0.2 个百分点"
     assert formats.measure_delta("activities", 6, 6) == "持平"
+    # 63/80 = 78.75 % is written 78.8 %: judged and compared as 78.8 %, never "−0.1 个百分点" beside two 78.8 %
+    assert formats.measure_value("satisfaction", 63 / 80) == "78.8%"
+    assert overview.judged("satisfaction", 63 / 80, 0.788) == "green"
+    assert formats.measure_delta("satisfaction", 63 / 80, 0.788) == "持平"
     assert formats.measure_delta("home_visit_coverage", 0.5391, 0.5389) == "持平"  # both 53.9%
     assert formats.excel_format("home_visit_coverage") == "0.0%"
     assert formats.excel_format("activities") == "0"
@@ -246,8 +250,8 @@ def test_metrics_command_compares_a_grade_with_the_same_children(school: TinySch
     assert "志愿服务时长\t5.0 小时\t5.0 小时\t持平" in out
     assert "协同活动场次\t2 场" in out
     run = subprocess.run(
-        [sys.executable, "-m", "hxgy", "metrics", "--term", "2026-2027学年第一学期", "--class", "三（2）班"]
-        + ["--compare", "--format", "json"],
+        [sys.executable, "-m", "hxgy", "metrics", "--term", "2026-2027学年第一学期"]
+        + ["--class", "三（2）班", "--compare", "--format", "json"],
         capture_output=True,
         text=True,
         env=env,
@@ -261,3 +265,29 @@ def test_metrics_command_compares_a_grade_with_the_same_children(school: TinySch
         env=env,
     )
     assert bad.returncode == 2 and "没有名为 九(9)班 的班级" in bad.stderr
+
+
+def test_one_child_who_changed_class_does_not_bring_a_whole_class_and_new_pupils_have_no_comparison(
+    school: TinySchool,
+) -> None:
+    """Add last year's 二(3) J K L: this autumn J is in 三(2) with B and D, K and L in 三(1) with A and C.
+    三(2)'s children came from 二(1) (B: 1 of 2), 二(2) (D: 1 of 2) and 二(3) (J: 1 of 3): 二(3) is not
+    mostly theirs, so it stays out. 三(1) takes 二(3) (K L: 2 of 3). A new 一(1) with H, who was not at the
+    school last year, has no comparison at all."""
+    school.add_class(2, 3)
+    for name in "JKL":
+        school.add_student(name, "二(3)班")
+    autumn_year = school.classes["新3(1)"].school_year_id
+    for name, key in (("J", "新3(2)"), ("K", "新3(1)"), ("L", "新3(1)")):
+        school.enrol(name, key, date(2026, 9, 1))
+    school.session.flush()
+    autumn = term_period(school.autumn)
+    mixed = overview.baseline(school.session, autumn, _one(school, "新3(2)"))
+    assert mixed.class_names == ("二(1)班", "二(2)班")
+    other = overview.baseline(school.session, autumn, _one(school, "新3(1)"))
+    assert other.class_names == ("二(1)班", "二(2)班", "二(3)班")
+    from hxgy.models import SchoolYear
+
+    school.add_class(1, 1, year=school.session.get(SchoolYear, autumn_year), key="新1(1)")
+    school.add_student("H", "新1(1)", start=date(2026, 9, 1))
+    assert overview.baseline(school.session, autumn, _one(school, "新1(1)")) is None
