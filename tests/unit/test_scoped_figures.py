@@ -53,6 +53,7 @@ from hxgy.terms import Period, term_period
 from tests.builders import TinySchool, tiny_school
 
 NOW = datetime(2027, 2, 1, 12, 0)
+METRICS = (sys.executable, "-m", "hxgy", "metrics", "--term", "2026-2027学年第一学期")
 
 
 @pytest.fixture
@@ -250,8 +251,7 @@ def test_metrics_command_compares_a_grade_with_the_same_children(school: TinySch
     assert "志愿服务时长\t5.0 小时\t5.0 小时\t持平" in out
     assert "协同活动场次\t2 场" in out
     run = subprocess.run(
-        [sys.executable, "-m", "hxgy", "metrics", "--term", "2026-2027学年第一学期"]
-        + ["--class", "三（2）班", "--compare", "--format", "json"],
+        [*METRICS, "--class", "三（2）班", "--compare", "--format", "json"],
         capture_output=True,
         text=True,
         env=env,
