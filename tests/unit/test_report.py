@@ -8,7 +8,7 @@ Classes: 一(1)班 王小明 李小红 张小刚 赵小丽 (4 students), 一(2)�
 第二学期: 家访 王小明 李小红 张小刚 (一(1)) 陈小华 刘小军 (一(2)); phone 赵小丽; a class-wide notice in 一(1)
           → contacts 7, individual 6, contacted 6/6 = 100.0 % (+66.7 points), visited 5/6 = 83.3 % (+50.0 points),
             一(1) 3/4 = 75.0 % (lowest), 一(2) 2/2 = 100.0 % (best), 户均 6/6 = 1.0 次 (+0.7 次: 1.0 against 0.3);
-          volunteer 王小明's mother 2.5 h → 1 人次, participation 1/6 = 16.7 %, 0.4 h per family (0.42 written to one decimal);
+          volunteer 王小明's mother 2.5 h → 1 人次, participation 1/6 = 16.7 %, 0.4 h per family (0.42);
           requests of 一(1): answered after 96 h (late), after 2 h (on time) → 1 of 2 = 50.0 %, none last term;
           school survey 50 answers, 48 satisfied → 96.0 % (+6.0 points);
           targets 沟通覆盖率 100 % (met), 家访覆盖率 100 % (missed), 满意度 95 % (met); no 德育 scores.
