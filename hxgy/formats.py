@@ -120,4 +120,6 @@ def holiday_note(counted: dict[str, int]) -> str | None:
     if not counted.get("contacts"):
         return None
     season = "暑期" if counted.get("summer") else "寒假"
+    if not counted.get("home_visits"):
+        return f"含{season}沟通记录 {counted['contacts']} 条（计入本学期）"
     return f"含{season}家访 {counted['home_visits']} 次（假期沟通记录共 {counted['contacts']} 条，计入本学期）"

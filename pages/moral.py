@@ -173,7 +173,7 @@ shown = pd.DataFrame(
         "班级": change["class_name"],
         "本期优良率": [formats.percent(v) for v in change["now"]],
         (compared.term_label if compared else "上学期"): [formats.percent(v) for v in change["before"]],
-        "变化（百分点）": (change["change"] * 100).round(1),
+        "变化（百分点）": ((change["now"] * 100).round(1) - (change["before"] * 100).round(1)).round(1),
         "评价完成率": [formats.percent(v) for v in frame["moral_completion"]],
     }
 )

@@ -45,7 +45,7 @@ with left:
         班级=frame["class_name"],
         志愿时长=frame["volunteer_hours"],
         人次=frame["volunteer_records"],
-        户均时长=frame["hours_per_family"].round(2),
+        户均时长=frame["hours_per_family"].round(overview.MEASURES["hours_per_family"].digits),
     )
     title = "各班志愿服务时长"
     chart = charts.class_bars(shown, value="志愿时长", title=title, stamp=stamp, tooltip=["人次", "户均时长"])

@@ -227,7 +227,7 @@ def _school_slides(data: MeetingFigures, school_name: str) -> list[Slide]:
             BigFigure("学生", formats.number(f["students"], 0)),
             BigFigure("协同活动", f"{data.participation['activities']} 场"),
             BigFigure("家长参与", f"{formats.number(data.participation['parents'], 0)} 人次"),
-            BigFigure("志愿服务", f"{formats.number(f['volunteer_hours'])} 小时"),
+            BigFigure("志愿服务", formats.measure_value("volunteer_hours", f["volunteer_hours"])),
             BigFigure("合作单位", f"{data.partners_active} 家"),
         ),
         notes=(data.period.label + (f"，与{data.previous_label}比较" if data.previous_label else ""),),
@@ -249,7 +249,9 @@ def _measure_slides(data: MeetingFigures, kept: pd.DataFrame, hidden: int) -> li
         figure = _figure(data, data.figures, data.before, key)
         extra: list[BigFigure] = []
         if key == "volunteer_participation":
-            extra.append(BigFigure("志愿服务时长", f"{formats.number(data.figures['volunteer_hours'])} 小时"))
+            extra.append(
+                BigFigure("志愿服务时长", formats.measure_value("volunteer_hours", data.figures["volunteer_hours"]))
+            )
             extra.append(
                 BigFigure("户均志愿时长", formats.measure_value("hours_per_family", data.figures["hours_per_family"]))
             )
@@ -264,7 +266,7 @@ def _measure_slides(data: MeetingFigures, kept: pd.DataFrame, hidden: int) -> li
         if key == "response_on_time":
             extra.append(BigFigure("家长诉求", f"{formats.number(data.figures['requests'], 0)} 件"))
         if key == "moral_good_rate":
-            extra.append(BigFigure("德育平均分", formats.number(_shown_average(data.figures), 1)))
+            extra.append(BigFigure("德育平均分", formats.measure_value("moral_average", _shown_average(data.figures))))
         statuses = overview.class_status(kept, data.goals, data.period, (key,), completion_min=data.completion_min)
         red = statuses[statuses["status"] == "red"]["class_name"].tolist()
         notes = [f"未达标班级（{len(red)} 个）：{formats.name_list(red, 12)}"] if red else []

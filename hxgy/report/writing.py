@@ -438,7 +438,7 @@ def _volunteers(w: _Writer) -> None:
         return
     w.paragraph(
         f"本学期家长志愿服务共 {whole(f['volunteer_records'])} 人次，经确认的服务时长 "
-        f"{formats.number(f['volunteer_hours'])} 小时"
+        f"{value_text('volunteer_hours', f['volunteer_hours'])}"
         f"{tail(change_text(fig, 'volunteer_hours'), target_text(fig, 'volunteer_hours'))}；"
         f"参与家庭 {whole(f['volunteer_families'])} 户（各班合计，按家庭去重为 {whole(fig.unique_families)} 户）。"
         + rate_text(
@@ -454,7 +454,7 @@ def _volunteers(w: _Writer) -> None:
     mix = fig.volunteer_mix.sort_values("volunteer_hours", ascending=False, kind="stable")
     if not mix.empty:
         items = "；".join(
-            f"{name} {whole(n)} 人次（{formats.number(h)} 小时）"
+            f"{name} {whole(n)} 人次（{value_text('volunteer_hours', h)}）"
             for name, n, h in zip(mix["activity_name"], mix["volunteer_records"], mix["volunteer_hours"], strict=True)
         )
         w.paragraph(f"按服务项目：{items}。", lead="服务项目")

@@ -60,6 +60,7 @@ def measure_card(
             formats.measure_value(key, value),
             delta=delta,
             delta_color="off" if delta == formats.UNCHANGED else "normal",
+            delta_arrow="off" if delta == formats.UNCHANGED else "auto",
             help=help_text,
         )
         if target is None:
