@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -122,17 +122,9 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
     On SQLite the writers of one process are serialised (``_writer_lock``) and each begins IMMEDIATE.
     """
     engine = engine or get_engine()
-    if not is_sqlite(engine):
-        with Session(engine, expire_on_commit=False) as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
-        return
-    bind = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
-    with _writer_lock(engine), Session(bind, expire_on_commit=False) as session:
+    sqlite = is_sqlite(engine)
+    bind = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}) if sqlite else engine
+    with _writer_lock(engine) if sqlite else nullcontext(), Session(bind, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

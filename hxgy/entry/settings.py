@@ -537,48 +537,41 @@ def set_targets(session: Session, user: CurrentUser, *, term_id: int, values: di
         set_target(session, user, term_id=term_id, measure=measure, value=value)
 
 
-def set_response_limit(session: Session, user: CurrentUser, hours: int) -> None:
-    """How many hours the school gives itself to answer a parent request."""
-    school_id = _school(session, user, "修改答复时限")
+def _set_school_setting(
+    session: Session, user: CurrentUser, what: str, field_name: str, value: object, problem: str | None
+) -> School:
+    """Change one school-wide setting (admin or dean), refusing with ``problem`` (Chinese), audited."""
+    school_id = _school(session, user, f"修改{what}")
     problems = Problems()
-    if not 1 <= hours <= 24 * 30:
-        problems.add("答复时限", "应在 1 到 720 小时之间")
+    if problem:
+        problems.add(what, problem)
     problems.raise_if_any()
     school = session.get(School, school_id)
-    before = as_dict(school, ["response_limit_hours"])
-    school.response_limit_hours = int(hours)
+    before = as_dict(school, [field_name])
+    setattr(school, field_name, value)
     session.flush()
-    audit(session, user, "update", "school", school_id, before=before, after=as_dict(school, ["response_limit_hours"]))
+    audit(session, user, "update", "school", school_id, before=before, after=as_dict(school, [field_name]))
+    return school
+
+
+def set_response_limit(session: Session, user: CurrentUser, hours: int) -> None:
+    """How many hours the school gives itself to answer a parent request."""
+    wrong = None if 1 <= hours <= 24 * 30 else "应在 1 到 720 小时之间"
+    _set_school_setting(session, user, "答复时限", "response_limit_hours", int(hours), wrong)
 
 
 def set_moral_completion_min(session: Session, user: CurrentUser, percent: int) -> None:
     """Below this 德育评价完成率 (in %), 德育优良率 and 平均分 show 评价未完成 instead of a status."""
-    school_id = _school(session, user, "修改德育评价完成率门槛")
-    problems = Problems()
-    if not 0 <= percent <= 100:
-        problems.add("德育评价完成率门槛", "应在 0 到 100 之间")
-    problems.raise_if_any()
-    school = session.get(School, school_id)
-    before = as_dict(school, ["moral_completion_min"])
-    school.moral_completion_min = int(percent)
-    session.flush()
-    audit(session, user, "update", "school", school_id, before=before, after=as_dict(school, ["moral_completion_min"]))
+    wrong = None if 0 <= percent <= 100 else "应在 0 到 100 之间"
+    _set_school_setting(session, user, "德育评价完成率门槛", "moral_completion_min", int(percent), wrong)
 
 
 def set_holiday_policy(session: Session, user: CurrentUser, policy: str) -> None:
     """Which term a record dated in a holiday counts for: "next" (default), "previous", or "refuse"."""
-    school_id = _school(session, user, "修改假期记录的计入方式")
-    problems = Problems()
-    if policy not in HOLIDAY_POLICIES:
-        problems.add("假期记录", "只能是计入下一学期、计入上一学期或不接受")
-    problems.raise_if_any()
-    school = session.get(School, school_id)
-    before = as_dict(school, ["holiday_records"])
-    school.holiday_records = policy
-    session.flush()
+    wrong = None if policy in HOLIDAY_POLICIES else "只能是计入下一学期、计入上一学期或不接受"
+    school = _set_school_setting(session, user, "假期记录的计入方式", "holiday_records", policy, wrong)
     # every term's window moves with the rule: recount the stored figures (全区 reads them)
-    stats.refresh_school(session, school_id=school_id, today=config.today(), now=utcnow())
-    audit(session, user, "update", "school", school_id, before=before, after=as_dict(school, ["holiday_records"]))
+    stats.refresh_school(session, school_id=school.id, today=config.today(), now=utcnow())
 
 
 # ---- a new school year --------------------------------------------------------------------------
