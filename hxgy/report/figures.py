@@ -77,6 +77,7 @@ class ReportFigures:
     changes: dict[str, pd.DataFrame] = field(default_factory=dict)  # overview.class_changes by measure
     completion_min: float = overview.DEFAULT_COMPLETION_MIN  # below it 德育 rates show 评价未完成
     holiday: dict[str, int] = field(default_factory=dict)  # communication.holiday_contacts
+    unconfirmed: int = 0  # volunteers.unconfirmed_records: 待确认, not counted
     baseline: overview.Baseline | None = None  # the classes the comparison covers
 
     @property
@@ -199,6 +200,7 @@ def gather(
         volunteer_mix=volunteers.activity_mix(session, period, classes),
         unique_families=volunteers.unique_families(session, period, classes),
         holiday=communication.holiday_contacts(session, period, classes),
+        unconfirmed=volunteers.unconfirmed_records(session, period, classes),
         scheme=scheme,
         levels=moral.level_distribution(session, scheme, term.id, classes) if scheme.levels else empty_levels,
         dimensions=moral.dimension_averages(session, scheme, term.id, classes) if scheme.dimensions else empty_dims,

@@ -448,7 +448,8 @@ def _volunteers(w: _Writer) -> None:
         )
         + f"；户均志愿时长 {value_text('hours_per_family', f['hours_per_family'])}（服务时长 ÷ 学生数）"
         + tail(change_text(fig, "hours_per_family"), target_text(fig, "hours_per_family"))
-        + "。",
+        + "。"
+        + (f"另有 {whole(fig.unconfirmed)} 条记录待确认，未计入以上数字。" if fig.unconfirmed else ""),
         lead="服务总量",
     )
     mix = fig.volunteer_mix.sort_values("volunteer_hours", ascending=False, kind="stable")

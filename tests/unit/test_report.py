@@ -8,7 +8,7 @@ Classes: 一(1)班 王小明 李小红 张小刚 赵小丽 (4 students), 一(2)�
 第二学期: 家访 王小明 李小红 张小刚 (一(1)) 陈小华 刘小军 (一(2)); phone 赵小丽; a class-wide notice in 一(1)
           → contacts 7, individual 6, contacted 6/6 = 100.0 % (+66.7 points), visited 5/6 = 83.3 % (+50.0 points),
             一(1) 3/4 = 75.0 % (lowest), 一(2) 2/2 = 100.0 % (best), 户均 6/6 = 1.0 次 (+0.7 次: 1.0 against 0.3);
-          volunteer 王小明's mother 2.5 h → 1 人次, participation 1/6 = 16.7 %, 0.4 h per family (0.42);
+          volunteer 王小明's mother 2.5 h → 1 人次, participation 1/6 = 16.7 %, 0.4 h per family (0.42), 1 more waiting;
           requests of 一(1): answered after 96 h (late), after 2 h (on time) → 1 of 2 = 50.0 %, none last term;
           school survey 50 answers, 48 satisfied → 96.0 % (+6.0 points);
           targets 沟通覆盖率 100 % (met), 家访覆盖率 100 % (missed), 满意度 95 % (met); no 德育 scores.
@@ -89,6 +89,7 @@ def school(engine) -> TinySchool:
     s.contact("一(1)班", date(2026, 3, 9), "赵小丽", channel="phone")
     s.contact("一(1)班", date(2026, 3, 1), None, channel="wechat")
     s.volunteer("一(1)班", "王小明", date(2026, 3, 10), 2.5)
+    s.volunteer("一(1)班", "王小明", date(2026, 3, 17), 1.0, confirmed=False)  # 待确认: in no figure
     s.request("一(1)班", datetime(2026, 3, 2, 9), datetime(2026, 3, 6, 9))
     s.request("一(1)班", datetime(2026, 3, 3, 9), datetime(2026, 3, 3, 11))
     s.survey(None, 50, 48, term=s.term2)
@@ -141,6 +142,7 @@ def test_the_sentences_carry_the_figures_worked_out_on_paper(school) -> None:
     assert "家长志愿服务共 1 人次，经确认的服务时长 2.5 小时" in volunteers
     assert "家长志愿参与率 16.7%（6 名学生的家庭中参与 1 户）" in volunteers
     assert "户均志愿时长 0.4 小时" in volunteers
+    assert "另有 1 条记录待确认，未计入以上数字。" in volunteers
     assert "2025-2026学年第二学期暂无德育评价数据。" in docx_text(doc)
     bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
     assert "家访覆盖率未达到目标（100%）的班级 1 个：一(1)班。" in bullets
