@@ -15,11 +15,11 @@ pg_url="${HXGY_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/t
 unset HXGY_TEST_DATABASE_URL HXGY_DATABASE_URL HXGY_TODAY HXGY_COOKIE_KEY
 
 echo "== tests on SQLite"
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest --durations=25 "$@"
 
 if .venv/bin/python -c "import sys, sqlalchemy; sqlalchemy.create_engine(sys.argv[1]).connect().close()" "$pg_url" 2>/dev/null; then
     echo "== tests on PostgreSQL"
-    HXGY_TEST_DATABASE_URL="$pg_url" .venv/bin/python -m pytest "$@"
+    HXGY_TEST_DATABASE_URL="$pg_url" .venv/bin/python -m pytest --durations=25 "$@"
 elif [ "${CI:-}" = "true" ]; then
     echo "CI: PostgreSQL at $pg_url does not answer" >&2
     exit 1
