@@ -26,17 +26,7 @@ limit = data.response_limit_hours(user.school_id)
 forms.show_flash()
 
 st.subheader("待答复")
-with data.read_session() as session:
-    term_options, first_term = entry_queries.backlog_terms(session, user.school_id, today)
-term_names = dict(term_options)
-term_id = st.selectbox(
-    "学期",
-    list(term_names),
-    index=list(term_names).index(first_term) if first_term in term_names else None,
-    format_func=term_names.get,
-    key="reply-term",
-    placeholder="请选择学期…",
-)
+term_id = forms.backlog_term(user.school_id, today, key="reply-term")
 own = None if school_wide else [c for c, _ in classes]
 with data.read_session() as session:
     waiting = entry_queries.open_requests(session, user, config.now(), own, term_id)

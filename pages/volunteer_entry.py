@@ -52,17 +52,7 @@ if submitted:
         forms.flash("已保存。" if saved.created else "这条记录已经保存过了。")
 
 st.subheader("待确认的志愿时长")
-with data.read_session() as session:
-    term_options, first_term = entry_queries.backlog_terms(session, user.school_id, today)
-term_names = dict(term_options)
-term_id = st.selectbox(
-    "学期",
-    list(term_names),
-    index=list(term_names).index(first_term) if first_term in term_names else None,
-    format_func=term_names.get,
-    key="volunteer-term",
-    placeholder="请选择学期…",
-)
+term_id = forms.backlog_term(user.school_id, today, key="volunteer-term")
 with data.read_session() as session:
     waiting = entry_queries.volunteering_to_confirm(session, user, today, term_id)
     everywhere = len(entry_queries.volunteering_to_confirm(session, user, today)) if term_id else len(waiting)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import TypeVar
 
 import streamlit as st
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from hxgy.auth import CurrentUser
 from hxgy.entry.rules import InvalidEntry, WriteRefused
+from hxgy.queries import entry as entry_queries
 from hxgy.ui import data
 from hxgy.ui.gate import db_write
 
@@ -82,3 +84,18 @@ def classes_or_stop(user: CurrentUser) -> list[tuple[int, str]]:
         st.info("您本学年没有可登记的班级。")
         st.stop()
     return classes
+
+
+def backlog_term(school_id: int, today: date, *, key: str) -> int | None:
+    """The 学期 box above a backlog (待确认, 待答复): the school's begun terms, this term first chosen."""
+    with data.read_session() as session:
+        term_options, first_term = entry_queries.backlog_terms(session, school_id, today)
+    names = dict(term_options)
+    return st.selectbox(
+        "学期",
+        list(names),
+        index=list(names).index(first_term) if first_term in names else None,
+        format_func=names.get,
+        key=key,
+        placeholder="请选择学期…",
+    )
