@@ -1,0 +1,44 @@
+"""Each kind's rows, one module per kind: a row → a typed record to write (or the problems that stop it), the
+records already stored that it matches, and how new and changed records are written.
+
+- base.py           Prepared (what a row asks for), Stored (what it matches), Handler (what every kind does)
+- cells.py          the cells every kind shares: a record's date, a class, a student, a category …
+- communications.py 沟通记录          - requests.py     家长诉求        - volunteering.py 志愿服务
+- activities.py     协同活动          - moral.py        德育评分        - satisfaction.py 满意度
+- students.py       学生名册          - guardians.py    监护人          - staff.py        教职工与任课
+"""
+
+from __future__ import annotations
+
+from hxgy.transfer.kinds import KINDS, Kind
+from hxgy.transfer.rows.activities import Activities
+from hxgy.transfer.rows.base import Handler, Prepared, Stored
+from hxgy.transfer.rows.communications import Communications
+from hxgy.transfer.rows.guardians import Guardians
+from hxgy.transfer.rows.moral import MoralScores, MoralScoresWide
+from hxgy.transfer.rows.requests import Requests
+from hxgy.transfer.rows.satisfaction import Satisfaction
+from hxgy.transfer.rows.staff import StaffRows
+from hxgy.transfer.rows.students import Students
+from hxgy.transfer.rows.volunteering import Volunteering
+
+__all__ = ["HANDLERS", "Handler", "Prepared", "Stored", "handler_for"]
+
+HANDLERS: dict[str, type[Handler]] = {
+    "students": Students,
+    "guardians": Guardians,
+    "staff": StaffRows,
+    "communications": Communications,
+    "requests": Requests,
+    "volunteering": Volunteering,
+    "activities": Activities,
+    "moral_long": MoralScores,
+    "moral_wide": MoralScoresWide,
+    "satisfaction": Satisfaction,
+}
+assert set(HANDLERS) == set(KINDS)
+
+
+def handler_for(kind: Kind) -> Handler:
+    """The handler of a kind."""
+    return HANDLERS[kind.key](kind)

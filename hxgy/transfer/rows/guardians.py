@@ -1,0 +1,84 @@
+"""监护人: one row per guardian, matched by the student's family and the guardian's name."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from hxgy.auth import CurrentUser
+from hxgy.models import (
+    Family,
+    Guardian,
+    Student,
+)
+from hxgy.models.base import utcnow
+from hxgy.transfer.kinds import (
+    RELATIONS,
+)
+from hxgy.transfer.lookup import Lookup, StudentInfo, key_text
+from hxgy.transfer.reading import RowReader
+from hxgy.transfer.rows.base import (
+    Handler,
+    Prepared,
+    Stored,
+    chunks,
+)
+from hxgy.transfer.rows.cells import (
+    choice_cell,
+    name_cell,
+    student_cell,
+    yes_no_cell,
+)
+
+
+class Guardians(Handler):
+    model = Guardian
+    compared = ("relation", "phone", "is_primary", "work_unit")
+
+    def convert(self, r: RowReader, lk: Lookup, user: CurrentUser) -> list[Prepared]:
+        student = student_cell(r, lk)
+        name = name_cell(r, "name")
+        relation = choice_cell(r, "relation", RELATIONS)
+        phone = r.text("phone", limit=20)
+        if phone and not all(ch.isdigit() or ch in "-+ " for ch in phone):
+            r.fail("phone", f"“{phone}”不是电话号码")
+        primary = yes_no_cell(r, "is_primary")
+        work_unit = r.text("work_unit", limit=100)
+        if not r.ok:
+            return []
+        family = student.family_id if student.family_id is not None else ("student", student.id)
+        values = {"name": name, "relation": relation, "phone": phone, "is_primary": primary, "work_unit": work_unit}
+        return [Prepared(r.number, (family, key_text(name)), values, None, lk.today, {"student": student})]
+
+    def existing(self, session: Session, lk: Lookup, prepared: list[Prepared]) -> dict[tuple, Stored]:
+        rows = session.scalars(select(Guardian).where(Guardian.school_id == lk.school_id))
+        return {(g.family_id, key_text(g.name)): Stored(g.id, {c: getattr(g, c) for c in self.compared}) for g in rows}
+
+    def write(self, session, user, lk, new, changed, progress) -> None:  # noqa: ANN001
+        made: dict[int, int] = {}
+        rows = []
+        for p in new:
+            student: StudentInfo = p.extra["student"]
+            family_id = student.family_id
+            if family_id is None:
+                family_id = made.get(student.id)
+                if family_id is None:
+                    no = next(k for k, v in lk.students.items() if v is student)
+                    family_id = session.scalar(
+                        insert(Family)
+                        .values(school_id=lk.school_id, code=f"F{no}", created_at=utcnow())
+                        .returning(Family.id)
+                    )
+                    session.execute(update(Student).where(Student.id == student.id).values(family_id=family_id))
+                    made[student.id] = family_id
+            rows.append({"school_id": lk.school_id, "family_id": family_id, **p.values, "created_at": utcnow()})
+        for _start, chunk in chunks(rows):
+            session.execute(insert(Guardian), chunk)
+        updates = [{"id": s.id, **{c: p.values[c] for c in self.compared if self.said(p, c)}} for p, s in changed]
+        for _start, chunk in chunks(updates):
+            session.execute(update(Guardian), chunk)
+
+    def refresh_scope(self, lk: Lookup, written: list[Prepared]) -> tuple[list[date], list[int] | None]:
+        return [], None  # guardians change no figure until they volunteer
