@@ -3,8 +3,9 @@
 - kinds.py     what each kind of file holds: Chinese headers, accepted values, the natural key
 - values.py    reading one cell the way people write it (全角数字, 2025年9月1日, 三（2）班 …)
 - files.py     reading a whole .xlsx or .csv safely (size, rows, encoding, malicious files)
+- headers.py   finding each sheet's header row and the rows under it that hold data
 - lookup.py    the school's names → ids, loaded once per file
-- rows.py      one row → a record to write, or the problems that stop it
+- rows/        one module per kind: one row → a typed record to write, or the problems that stop it
 - imports.py   preview, then write every good row in one transaction, idempotently
 - templates.py the .xlsx templates schools fill in
 - exports.py   the school's records in the same columns, so an export imports back

@@ -24,7 +24,8 @@ from hxgy.entry.rules import audit, refuse
 from hxgy.metrics import stats
 from hxgy.models import AuditLog, ImportBatch
 from hxgy.models.base import utcnow
-from hxgy.transfer.files import FileRefused, Located, locate_all, read_tables
+from hxgy.transfer.files import FileRefused, read_tables
+from hxgy.transfer.headers import Located, locate_all
 from hxgy.transfer.kinds import Column, Kind, kind_or_error
 from hxgy.transfer.lookup import Lookup
 from hxgy.transfer.reading import Problem, RowReader

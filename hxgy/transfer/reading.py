@@ -9,7 +9,7 @@ from typing import TypeVar
 from openpyxl.utils import get_column_letter
 
 from hxgy.entry.rules import MAX_TEXT_CHARS
-from hxgy.transfer.files import Located
+from hxgy.transfer.headers import Located
 from hxgy.transfer.kinds import Column, Kind
 from hxgy.transfer.values import CellError, clean_text, is_error_value
 

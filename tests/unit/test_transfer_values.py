@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from hxgy.transfer.files import FileRefused, locate, read_table
+from hxgy.transfer.files import FileRefused, read_table
+from hxgy.transfer.headers import locate
 from hxgy.transfer.kinds import KINDS
 from hxgy.transfer.templates import template_bytes
 from hxgy.transfer.values import (
