@@ -1,0 +1,60 @@
+"""What the commands share: the school or account a command acts as, and the database's printable address."""
+
+from __future__ import annotations
+
+import sys
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hxgy import config, db
+from hxgy.auth import CurrentUser
+from hxgy.models import School
+
+
+def safe_url() -> str:
+    """The configured database URL with its password hidden."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(config.database_url()).render_as_string(hide_password=True)
+
+
+def database_is_empty() -> bool:
+    """Whether the database holds no school yet."""
+    with db.read_session() as session:
+        return (session.scalar(select(func.count()).select_from(School)) or 0) == 0
+
+
+def find_school(session: Session, school_code: str | None) -> School | None:
+    """The school with this code, or the first school when no code is given."""
+    return session.scalar(
+        select(School).where(School.code == school_code) if school_code else select(School).order_by(School.id).limit(1)
+    )
+
+
+def cli_admin(session: Session, school_code: str | None) -> CurrentUser | None:
+    """The command line acting as an admin of a school (audit log: user "cli"), or None with a message."""
+    school = find_school(session, school_code)
+    if school is None:
+        print(f"错误：没有学校 {school_code or ''}（请先运行 python -m hxgy init --school 校名）", file=sys.stderr)
+        return None
+    # no account stands behind the command line: its audit entries have no user id (user_id NULL)
+    return CurrentUser(None, "cli", "命令行", "admin", school.id, "", None)  # type: ignore[arg-type]
+
+
+def school_user(session: Session, school_code: str | None) -> CurrentUser | None:
+    """An admin of a school, for commands that act for the school rather than a person (templates)."""
+    school = find_school(session, school_code)
+    if school is None:
+        return None
+    return CurrentUser(0, "cli", "命令行", "admin", school.id, "", None)
+
+
+def cli_user(session: Session, username: str) -> CurrentUser | None:
+    """The active account a command is run as, or None with a message."""
+    from hxgy.auth import load_user
+
+    user = load_user(session, username)
+    if user is None:
+        print(f"no active account {username}", file=sys.stderr)
+    return user
