@@ -13,7 +13,6 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -22,198 +21,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hxgy import formats
-from hxgy.entry.settings import CATEGORY_KINDS, RATE_TARGETS
-from hxgy.glossary import (
-    ASSIGNMENT_ROLE_LABELS,
-    DIRECTION_LABELS,
-    MEASURE_LABELS,
-    ROLE_LABELS,
-    SCOPE_LABELS,
-    TERM_NO_LABELS,
-    grade_name,
-)
-from hxgy.models import (
-    Activity,
-    Category,
-    Family,
-    Guardian,
-    MoralDimension,
-    MoralRater,
-    Partner,
-    SchoolClass,
-    SchoolYear,
-    Staff,
-    Student,
-    Term,
-    UserAccount,
+from hxgy.entry.settings import RATE_TARGETS
+from hxgy.glossary import MEASURE_LABELS, ROLE_LABELS, grade_name
+from hxgy.queries.audit_fields import (
+    CLASS_MAP_ENTITIES,
+    CLASS_MAPS,
+    FIELDS,
+    HIDDEN,
+    REFERENCES,
+    YES_NO,
+    Field,
+    field_of,
 )
 from hxgy.queries.entry import AUDIT_ENTITIES
 
 EMPTY = "（空）"
 SEPARATOR = "；"
-
-# what each referenced table is called by: its model and the column people know it by
-REFERENCES: dict[str, tuple[type, str]] = {
-    "school_class": (SchoolClass, "name"),
-    "student": (Student, "name"),
-    "staff": (Staff, "name"),
-    "category": (Category, "name"),
-    "guardian": (Guardian, "name"),
-    "partner": (Partner, "name"),
-    "user_account": (UserAccount, "display_name"),
-    "term": (Term, "name"),
-    "school_year": (SchoolYear, "name"),
-    "moral_dimension": (MoralDimension, "name"),
-    "moral_rater": (MoralRater, "name"),
-    "activity": (Activity, "title"),
-    "family": (Family, "code"),
-}
-
-
-@dataclass(frozen=True)
-class Field:
-    """How a column is shown: its label, the table its ids point to, its words for codes, its unit."""
-
-    label: str
-    reference: str | None = None
-    words: Mapping[Any, str] | None = None
-    unit: str = ""
-    utc: bool = False  # a timestamp kept in UTC (bookkeeping), shown in Beijing time
-
-
-YES_NO = {True: "是", False: "否"}
-
-FIELDS: dict[str, Field] = {
-    "class_id": Field("班级", "school_class"),
-    "student_id": Field("学生", "student"),
-    "staff_id": Field("教职工", "staff"),
-    "guardian_id": Field("家长", "guardian"),
-    "family_id": Field("家庭", "family"),
-    "family_code": Field("家庭编号"),
-    "partner_id": Field("合作单位", "partner"),
-    "channel_id": Field("方式", "category"),
-    "topic_id": Field("沟通内容", "category"),
-    "category_id": Field("类别", "category"),
-    "type_id": Field("类型", "category"),
-    "activity_id": Field("志愿项目", "category"),
-    "handled_by": Field("答复人", "staff"),
-    "confirmed_by": Field("确认人", "user_account"),
-    "term_id": Field("学期", "term"),
-    "school_year_id": Field("学年", "school_year"),
-    "dimension_id": Field("维度", "moral_dimension"),
-    "rater_id": Field("评价主体", "moral_rater"),
-    "direction": Field("方向", words=DIRECTION_LABELS),
-    "contact_date": Field("日期"),
-    "duration_min": Field("时长", unit="分钟"),
-    "summary": Field("记录"),
-    "follow_up": Field("需跟进", words=YES_NO),
-    "received_at": Field("收到时间"),
-    "content": Field("诉求内容"),
-    "replied_at": Field("答复时间"),
-    "reply": Field("答复"),
-    "service_date": Field("服务日期"),
-    "hours": Field("时长", unit="小时"),
-    "note": Field("备注"),
-    "confirmed": Field("已确认", words=YES_NO),
-    "confirmed_at": Field("确认时间", utc=True),
-    "title": Field("名称"),
-    "activity_date": Field("活动日期"),
-    "scope": Field("范围", words=SCOPE_LABELS),
-    "students_count": Field("参与学生", unit="人次"),
-    "parents_count": Field("参与家长", unit="人次"),
-    "families_count": Field("参与家庭", unit="户次"),
-    "outcome": Field("成效"),
-    "score": Field("分数"),
-    "respondents": Field("答卷人数", unit="人"),
-    "satisfied": Field("满意人数", unit="人"),
-    "name": Field("名称"),
-    "start_date": Field("开始日期"),
-    "end_date": Field("结束日期"),
-    "start_year": Field("起始年份"),
-    "term_no": Field("学期", words=TERM_NO_LABELS),
-    "grade_level": Field("年级"),
-    "class_no": Field("班号"),
-    "cohort": Field("入学年份"),
-    "staff_no": Field("工号"),
-    "student_no": Field("学号"),
-    "gender": Field("性别"),
-    "birth_date": Field("出生日期"),
-    "entry_year": Field("入学年份"),
-    "left_behind": Field("留守儿童", words=YES_NO),
-    "single_parent": Field("单亲家庭", words=YES_NO),
-    "hardship": Field("困难家庭", words=YES_NO),
-    "relation": Field("关系"),
-    "phone": Field("电话"),
-    "is_primary": Field("主要联系人", words=YES_NO),
-    "work_unit": Field("工作单位"),
-    "address": Field("住址"),
-    "contact_person": Field("联系人"),
-    "agreement_date": Field("协议日期"),
-    "services": Field("服务内容"),
-    "active": Field("状态", words={True: "启用", False: "停用"}),
-    "username": Field("用户名"),
-    "display_name": Field("姓名"),
-    "email": Field("邮箱"),
-    "district": Field("区县"),
-    "role": Field("角色", words={**ROLE_LABELS, **ASSIGNMENT_ROLE_LABELS}),
-    "subject": Field("学科"),
-    "kind": Field("列表", words=CATEGORY_KINDS),
-    "code": Field("代码"),
-    "sort_order": Field("排序"),
-    "measure": Field("指标", words=MEASURE_LABELS),
-    "value": Field("目标值"),
-    "response_limit_hours": Field("诉求答复时限", unit="小时"),
-    "weight": Field("权重"),
-    "weights": Field("权重"),
-    "levels": Field("等级分数线"),
-    "min_score": Field("最低分"),
-    "is_good": Field("计入优良", words=YES_NO),
-    "parents_attended": Field("到场家长", unit="人"),
-    "students_attended": Field("到场学生", unit="人"),
-    "classes": Field("班级数"),
-    "students": Field("学生数"),
-    "graduated": Field("毕业学生"),
-}
-
-# a column whose meaning depends on the table it belongs to
-FIELDS_BY_ENTITY: dict[tuple[str, str], Field] = {
-    ("staff", "name"): Field("姓名"),
-    ("staff", "title"): Field("职务"),
-    ("student", "name"): Field("姓名"),
-    ("guardian", "name"): Field("姓名"),
-    ("activity", "title"): Field("活动名称"),
-    ("school_class", "name"): Field("班级"),
-    ("school_year", "name"): Field("学年"),
-    ("term", "name"): Field("学期"),
-    ("activity_class", "activity_id"): Field("活动", "activity"),
-}
-
-# bookkeeping nobody reads in a change: ids, keys, who typed it (the 用户 column says), technical timestamps
-HIDDEN = frozenset(
-    {
-        "id",
-        "school_id",
-        "created_at",
-        "updated_at",
-        "deleted_at",
-        "created_by",
-        "entered_by",
-        "submission_key",
-        "password_hash",
-        "session_version",
-        "sessions_valid_from",
-        "last_login_at",
-        "failed_logins",
-        "locked_until",
-    }
-)
-# per-class figures kept as {class id: number}: an activity's attendance by class
-CLASS_MAPS = {"classes"}
-CLASS_MAP_ENTITIES = {"activity_class"}
-
-
-def _field(entity: str, key: str) -> Field:
-    return FIELDS_BY_ENTITY.get((entity, key)) or FIELDS.get(key) or Field(key)
 
 
 def _load(text: object) -> dict[str, Any]:
@@ -225,9 +48,12 @@ def _load(text: object) -> dict[str, Any]:
 
 
 def _int(value: object) -> int | None:
+    """A stored id as a number (JSON may keep it as text, e.g. the keys of a per-class map), else None."""
+    if not isinstance(value, int | float | str):
+        return None
     try:
-        return int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
+        return int(value)
+    except ValueError:
         return None
 
 
@@ -241,10 +67,10 @@ class Names:
         for reference, ids in wanted.items():
             if not ids:
                 continue
-            model, column = REFERENCES[reference]
-            stmt = select(model.id, getattr(model, column)).where(model.id.in_(sorted(ids)))
-            if hasattr(model, "school_id") and school_id is not None:
-                stmt = stmt.where(model.school_id == school_id)
+            table = REFERENCES[reference]
+            stmt = select(table.id, table.name).where(table.id.in_(sorted(ids)))
+            if school_id is not None:
+                stmt = stmt.where(table.school_id == school_id)
             self.names[reference] = {int(i): str(n) for i, n in session.execute(stmt)}
 
     def of(self, reference: str, value: object) -> str:
@@ -268,11 +94,12 @@ def _value(field: Field, key: str, value: object, names: Names) -> str:
     if field.reference is not None:
         return names.of(field.reference, value)
     if field.words is not None and isinstance(value, str | int) and value in field.words:
-        return field.words[value]  # type: ignore[index]
+        return field.words[value]
     if isinstance(value, bool):
         return YES_NO[value]
-    if key == "grade_level" and _int(value) is not None:
-        return grade_name(int(value))  # type: ignore[arg-type]
+    grade = _int(value) if key == "grade_level" else None
+    if grade is not None:
+        return grade_name(grade)
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-":
@@ -337,7 +164,7 @@ def describe_change(entity: str, action: str, before: object, after: object, nam
         if key in CLASS_MAPS and isinstance((new or old).get(key), dict):
             parts += _class_map(entity, key, old.get(key), new.get(key), names, "create" if one_sided else action)
             continue
-        field = _target_value(old, new) if (entity, key) == ("target", "value") else _field(entity, key)
+        field = _target_value(old, new) if (entity, key) == ("target", "value") else field_of(entity, key)
         if one_sided:
             if key not in shown:
                 continue
@@ -367,9 +194,10 @@ def _references(entity: str, entries: Iterable[dict[str, Any]]) -> dict[str, set
                 keys = value.keys() if isinstance(value, dict) else [key]
                 wanted["school_class"].update(i for i in map(_int, keys) if i is not None)
                 continue
-            field = _field(entity, key)
-            if field.reference is not None and _int(value) is not None:
-                wanted[field.reference].add(int(value))  # type: ignore[arg-type]
+            field = field_of(entity, key)
+            ident = _int(value)
+            if field.reference is not None and ident is not None:
+                wanted[field.reference].add(ident)
     return wanted
 
 

@@ -1,0 +1,211 @@
+"""How the 操作日志 shows each stored column: its label, the table its ids point to, its words for codes, its unit.
+
+``hxgy.queries.audit`` reads these tables to turn an entry's before and after into a sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import InstrumentedAttribute
+
+from hxgy.entry.settings import CATEGORY_KINDS
+from hxgy.glossary import (
+    ASSIGNMENT_ROLE_LABELS,
+    DIRECTION_LABELS,
+    MEASURE_LABELS,
+    ROLE_LABELS,
+    SCOPE_LABELS,
+    TERM_NO_LABELS,
+)
+from hxgy.models import (
+    Activity,
+    Category,
+    Family,
+    Guardian,
+    MoralDimension,
+    MoralRater,
+    Partner,
+    SchoolClass,
+    SchoolYear,
+    Staff,
+    Student,
+    Term,
+    UserAccount,
+)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A table entries point to by id: its id column, the column people know a row by, and its school."""
+
+    id: InstrumentedAttribute[int]
+    name: InstrumentedAttribute[str]
+    school_id: InstrumentedAttribute[int] | InstrumentedAttribute[int | None]
+
+
+# what each referenced table is called by: the column people know it by
+REFERENCES: dict[str, Reference] = {
+    "school_class": Reference(SchoolClass.id, SchoolClass.name, SchoolClass.school_id),
+    "student": Reference(Student.id, Student.name, Student.school_id),
+    "staff": Reference(Staff.id, Staff.name, Staff.school_id),
+    "category": Reference(Category.id, Category.name, Category.school_id),
+    "guardian": Reference(Guardian.id, Guardian.name, Guardian.school_id),
+    "partner": Reference(Partner.id, Partner.name, Partner.school_id),
+    "user_account": Reference(UserAccount.id, UserAccount.display_name, UserAccount.school_id),
+    "term": Reference(Term.id, Term.name, Term.school_id),
+    "school_year": Reference(SchoolYear.id, SchoolYear.name, SchoolYear.school_id),
+    "moral_dimension": Reference(MoralDimension.id, MoralDimension.name, MoralDimension.school_id),
+    "moral_rater": Reference(MoralRater.id, MoralRater.name, MoralRater.school_id),
+    "activity": Reference(Activity.id, Activity.title, Activity.school_id),
+    "family": Reference(Family.id, Family.code, Family.school_id),
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """How a column is shown: its label, the table its ids point to, its words for codes, its unit."""
+
+    label: str
+    reference: str | None = None
+    words: Mapping[Any, str] | None = None
+    unit: str = ""
+    utc: bool = False  # a timestamp kept in UTC (bookkeeping), shown in Beijing time
+
+
+YES_NO = {True: "是", False: "否"}
+
+FIELDS: dict[str, Field] = {
+    "class_id": Field("班级", "school_class"),
+    "student_id": Field("学生", "student"),
+    "staff_id": Field("教职工", "staff"),
+    "guardian_id": Field("家长", "guardian"),
+    "family_id": Field("家庭", "family"),
+    "family_code": Field("家庭编号"),
+    "partner_id": Field("合作单位", "partner"),
+    "channel_id": Field("方式", "category"),
+    "topic_id": Field("沟通内容", "category"),
+    "category_id": Field("类别", "category"),
+    "type_id": Field("类型", "category"),
+    "activity_id": Field("志愿项目", "category"),
+    "handled_by": Field("答复人", "staff"),
+    "confirmed_by": Field("确认人", "user_account"),
+    "term_id": Field("学期", "term"),
+    "school_year_id": Field("学年", "school_year"),
+    "dimension_id": Field("维度", "moral_dimension"),
+    "rater_id": Field("评价主体", "moral_rater"),
+    "direction": Field("方向", words=DIRECTION_LABELS),
+    "contact_date": Field("日期"),
+    "duration_min": Field("时长", unit="分钟"),
+    "summary": Field("记录"),
+    "follow_up": Field("需跟进", words=YES_NO),
+    "received_at": Field("收到时间"),
+    "content": Field("诉求内容"),
+    "replied_at": Field("答复时间"),
+    "reply": Field("答复"),
+    "service_date": Field("服务日期"),
+    "hours": Field("时长", unit="小时"),
+    "note": Field("备注"),
+    "confirmed": Field("已确认", words=YES_NO),
+    "confirmed_at": Field("确认时间", utc=True),
+    "title": Field("名称"),
+    "activity_date": Field("活动日期"),
+    "scope": Field("范围", words=SCOPE_LABELS),
+    "students_count": Field("参与学生", unit="人次"),
+    "parents_count": Field("参与家长", unit="人次"),
+    "families_count": Field("参与家庭", unit="户次"),
+    "outcome": Field("成效"),
+    "score": Field("分数"),
+    "respondents": Field("答卷人数", unit="人"),
+    "satisfied": Field("满意人数", unit="人"),
+    "name": Field("名称"),
+    "start_date": Field("开始日期"),
+    "end_date": Field("结束日期"),
+    "start_year": Field("起始年份"),
+    "term_no": Field("学期", words=TERM_NO_LABELS),
+    "grade_level": Field("年级"),
+    "class_no": Field("班号"),
+    "cohort": Field("入学年份"),
+    "staff_no": Field("工号"),
+    "student_no": Field("学号"),
+    "gender": Field("性别"),
+    "birth_date": Field("出生日期"),
+    "entry_year": Field("入学年份"),
+    "left_behind": Field("留守儿童", words=YES_NO),
+    "single_parent": Field("单亲家庭", words=YES_NO),
+    "hardship": Field("困难家庭", words=YES_NO),
+    "relation": Field("关系"),
+    "phone": Field("电话"),
+    "is_primary": Field("主要联系人", words=YES_NO),
+    "work_unit": Field("工作单位"),
+    "address": Field("住址"),
+    "contact_person": Field("联系人"),
+    "agreement_date": Field("协议日期"),
+    "services": Field("服务内容"),
+    "active": Field("状态", words={True: "启用", False: "停用"}),
+    "username": Field("用户名"),
+    "display_name": Field("姓名"),
+    "email": Field("邮箱"),
+    "district": Field("区县"),
+    "role": Field("角色", words={**ROLE_LABELS, **ASSIGNMENT_ROLE_LABELS}),
+    "subject": Field("学科"),
+    "kind": Field("列表", words=CATEGORY_KINDS),
+    "code": Field("代码"),
+    "sort_order": Field("排序"),
+    "measure": Field("指标", words=MEASURE_LABELS),
+    "value": Field("目标值"),
+    "response_limit_hours": Field("诉求答复时限", unit="小时"),
+    "weight": Field("权重"),
+    "weights": Field("权重"),
+    "levels": Field("等级分数线"),
+    "min_score": Field("最低分"),
+    "is_good": Field("计入优良", words=YES_NO),
+    "parents_attended": Field("到场家长", unit="人"),
+    "students_attended": Field("到场学生", unit="人"),
+    "classes": Field("班级数"),
+    "students": Field("学生数"),
+    "graduated": Field("毕业学生"),
+}
+
+# a column whose meaning depends on the table it belongs to
+FIELDS_BY_ENTITY: dict[tuple[str, str], Field] = {
+    ("staff", "name"): Field("姓名"),
+    ("staff", "title"): Field("职务"),
+    ("student", "name"): Field("姓名"),
+    ("guardian", "name"): Field("姓名"),
+    ("activity", "title"): Field("活动名称"),
+    ("school_class", "name"): Field("班级"),
+    ("school_year", "name"): Field("学年"),
+    ("term", "name"): Field("学期"),
+    ("activity_class", "activity_id"): Field("活动", "activity"),
+}
+
+# bookkeeping nobody reads in a change: ids, keys, who typed it (the 用户 column says), technical timestamps
+HIDDEN = frozenset(
+    {
+        "id",
+        "school_id",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "created_by",
+        "entered_by",
+        "submission_key",
+        "password_hash",
+        "session_version",
+        "sessions_valid_from",
+        "last_login_at",
+        "failed_logins",
+        "locked_until",
+    }
+)
+# per-class figures kept as {class id: number}: an activity's attendance by class
+CLASS_MAPS = {"classes"}
+CLASS_MAP_ENTITIES = {"activity_class"}
+
+
+def field_of(entity: str, key: str) -> Field:
+    """How a column of a table is shown (a column unknown here: by its own name)."""
+    return FIELDS_BY_ENTITY.get((entity, key)) or FIELDS.get(key) or Field(key)
