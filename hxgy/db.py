@@ -8,20 +8,32 @@ then write never fail with "database is locked" under concurrent writers.
 
 from __future__ import annotations
 
+import logging
+import random
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from hxgy import config
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # writers queue for up to 30 s (each write holds the lock for milliseconds)
 _BEGIN_OPTION = "hxgy_sqlite_begin"
+
+WRITE_ATTEMPTS = 6  # a write that meets lock contention is tried again, up to this many times in all
+RETRY_PAUSE_S = 0.05  # the first pause before trying again; it doubles each time, with jitter
+# PostgreSQL: serialization_failure, deadlock_detected, lock_not_available
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
@@ -131,3 +143,48 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Whether a failed write met lock contention only, so the same unit of work may simply run again.
+
+    SQLite: "database is locked" / "database table is locked" (the busy timeout ran out). PostgreSQL: a
+    serialization failure, a deadlock or a lock that was not available. Any other error is final.
+    """
+    if not isinstance(exc, DBAPIError):
+        return False
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
+        return True
+    message = str(orig).lower()
+    return "database is locked" in message or "database table is locked" in message
+
+
+def run_write(
+    work: Callable[[Session], T],
+    engine: Engine | None = None,
+    *,
+    attempts: int = WRITE_ATTEMPTS,
+    after_rollback: Callable[[], None] | None = None,
+) -> T:
+    """Run ``work`` in a write session and commit; when lock contention makes it fail, run it again.
+
+    Every write of the app is idempotent (a form or an import carries a submission key, settings are set to
+    a value), so running the whole unit of work again after a rollback is safe: it either writes once or
+    finds its own earlier write. ``after_rollback`` runs before each new attempt (e.g. to forget objects).
+    Errors other than lock contention, and the last failed attempt, go up to the caller unchanged.
+    """
+    pause = RETRY_PAUSE_S
+    for attempt in range(1, attempts + 1):
+        try:
+            with write_session(engine) as session:
+                return work(session)
+        except DBAPIError as exc:
+            if attempt == attempts or not is_retryable(exc):
+                raise
+            log.warning("write met lock contention (attempt %d of %d), trying again: %s", attempt, attempts, exc.orig)
+            if after_rollback is not None:
+                after_rollback()
+            time.sleep(pause * (1 + random.random()))
+            pause *= 2
+    raise AssertionError("unreachable: the last attempt returns or raises")

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -178,3 +178,22 @@ def demo_engine(demo_url: str) -> Iterator[Engine]:
     eng = db.create_db_engine(demo_url)
     yield eng
     eng.dispose()
+
+
+CPU_BURNER = "import time\nend = time.monotonic() + 900\nwhile time.monotonic() < end: pass"
+
+
+@pytest.fixture
+def cpu_load() -> Iterator[Callable[[], int]]:
+    """Keep every core busy with CPU-burning processes while the test runs (a loaded 2-core school server).
+
+    Yields a function that counts the burners still running, so the test can check the load lasted.
+    """
+    burners = [subprocess.Popen([sys.executable, "-c", CPU_BURNER]) for _ in range(max(2, os.cpu_count() or 2))]
+    try:
+        yield lambda: sum(burner.poll() is None for burner in burners)
+    finally:
+        for burner in burners:
+            burner.kill()
+        for burner in burners:
+            burner.wait()

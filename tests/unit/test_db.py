@@ -79,3 +79,88 @@ def test_sqlite_file_folder_is_created(tmp_path) -> None:
     engine.dispose()
     assert (tmp_path / "new" / "folder" / "x.db").exists()
     assert School.__tablename__ == "school"
+
+
+def test_a_write_that_meets_a_lock_held_elsewhere_runs_again(tmp_path, monkeypatch) -> None:
+    """SQLite: another process holds the write lock past the busy timeout; run_write waits it out and writes once."""
+    import sqlite3
+    import time
+
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 100)  # so the lock outlasts the busy timeout quickly
+    path = tmp_path / "locked.db"
+    engine = db.create_db_engine(f"sqlite:///{path}")
+    AppMeta.__table__.create(engine)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)  # another writer, outside the app
+    other.execute("BEGIN IMMEDIATE")
+    releaser = threading.Timer(0.6, lambda: other.execute("COMMIT"))
+    releaser.start()
+    attempts: list[float] = []
+
+    def work(session: Session) -> str:
+        attempts.append(time.monotonic())
+        session.add(AppMeta(key="k", value="v"))
+        session.flush()
+        return "saved"
+
+    with pytest.raises(Exception, match="database is locked"), db.write_session(engine) as session:
+        work(session)  # the plain write session gives up
+    attempts.clear()
+    assert db.run_write(work, engine) == "saved"
+    releaser.join()
+    other.close()
+    assert len(attempts) >= 2  # the first attempt met the lock, a later one wrote
+    with Session(engine) as session:
+        assert session.scalars(select(AppMeta.key)).all() == ["k"]
+    engine.dispose()
+
+
+def test_errors_other_than_lock_contention_are_not_retried(engine) -> None:
+    calls: list[int] = []
+
+    def work(session: Session) -> None:
+        calls.append(1)
+        session.add(AppMeta(key="a", value="1"))
+        session.add(AppMeta(key="a", value="again"))
+        session.flush()
+
+    with pytest.raises(IntegrityError):
+        db.run_write(work, engine)
+    assert calls == [1]
+
+
+def test_a_postgresql_deadlock_victim_runs_again(engine) -> None:
+    """Two writers lock two rows in opposite orders: PostgreSQL kills one (40P01); run_write runs it again."""
+    if backend() != "postgresql":
+        pytest.skip("deadlock detection is PostgreSQL's; SQLite writers queue instead (test above)")
+    with db.write_session(engine) as session:
+        session.add_all([AppMeta(key="x", value="0"), AppMeta(key="y", value="0")])
+    both_hold_one = threading.Barrier(2, timeout=30)
+    errors: list[BaseException] = []
+    calls = {"xy": 0, "yx": 0}
+
+    def writer(order: str) -> None:
+        def work(session: Session) -> None:
+            calls[order] += 1
+            first, second = order
+            row = session.get(AppMeta, first, with_for_update=True)
+            row.value = str(int(row.value) + 1)
+            session.flush()
+            if calls[order] == 1:
+                both_hold_one.wait()  # only the first attempts cross: the retry must go through
+            again = session.get(AppMeta, second, with_for_update=True)
+            again.value = str(int(again.value) + 1)
+
+        try:
+            db.run_write(work, engine)
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(order,)) for order in ("xy", "yx")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(calls.values()) == [1, 2]  # one writer was the deadlock victim and ran again
+    with Session(engine) as session:
+        assert {k: session.get(AppMeta, k).value for k in "xy"} == {"x": "2", "y": "2"}
