@@ -203,7 +203,7 @@ def heatmap(
 
 
 def status_cells(statuses: pd.DataFrame) -> pd.DataFrame:
-    """overview.class_status rows labelled for people: 班级, 指标, 数值 (written 96.5%), 状态."""
+    """judging.class_status rows labelled for people: 班级, 指标, 数值 (written 96.5%), 状态."""
     return statuses.assign(
         班级=statuses["class_name"],
         指标=statuses["measure"].map(MEASURE_LABELS),

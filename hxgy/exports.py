@@ -9,7 +9,8 @@ import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from hxgy.formats import excel_format, header_measure
+from hxgy.formats import excel_format
+from hxgy.metrics.measures import header_measure
 from hxgy.metrics.overview import COUNT_COLUMNS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -68,7 +69,7 @@ SCHOOL_ROW = "全校合计"
 def metrics_table(frame: pd.DataFrame, figures: Mapping[str, float], total_label: str = SCHOOL_ROW) -> pd.DataFrame:
     """Every class's measures, then one row for the view as a whole (rates as fractions, NaN = no data)."""
     rows = frame.reindex(columns=METRIC_COLUMNS).copy()
-    total = {column: figures.get(column) for column in METRIC_COLUMNS}
+    total: dict[str, float | str | None] = {column: figures.get(column) for column in METRIC_COLUMNS}
     total.update(class_name=total_label, grade_level=None)
     table = pd.concat([rows, pd.DataFrame([total])], ignore_index=True)
     whole = [c for c in METRIC_COLUMNS if c in COUNT_COLUMNS and c != "volunteer_hours"] + ["grade_level"]

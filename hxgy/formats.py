@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from hxgy.glossary import MEASURE_LABELS, NO_DATA
-from hxgy.metrics.overview import measure
+from hxgy.glossary import NO_DATA
+from hxgy.metrics.measures import measure
 
 
 def missing(value: float | None) -> bool:
@@ -44,7 +44,7 @@ def measure_value(key: str, value: float | None) -> str:
     m = measure(key)
     if missing(value):
         return NO_DATA
-    if m.kind == "rate":
+    if m.is_rate:
         return percent(value, m.digits)
     return _with_unit(_fixed(float(value), m.digits), m.unit)
 
@@ -54,7 +54,7 @@ def target_value(key: str, value: float | None) -> str:
     m = measure(key)
     if missing(value):
         return NO_DATA
-    if m.kind == "rate":
+    if m.is_rate:
         return f"{number(value * 100, m.digits + 1)}%"
     return _with_unit(number(value, m.digits + 1), m.unit)
 
@@ -65,9 +65,9 @@ def measure_delta(key: str, now: float | None, before: float | None) -> str | No
         return None
     m = measure(key)
     diff = (m.rounded(now) or 0.0) - (m.rounded(before) or 0.0)
-    if round(diff * (100 if m.kind == "rate" else 1), m.digits) == 0:
+    if round(diff * (100 if m.is_rate else 1), m.digits) == 0:
         return UNCHANGED
-    if m.kind == "rate":
+    if m.is_rate:
         return f"{diff * 100:+.{m.digits}f} 个百分点"
     return _with_unit(f"{diff:+,.{m.digits}f}", m.unit)
 
@@ -79,7 +79,7 @@ def excel_format(key: str) -> str:
     """The Excel number format of a measure: 0.0% for rates, 0.0 or 0 by the measure's precision."""
     m = measure(key)
     decimals = "." + "0" * m.digits if m.digits else ""
-    return f"0{decimals}%" if m.kind == "rate" else f"0{decimals}"
+    return f"0{decimals}%" if m.is_rate else f"0{decimals}"
 
 
 def name_list(names: list[str], limit: int = 8) -> str:
@@ -94,14 +94,6 @@ BEIJING_OFFSET = timedelta(hours=8)
 def beijing_time(utc: datetime) -> str:
     """A UTC timestamp (as stored) in Beijing time: 2026-11-23 06:22."""
     return f"{utc + BEIJING_OFFSET:%Y-%m-%d %H:%M}"
-
-
-def header_measure(header: str) -> str | None:
-    """The measure a Chinese column header names (家访覆盖率 → home_visit_coverage), or None."""
-    for key, label in MEASURE_LABELS.items():
-        if label == header:
-            return key
-    return None
 
 
 def class_attendance_note(totals: dict[str, int | None]) -> str | None:

@@ -2,31 +2,15 @@
 
 import streamlit as st
 
-from hxgy import auth, charts, formats, ui
-from hxgy.glossary import MEASURE_LABELS, SCOPE_LABELS
-from hxgy.metrics import overview
-from hxgy.ui import data, filters, widgets
+from hxgy import charts, formats
+from hxgy.glossary import SCOPE_LABELS
+from hxgy.ui import details, widgets
+from hxgy.ui.measure_page import open_page
 
-user = ui.guard("activities")
-view = filters.view_filters(user)
-if view is None:
-    st.stop()
-now = data.this_hour()
-allowed = auth.may_download(user.role)
-stamp = view.stamp
-
-st.title("协同活动")
-st.caption(stamp)
-totals = data.participation_totals(view.period, view.classes)
-figures = data.school_figures(view.period, view.classes, now)
-goals = data.targets(view.period.term_id)
-before = data.earlier_figures(view.period, view.classes, now)
-compared = data.comparison(view.period)
-cards = overview.figure_cards(figures, before, goals, view.period, ("activities", "parent_attendance"))
-widgets.card_grid(
-    [{**c, "before_label": compared.label if compared else None} for c in cards],
-    data.baseline(view.period, view.classes),
-)
+page = open_page("activities", "协同活动")
+view, allowed, stamp = page.view, page.allowed, page.stamp
+totals = details.participation_totals(view.period, view.classes)
+page.cards(("activities", "parent_attendance"))
 attendance_note = formats.class_attendance_note(totals)
 widgets.figure_cards(
     [
@@ -42,13 +26,13 @@ widgets.figure_cards(
 if attendance_note:
     st.caption(attendance_note + "。")
 
-listing = data.activity_list(view.period, view.classes)
+listing = details.activity_list(view.period, view.classes)
 if listing.empty:
     st.info("所选范围内还没有协同活动记录。")
     st.stop()
 
 st.subheader("活动类型与月份")
-by_month = data.activities_by_type_month(view.period, view.classes)
+by_month = details.activities_by_type_month(view.period, view.classes)
 shown = by_month.assign(
     月份=[f"{m.year}年{m.month}月" for m in by_month["month"]],
     活动类型=by_month["type_name"],
@@ -68,39 +52,15 @@ chart = charts.bars(
 widgets.chart_block(chart, shown[["月份", "活动类型", "场次"]], title=title, stamp=stamp, allowed=allowed, key="month")
 
 st.subheader("各班家长到场")
-frame = data.class_measures(view.period, view.classes, now)
-key = "parent_attendance"
-shown = frame.assign(
-    班级=frame["class_name"],
-    **{MEASURE_LABELS[key]: frame[key]},
-    到场人次=frame["parents_attended"],
-    应到人次=frame["attendance_base"],
-    参与活动=frame["class_activities"],
-)
-title = "各班家长到场率"
-chart = charts.class_bars(
-    shown,
-    value=MEASURE_LABELS[key],
-    title=title,
-    stamp=stamp,
-    percent=True,
-    tooltip=["到场人次", "应到人次", "参与活动"],
-)
-widgets.chart_block(
-    chart,
-    shown[["班级", MEASURE_LABELS[key], "到场人次", "应到人次", "参与活动"]],
-    title=title,
-    stamp=stamp,
-    allowed=allowed,
-    key="attendance",
-)
+extra = {"到场人次": "parents_attended", "应到人次": "attendance_base", "参与活动": "class_activities"}
+page.class_bars("parent_attendance", extra, download_key="attendance", judged=False)
 st.caption(
     "到场率 = 家长到场人次 ÷ 应到人次；应到人次 = 登记了本班到场人数的活动场次 × 班级学生数。"
     "参与活动为本班参与的全部活动场次。"
 )
 
 st.subheader("合作单位")
-partners = data.partner_summary(view.period, view.classes)
+partners = details.partner_summary(view.period, view.classes)
 widgets.table_block(
     widgets.labelled(partners, ["partner_name", "partner_type", "activities", "latest", "titles"]),
     title="合作单位与协同活动",

@@ -2,51 +2,25 @@
 
 import streamlit as st
 
-from hxgy import auth, charts, formats, ui
-from hxgy.glossary import MEASURE_LABELS, REQUEST_STATUS_LABELS, STATUS_LABELS
-from hxgy.metrics import overview
-from hxgy.ui import data, filters, widgets
+from hxgy import charts, formats
+from hxgy.glossary import REQUEST_STATUS_LABELS
+from hxgy.metrics import judging, measures, overview
+from hxgy.ui import data, details, filters, widgets
+from hxgy.ui.measure_page import open_page
 
-user = ui.guard("communication")
-view = filters.view_filters(user)
-if view is None:
-    st.stop()
-now = data.this_hour()
-allowed = auth.may_download(user.role)
-stamp = view.stamp
-
-st.title("家校沟通")
-st.caption(stamp)
-if holiday := formats.holiday_note(data.holiday_contacts(view.period, view.classes)):
-    st.caption(holiday)
-frame = data.class_measures(view.period, view.classes, now)
-figures = data.school_figures(view.period, view.classes, now)
-goals = data.targets(view.period.term_id)
-before = data.earlier_figures(view.period, view.classes, now)
-compared = data.comparison(view.period)
-keys = ("contact_coverage", "home_visit_coverage", "contacts_per_family", "contacts_per_week", "response_on_time")
-cards = overview.figure_cards(figures, before, goals, view.period, keys)
-widgets.card_grid(
-    [{**c, "before_label": compared.label if compared else None} for c in cards[:4]],
-    data.baseline(view.period, view.classes),
-)
+page = open_page("communication", "家校沟通")
+page.holiday_note()
+user, view, now, allowed, stamp = page.user, page.view, page.now, page.allowed, page.stamp
+frame, figures = page.frame, page.figures
+GRADE_MEASURES = ("contact_coverage", "home_visit_coverage", "contacts_per_family")
+page.cards((*GRADE_MEASURES, "contacts_per_week"))
 
 if view.grade_level is None and view.class_id is None:
     st.subheader("各年级")
     grades = overview.by_grade(frame, view.period)
+    columns = ["grade_level", "classes", "students", "contacts", *GRADE_MEASURES]
     widgets.table_block(
-        widgets.labelled(
-            grades,
-            [
-                "grade_level",
-                "classes",
-                "students",
-                "contacts",
-                "contact_coverage",
-                "home_visit_coverage",
-                "contacts_per_family",
-            ],
-        ),
+        widgets.labelled(grades, columns),
         title="各年级家校沟通",
         stamp=stamp,
         allowed=allowed,
@@ -59,25 +33,21 @@ clickable = view.class_id is None  # a bar opens its class (the filters follow)
 pick_hint = "点击某个班级的条形可查看该班。" if clickable else ""
 left, right = st.columns(2)
 for column, key in ((left, "contact_coverage"), (right, "home_visit_coverage")):
-    statuses = overview.class_status(frame, goals, view.period, (key,))
-    shown = frame.assign(
-        班级=frame["class_name"],
-        **{MEASURE_LABELS[key]: frame[key]},
-        目标状态=statuses["status"].map(STATUS_LABELS).to_numpy(),
-        覆盖学生=frame["contacted_students" if key == "contact_coverage" else "visited_students"],
-        学生数=frame["students"],
-    )
-    on_pace = statuses["target"].iloc[0] if not statuses.empty else None  # the term's target scaled by time gone
-    title = f"各班{MEASURE_LABELS[key]}"
+    reached = {
+        "覆盖学生": "contacted_students" if key == "contact_coverage" else "visited_students",
+        "学生数": "students",
+    }
+    shown = page.class_table(key, reached)
+    title = f"各班{measures.label(key)}"
     chart = charts.coverage_bars(
         shown,
-        value=MEASURE_LABELS[key],
+        value=measures.label(key),
         title=title,
         stamp=stamp,
         status="目标状态",
-        on_pace=on_pace,
-        term_target=goals.get(key),
-        tooltip=["覆盖学生", "学生数"],
+        on_pace=None if shown.empty else judging.goal_now(page.goals, key, view.period),  # scaled by time gone
+        term_target=page.goals.get(key),
+        tooltip=list(reached),
         pick="pick" if clickable else None,
     )
     with column:
@@ -91,7 +61,7 @@ for column, key in ((left, "contact_coverage"), (right, "home_visit_coverage")):
             title,
             stamp,
             chart=chart,
-            data=shown[["班级", MEASURE_LABELS[key], "覆盖学生", "学生数", "目标状态"]],
+            data=shown[["班级", measures.label(key), *reached, "目标状态"]],
             allowed=allowed,
             key=key,
         )
@@ -110,7 +80,7 @@ with left:
         chart, shown[["班级", "沟通次数", "个别沟通"]], title=title, stamp=stamp, allowed=allowed, key="contacts"
     )
 with right:
-    mix = data.channel_mix(view.period, view.classes)
+    mix = details.channel_mix(view.period, view.classes)
     shown = mix.assign(沟通方式=mix["channel_name"], 次数=mix["contacts"])
     title = "沟通方式构成"
     chart = charts.bars(
@@ -118,7 +88,7 @@ with right:
     )
     widgets.chart_block(chart, shown[["沟通方式", "次数"]], title=title, stamp=stamp, allowed=allowed, key="mix")
 
-weekly = data.contacts_by_week(view.period, view.classes)
+weekly = details.contacts_by_week(view.period, view.classes)
 if not weekly.empty:
     names = dict(zip(frame["class_id"], frame["class_name"], strict=True))
     shown = weekly.assign(
@@ -146,7 +116,7 @@ if not weekly.empty:
 
 st.subheader("家长诉求答复")
 limit = data.response_limit_hours(view.school_id)
-requests = data.requests_by_class(view.period, view.classes, now)
+requests = details.requests_by_class(view.period, view.classes, now)
 names = dict(zip(frame["class_id"], frame["class_name"], strict=True))
 requests = requests.assign(class_name=requests["class_id"].map(names).fillna("全校（未指定班级）"))
 st.markdown(
@@ -171,7 +141,7 @@ if view.class_id is not None:
         tabs = st.tabs(["尚未沟通", "尚未家访"])
         for tab, home_visit in zip(tabs, (False, True), strict=True):
             with tab:
-                missing = data.students_not_reached(view.period, named, home_visit)
+                missing = details.students_not_reached(view.period, named, home_visit)
                 if missing.empty:
                     st.success("本期每位学生都已" + ("家访" if home_visit else "沟通") + "。")
                 else:

@@ -2,29 +2,28 @@
 
 import streamlit as st
 
-from hxgy import auth, charts, formats, ui
-from hxgy.glossary import MEASURE_LABELS
-from hxgy.metrics import overview
-from hxgy.ui import data, widgets
+from hxgy import charts, formats, rights, ui
+from hxgy.metrics import measures, overview
+from hxgy.ui import data, details, widgets
 
 user = ui.guard("district")
 now = data.this_hour()
-allowed = auth.may_download(user.role)
+allowed = rights.can(user.role, rights.Action.DOWNLOAD)
 stamp = f"{user.district} · 各校当前学期"
 
 st.title(f"{user.district}各校")
-schools = data.district_school_table(user.district, now)
+schools = details.district_school_table(user.district, now)
 if schools.empty:
     st.info("本区暂无学校数据。")
     st.stop()
-periods = data.district_terms(user.district)
+periods = details.district_terms(user.district)
 totals = overview.combine(schools, next(iter(periods.values())))
 widgets.figure_cards(
     [
         ("学校（所）", f"{len(schools)}", "本区共用此系统的学校"),
         ("在校学生", f"{int(totals['students']):,}", "各校当前学期学生之和"),
-        (MEASURE_LABELS["home_visit_coverage"], formats.percent(totals["home_visit_coverage"]), "全区合计"),
-        (MEASURE_LABELS["moral_good_rate"], formats.percent(totals["moral_good_rate"]), "全区合计"),
+        (measures.label("home_visit_coverage"), formats.percent(totals["home_visit_coverage"]), "全区合计"),
+        (measures.label("moral_good_rate"), formats.percent(totals["moral_good_rate"]), "全区合计"),
     ]
 )
 st.caption(
@@ -34,18 +33,18 @@ st.caption(
 
 measure = st.selectbox(
     "比较指标",
-    [*list(overview.CLASS_STATUS_MEASURES), "volunteer_hours", "response_on_time"],
-    format_func=MEASURE_LABELS.get,
+    [*measures.CLASS_STATUS_MEASURES, "volunteer_hours", "response_on_time"],
+    format_func=measures.label,
 )
-is_rate = overview.MEASURES[measure].kind == "rate"
-shown = schools.assign(学校=schools["school_name"], **{MEASURE_LABELS[measure]: schools[measure]})
-title = f"各校{MEASURE_LABELS[measure]}"
+name = measures.label(measure)
+shown = schools.assign(学校=schools["school_name"], **{name: schools[measure]})
+title = f"各校{name}"
 chart = charts.class_bars(
-    shown, value=MEASURE_LABELS[measure], title=title, stamp=stamp, percent=is_rate, category="学校"
+    shown, value=name, title=title, stamp=stamp, percent=measures.is_rate(measure), category="学校"
 )
 widgets.chart_block(
     chart,
-    shown[["学校", MEASURE_LABELS[measure]]],
+    shown[["学校", name]],
     title=title,
     stamp=stamp,
     allowed=allowed,
@@ -70,7 +69,7 @@ widgets.table_block(widgets.labelled(schools, columns), title="各校指标", st
 st.subheader("查看一所学校的各班")
 names = dict(zip(schools["school_id"], schools["school_name"], strict=True))
 school_id = st.selectbox("学校", list(names), format_func=names.get)
-classes = data.district_class_table(user.district, school_id)
+classes = details.district_class_table(user.district, school_id)
 class_columns = [
     "class_name",
     "students",

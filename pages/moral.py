@@ -3,51 +3,24 @@
 import pandas as pd
 import streamlit as st
 
-from hxgy import auth, charts, formats, ui
-from hxgy.glossary import MEASURE_LABELS, STATUS_LABELS
+from hxgy import charts, formats
 from hxgy.metrics import moral, overview
-from hxgy.ui import data, filters, widgets
+from hxgy.ui import data, details, widgets
+from hxgy.ui.measure_page import open_page
 
-user = ui.guard("moral")
-view = filters.view_filters(user)
-if view is None:
-    st.stop()
-now = data.this_hour()
-allowed = auth.may_download(user.role)
-stamp = view.stamp
+page = open_page("moral", "德育评价", evaluation=True)
+view, now, allowed, stamp = page.view, page.now, page.allowed, page.stamp
 term_id = view.period.evaluation_term_id
-
-st.title("德育评价")
-st.caption(stamp)
 if term_id is None:
     st.info("所选时间内没有学期，暂无德育评价。")
     st.stop()
 scheme = data.moral_scheme(view.school_id)
-frame = data.class_measures(view.period, view.classes, now)
-figures = data.school_figures(view.period, view.classes, now)
-goals = data.targets(term_id)
-before = data.earlier_figures(view.period, view.classes, now)
-compared = data.comparison(view.period)
-cards = overview.figure_cards(
-    figures,
-    before,
-    goals,
-    view.period,
-    ("moral_good_rate", "moral_completion"),
-    completion_min=data.completion_min(view.school_id),
-)
-cards.append(
-    {
-        "key": "moral_average",
-        "value": figures["moral_average"],
-        "before": before.get("moral_average") if before else None,
-    }
-)
-for card in cards:
-    card["before_label"] = compared.term_label if compared else None
-cards[0]["note"] = f"{int(figures['moral_good']):,} / {int(figures['moral_evaluated']):,} 名参评学生"
-cards[1]["note"] = f"教师评已完成 {int(figures['moral_scored']):,} / {int(figures['students']):,} 名学生"
-widgets.card_grid(cards, data.baseline(view.period, view.classes))
+frame, figures = page.frame, page.figures
+notes = {
+    "moral_good_rate": f"{figures.count('moral_good'):,} / {figures.count('moral_evaluated'):,} 名参评学生",
+    "moral_completion": f"教师评已完成 {figures.count('moral_scored'):,} / {figures.count('students'):,} 名学生",
+}
+page.cards(("moral_good_rate", "moral_completion", "moral_average"), notes)
 weights = "，".join(f"{name} {weight:g}" for _, _, name, weight in scheme.raters)
 levels = "，".join(f"{name} ≥ {low:g}" for name, low, _ in scheme.levels)
 st.caption(f"权重：{weights}（缺少某一评价主体时按其余权重折算）。等级：{levels}。")
@@ -56,7 +29,7 @@ if figures["moral_evaluated"] == 0:
     st.info("本学期尚无德育评分。")
     st.stop()
 
-details = data.moral_details(term_id, view.classes)
+details = details.moral_details(term_id, view.classes)
 names = dict(zip(frame["class_id"], frame["class_name"], strict=True))
 dimension_names = {i: n for i, _, n in scheme.dimensions}
 class_order = frame["class_name"].tolist()
@@ -83,36 +56,8 @@ widgets.chart_block(chart, shown[["班级", "维度", "平均分"]], title=title
 
 left, right = st.columns(2)
 with left:
-    key = "moral_good_rate"
-    statuses = overview.class_status(
-        frame, goals, view.period, (key,), completion_min=data.completion_min(view.school_id)
-    )
-    shown = frame.assign(
-        班级=frame["class_name"],
-        **{MEASURE_LABELS[key]: frame[key]},
-        目标状态=statuses["status"].map(STATUS_LABELS).to_numpy(),
-        优良学生=frame["moral_good"],
-        参评学生=frame["moral_evaluated"],
-    )
-    title = "各班德育优良率"
-    chart = charts.class_bars(
-        shown,
-        value=MEASURE_LABELS[key],
-        title=title,
-        stamp=stamp,
-        percent=True,
-        status="目标状态",
-        target=statuses["target"].iloc[0] if not statuses.empty else None,
-        tooltip=["优良学生", "参评学生"],
-    )
-    widgets.chart_block(
-        chart,
-        shown[["班级", MEASURE_LABELS[key], "优良学生", "参评学生", "目标状态"]],
-        title=title,
-        stamp=stamp,
-        allowed=allowed,
-        key="good",
-    )
+    extra = {"优良学生": "moral_good", "参评学生": "moral_evaluated"}
+    page.class_bars("moral_good_rate", extra, download_key="good")
 with right:
     lv = details["levels"]
     shown = lv.assign(班级=lv["class_id"].map(names), 等级=lv["level"], 人数=lv["students"])
@@ -172,7 +117,7 @@ shown = pd.DataFrame(
     {
         "班级": change["class_name"],
         "本期优良率": [formats.percent(v) for v in change["now"]],
-        (compared.term_label if compared else "上学期"): [formats.percent(v) for v in change["before"]],
+        (page.compared.term_label if page.compared else "上学期"): [formats.percent(v) for v in change["before"]],
         "变化（百分点）": ((change["now"] * 100).round(1) - (change["before"] * 100).round(1)).round(1),
         "评价完成率": [formats.percent(v) for v in frame["moral_completion"]],
     }

@@ -2,67 +2,31 @@
 
 import streamlit as st
 
-from hxgy import auth, charts, formats, ui
-from hxgy.glossary import MEASURE_LABELS, STATUS_LABELS
-from hxgy.metrics import overview
-from hxgy.ui import data, filters, layout, widgets
+from hxgy import charts, formats
+from hxgy.glossary import STATUS_LABELS
+from hxgy.metrics import judging, measures
+from hxgy.ui import data, details, filters, layout, widgets
+from hxgy.ui.measure_page import open_page
 
-user = ui.guard("overview")
-view = filters.view_filters(user)
-if view is None:
-    st.stop()
-now = data.this_hour()
-downloads = auth.may_download(user.role)
+page = open_page("overview", "总览", dates=True)
+page.holiday_note()
+user, view, now, downloads = page.user, page.view, page.now, page.allowed
+frame, figures, goals = page.frame, page.figures, page.goals
 
-st.title("总览")
-st.caption(view.stamp + " · " + widgets.period_caption(view.period, data.today()).split(" · ", 1)[1])
-if holiday := formats.holiday_note(data.holiday_contacts(view.period, view.classes)):
-    st.caption(holiday)
-
-frame = data.class_measures(view.period, view.classes, now)
-figures = data.school_figures(view.period, view.classes, now)
-before = data.earlier_figures(view.period, view.classes, now)
-goals = data.targets(view.period.term_id)
-compared = data.comparison(view.period)
-before_label = compared.label if compared else None
-
-cards = {
-    c["key"]: c
-    for c in overview.figure_cards(
-        figures,
-        before,
-        goals,
-        view.period,
-        (
-            "contact_coverage",
-            "home_visit_coverage",
-            "contacts_per_family",
-            "response_on_time",
-            "volunteer_hours",
-            "volunteer_participation",
-            "moral_good_rate",
-            "satisfaction",
-            "activities",
-        ),
-        completion_min=data.completion_min(view.school_id),
-    )
+participation = page.figure_cards(("volunteer_participation",))[0]
+waiting = details.volunteer_unconfirmed(view.period, view.classes)
+base = f"{figures.count('students'):,} 名学生"
+notes = {
+    "volunteer_hours": f"参与率 {formats.percent(participation.value)}（{STATUS_LABELS[participation.status]}）"
+    + (f"；待确认 {waiting:,} 条" if waiting else ""),
+    "contact_coverage": f"{figures.count('contacted_students'):,} / {base}",
+    "home_visit_coverage": f"{figures.count('visited_students'):,} / {base}",
 }
-participation = cards.pop("volunteer_participation")
-cards["volunteer_hours"]["note"] = (
-    f"参与率 {formats.percent(participation['value'])}（{STATUS_LABELS[participation['status']]}）"
-)
-waiting = data.volunteer_unconfirmed(view.period, view.classes)
-if waiting:
-    cards["volunteer_hours"]["note"] += f"；待确认 {waiting:,} 条"
-base = f"{int(figures['students']):,} 名学生"
-cards["contact_coverage"]["note"] = f"{int(figures['contacted_students']):,} / {base}"
-cards["home_visit_coverage"]["note"] = f"{int(figures['visited_students']):,} / {base}"
-widgets.card_grid(
-    [{**c, "before_label": before_label} for c in cards.values()], data.baseline(view.period, view.classes)
-)
+keys = ("contact_coverage", "home_visit_coverage", "contacts_per_family", "response_on_time", "volunteer_hours")
+page.cards((*keys, "moral_good_rate", "satisfaction", "activities"), notes)
 
 st.subheader("各班目标达成")
-statuses = overview.class_status(frame, goals, view.period, completion_min=data.completion_min(view.school_id))
+statuses = judging.class_status(frame, goals, view.period, completion_min=page.completion_min)
 if statuses.empty:
     st.info("当前筛选下没有班级。")
 else:
@@ -71,7 +35,7 @@ else:
     clickable = view.class_id is None  # a class in the grid opens it (the filters follow)
     chart = charts.status_grid(
         statuses,
-        measures=overview.CLASS_STATUS_MEASURES,
+        measures=measures.CLASS_STATUS_MEASURES,
         class_order=frame["class_name"].tolist(),
         title=title,
         stamp=view.stamp,
@@ -99,13 +63,13 @@ st.subheader("需要关注")
 left, middle, right = st.columns(3)
 with left, st.container(border=True):
     st.markdown("**未达标的班级**")
-    red = overview.below_target(statuses)
+    red = judging.below_target(statuses)
     if red.empty:
         st.success("各班均已达到（按进度的）目标。")
     else:
         counts = red.groupby("measure")["class_name"].agg(list)
         for measure, names in counts.items():
-            st.markdown(f"- {MEASURE_LABELS[measure]}：{len(names)} 个班（{formats.name_list(names)}）")
+            st.markdown(f"- {measures.label(measure)}：{len(names)} 个班（{formats.name_list(names)}）")
 with middle, st.container(border=True):
     st.markdown("**尚未沟通 / 家访的学生**")
     not_contacted = int(figures["students_not_contacted"])
@@ -114,7 +78,7 @@ with middle, st.container(border=True):
     named = filters.names_for(user, view)
     if named is not None and (not_contacted or not_visited):
         with st.expander("查看名单"):
-            missing = data.students_not_reached(view.period, named, True)
+            missing = details.students_not_reached(view.period, named, True)
             st.dataframe(
                 widgets.labelled(missing, ["class_name", "student_no", "student_name", "guardian_name"]),
                 hide_index=True,
@@ -124,7 +88,7 @@ with middle, st.container(border=True):
             st.caption("名单为尚未家访的学生；仅显示您有权查看的班级。")
 with right, st.container(border=True):
     st.markdown("**家长诉求答复**")
-    late = data.late_requests(view.period, view.classes, now)
+    late = details.late_requests(view.period, view.classes, now)
     limit = data.response_limit_hours(view.school_id)
     st.markdown(
         f"- 答复时限：{limit} 小时\n- 按时答复率：{formats.percent(figures['response_on_time'])}"
@@ -143,7 +107,7 @@ with right, st.container(border=True):
 
 st.subheader("各班指标明细")
 widgets.table_block(
-    widgets.labelled(frame, overview.CLASS_TABLE_COLUMNS),
+    widgets.labelled(frame, measures.CLASS_TABLE_COLUMNS),
     title="各班指标明细",
     stamp=view.stamp,
     allowed=downloads,

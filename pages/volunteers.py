@@ -3,39 +3,22 @@
 import pandas as pd
 import streamlit as st
 
-from hxgy import auth, charts, ui
-from hxgy.glossary import MEASURE_LABELS, STATUS_LABELS
-from hxgy.metrics import overview, volunteers
-from hxgy.ui import data, filters, widgets
+from hxgy import charts
+from hxgy.metrics import measures, volunteers
+from hxgy.ui import details, filters, widgets
+from hxgy.ui.measure_page import open_page
 
-user = ui.guard("volunteers")
-view = filters.view_filters(user)
-if view is None:
-    st.stop()
-now = data.this_hour()
-allowed = auth.may_download(user.role)
-stamp = view.stamp
-
-st.title("家长志愿")
-st.caption(stamp)
-frame = data.class_measures(view.period, view.classes, now)
-figures = data.school_figures(view.period, view.classes, now)
-goals = data.targets(view.period.term_id)
-before = data.earlier_figures(view.period, view.classes, now)
-compared = data.comparison(view.period)
-cards = overview.figure_cards(
-    figures, before, goals, view.period, ("volunteer_hours", "volunteer_participation", "hours_per_family")
-)
-unique = data.volunteer_unique_families(view.period, view.classes)
-waiting = data.volunteer_unconfirmed(view.period, view.classes)
-records = int(figures["volunteer_records"])
-families = int(figures["volunteer_families"])
-cards[0]["note"] = f"已确认 {records:,} 人次" + (f"；待确认 {waiting:,} 条（未计入）" if waiting else "")
-cards[1]["note"] = f"各班参与家庭合计 {families:,} 户 / {int(figures['students']):,} 名学生"
-widgets.card_grid(
-    [{**c, "before_label": compared.label if compared else None} for c in cards],
-    data.baseline(view.period, view.classes),
-)
+page = open_page("volunteers", "家长志愿")
+user, view, allowed, stamp = page.user, page.view, page.allowed, page.stamp
+frame, figures = page.frame, page.figures
+unique = details.volunteer_unique_families(view.period, view.classes)
+waiting = details.volunteer_unconfirmed(view.period, view.classes)
+records, families = figures.count("volunteer_records"), figures.count("volunteer_families")
+notes = {
+    "volunteer_hours": f"已确认 {records:,} 人次" + (f"；待确认 {waiting:,} 条（未计入）" if waiting else ""),
+    "volunteer_participation": f"各班参与家庭合计 {families:,} 户 / {figures.count('students'):,} 名学生",
+}
+page.cards(("volunteer_hours", "volunteer_participation", "hours_per_family"), notes)
 st.caption(volunteers.families_sentence(records, families, unique, waiting))
 
 st.subheader("各班志愿服务")
@@ -45,7 +28,7 @@ with left:
         班级=frame["class_name"],
         志愿时长=frame["volunteer_hours"],
         人次=frame["volunteer_records"],
-        户均时长=frame["hours_per_family"].round(overview.MEASURES["hours_per_family"].digits),
+        户均时长=frame["hours_per_family"].round(measures.measure("hours_per_family").digits),
     )
     title = "各班志愿服务时长"
     chart = charts.class_bars(shown, value="志愿时长", title=title, stamp=stamp, tooltip=["人次", "户均时长"])
@@ -53,39 +36,13 @@ with left:
         chart, shown[["班级", "志愿时长", "人次", "户均时长"]], title=title, stamp=stamp, allowed=allowed, key="hours"
     )
 with right:
-    key = "volunteer_participation"
-    statuses = overview.class_status(frame, goals, view.period, (key,))
-    shown = frame.assign(
-        班级=frame["class_name"],
-        **{MEASURE_LABELS[key]: frame[key]},
-        目标状态=statuses["status"].map(STATUS_LABELS).to_numpy(),
-        参与家庭=frame["volunteer_families"],
-        学生数=frame["students"],
-    )
-    title = "各班家长志愿参与率"
-    chart = charts.class_bars(
-        shown,
-        value=MEASURE_LABELS[key],
-        title=title,
-        stamp=stamp,
-        percent=True,
-        status="目标状态",
-        target=statuses["target"].iloc[0] if not statuses.empty else None,
-        tooltip=["参与家庭", "学生数"],
-    )
-    widgets.chart_block(
-        chart,
-        shown[["班级", MEASURE_LABELS[key], "参与家庭", "学生数", "目标状态"]],
-        title=title,
-        stamp=stamp,
-        allowed=allowed,
-        key="participation",
-    )
+    extra = {"参与家庭": "volunteer_families", "学生数": "students"}
+    page.class_bars("volunteer_participation", extra, download_key="participation")
 
 st.subheader("趋势与项目")
 left, right = st.columns(2)
 with left:
-    trend = data.volunteer_trend(view.period, view.classes)
+    trend = details.volunteer_trend(view.period, view.classes)
     shown = trend.assign(
         周=pd.to_datetime(trend["week"]), 志愿时长=trend["volunteer_hours"], 人次=trend["volunteer_records"]
     )
@@ -95,7 +52,7 @@ with left:
         chart, shown[["周", "志愿时长", "人次"]], title=title, stamp=stamp, allowed=allowed, key="trend"
     )
 with right:
-    mix = data.volunteer_activity_mix(view.period, view.classes)
+    mix = details.volunteer_activity_mix(view.period, view.classes)
     shown = mix.assign(志愿项目=mix["activity_name"], 志愿时长=mix["volunteer_hours"], 人次=mix["volunteer_records"])
     title = "志愿服务项目构成"
     chart = charts.bars(shown, category="志愿项目", value="志愿时长", title=title, stamp=stamp)
@@ -108,7 +65,7 @@ named = filters.names_for(user, view)
 if named is None:
     st.info("您的角色不显示家长姓名。")
 else:
-    ranking = data.volunteer_ranking(view.period, named)
+    ranking = details.volunteer_ranking(view.period, named)
     if ranking.empty:
         st.info("本期暂无已确认的志愿服务记录。")
     else:

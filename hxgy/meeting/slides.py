@@ -10,7 +10,7 @@ satisfaction survey) is left out, with a line on the slide saying so.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,8 +19,9 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from hxgy import charts, formats
-from hxgy.glossary import MEASURE_LABELS, STATUS_LABELS, grade_name
-from hxgy.metrics import activities, overview
+from hxgy.glossary import STATUS_LABELS, grade_name
+from hxgy.metrics import activities, judging, measures, overview
+from hxgy.metrics.overview import Figures
 from hxgy.metrics.roster import ClassFilter
 from hxgy.terms import Period
 
@@ -78,13 +79,13 @@ class MeetingFigures:
     period: Period
     previous_label: str | None
     frame: pd.DataFrame  # overview.class_measures: one row per class
-    figures: dict[str, float]  # overview.school_figures
-    before: dict[str, float] | None  # the same figures for the comparison period
-    goals: dict[str, float]  # overview.targets
+    figures: Figures  # overview.school_figures
+    before: Figures | None  # the same figures for the comparison period
+    goals: dict[str, float]  # judging.targets
     activity_types: pd.DataFrame  # type_name, activities
     participation: dict[str, int]  # activities.participation_totals
     partners_active: int  # partners with at least one activity in the period
-    completion_min: float = overview.DEFAULT_COMPLETION_MIN  # below it 德育 rates show 评价未完成
+    completion_min: float = judging.DEFAULT_COMPLETION_MIN  # below it 德育 rates show 评价未完成
 
 
 def gather(session: Session, period: Period, classes: ClassFilter, *, now: datetime) -> MeetingFigures:
@@ -109,11 +110,11 @@ def gather(session: Session, period: Period, classes: ClassFilter, *, now: datet
         frame=frame,
         figures=figures,
         before=before,
-        goals=overview.targets(session, term_id=period.term_id),
+        goals=judging.targets(session, term_id=period.term_id),
         activity_types=types.reset_index(drop=True),
         participation=activities.participation_totals(session, period, classes),
         partners_active=int((partners["activities"] > 0).sum()) if not partners.empty else 0,
-        completion_min=overview.completion_min(session, school_id=classes.school_id),
+        completion_min=judging.completion_min(session, school_id=classes.school_id),
     )
 
 
@@ -143,29 +144,33 @@ def projectable(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     grades = frame["grade_level"]
     shown_rows = _complement(frame["students"], grades, frame["students"] >= MIN_GROUP)
     kept = frame.copy()
-    for key, measure in overview.MEASURES.items():
+    for key, measure in measures.MEASURES.items():
         base = measure.denominator
-        if measure.numerator and base and base != "students" and key in kept and base in kept:
+        if measure.rollup == "ratio" and base and base != "students" and key in kept and base in kept:
             cells = _complement(kept[base], grades, shown_rows & (kept[base] >= MIN_GROUP))
             kept.loc[~cells, key] = math.nan
     return kept[shown_rows].reset_index(drop=True), ~shown_rows
 
 
-def _small_base(figures: dict[str, float], key: str) -> bool:
-    measure = overview.MEASURES.get(key)
-    return bool(measure and measure.denominator and figures.get(measure.denominator, 0) < MIN_GROUP)
+def _small_base(figures: Mapping[str, float], key: str) -> bool:
+    """The figure rests on fewer than MIN_GROUP students, answers or requests (a rate's base, a mean's weight)."""
+    measure = measures.measure(key)
+    base = measure.denominator if measure.rollup == "ratio" else measure.weight
+    return bool(base and figures.get(base, 0) < MIN_GROUP)
 
 
-def _shown(figures: dict[str, float], key: str) -> float:
+def _shown(figures: Mapping[str, float], key: str) -> float:
     """A figure as it may be projected: NaN where its base is a group smaller than MIN_GROUP."""
     return math.nan if _small_base(figures, key) else figures.get(key, math.nan)
 
 
-def _figure(data: MeetingFigures, figures: dict[str, float], before: dict[str, float] | None, key: str) -> BigFigure:
+def _figure(
+    data: MeetingFigures, figures: Mapping[str, float], before: Mapping[str, float] | None, key: str
+) -> BigFigure:
     """A measure as a big figure: value, then target and status, then the change against the comparison."""
     if _small_base(figures, key) and not formats.missing(figures.get(key)):
-        return BigFigure(MEASURE_LABELS[key], "不显示", f"人数不足 {MIN_GROUP} 人，为保护隐私不显示")
-    card = overview.figure_cards(
+        return BigFigure(measures.label(key), "不显示", f"人数不足 {MIN_GROUP} 人，为保护隐私不显示")
+    card = judging.figure_cards(
         {**figures, key: _shown(figures, key)},
         {key: _shown(before, key)} if before else None,
         data.goals,
@@ -174,15 +179,15 @@ def _figure(data: MeetingFigures, figures: dict[str, float], before: dict[str, f
         completion_min=data.completion_min,
     )[0]
     parts = []
-    if card["target"] is not None:
-        goal = f"目标 {formats.target_value(key, card['target'])}"
-        if card["target_now"] is not None and abs(card["target_now"] - card["target"]) > 1e-9:
-            goal += f"，按进度 {formats.measure_value(key, card['target_now'])}"
-        parts.append(f"{goal}（{'尚无数据' if formats.missing(card['value']) else STATUS_LABELS[card['status']]}）")
-    change = formats.measure_delta(key, card["value"], card["before"])
+    if card.target is not None:
+        goal = f"目标 {formats.target_value(key, card.target)}"
+        if card.target_now is not None and abs(card.target_now - card.target) > 1e-9:
+            goal += f"，按进度 {formats.measure_value(key, card.target_now)}"
+        parts.append(f"{goal}（{'尚无数据' if formats.missing(card.value) else STATUS_LABELS[card.status]}）")
+    change = formats.measure_delta(key, card.value, card.before)
     if change and data.previous_label:
         parts.append(f"较上学期{'同期' if data.previous_label.endswith('同期') else ''} {change}")
-    return BigFigure(MEASURE_LABELS[key], formats.measure_value(key, card["value"]), " · ".join(parts), card["status"])
+    return BigFigure(measures.label(key), formats.measure_value(key, card.value), " · ".join(parts), card.status)
 
 
 def _left_out(hidden: int) -> tuple[str, ...]:
@@ -195,7 +200,7 @@ def _measure_grid(data: MeetingFigures, kept: pd.DataFrame, key: str, title: str
     """Grades down, class numbers across, each cell the class's figure coloured by its target status."""
     if kept.empty:
         return None
-    statuses = overview.class_status(kept, data.goals, data.period, (key,), completion_min=data.completion_min)
+    statuses = judging.class_status(kept, data.goals, data.period, (key,), completion_min=data.completion_min)
     grid = kept[["class_name", "grade_level", "class_no"]].assign(
         年级=kept["grade_level"].map(grade_name),
         班=kept["class_no"].map(lambda n: f"{n}班"),
@@ -245,7 +250,7 @@ def _school_slides(data: MeetingFigures, school_name: str) -> list[Slide]:
 def _measure_slides(data: MeetingFigures, kept: pd.DataFrame, hidden: int) -> list[Slide]:
     slides = []
     for key in MEASURE_SLIDES:
-        label = MEASURE_LABELS[key]
+        label = measures.label(key)
         figure = _figure(data, data.figures, data.before, key)
         extra: list[BigFigure] = []
         if key == "volunteer_participation":
@@ -266,8 +271,10 @@ def _measure_slides(data: MeetingFigures, kept: pd.DataFrame, hidden: int) -> li
         if key == "response_on_time":
             extra.append(BigFigure("家长诉求", f"{formats.number(data.figures['requests'], 0)} 件"))
         if key == "moral_good_rate":
-            extra.append(BigFigure("德育平均分", formats.measure_value("moral_average", _shown_average(data.figures))))
-        statuses = overview.class_status(kept, data.goals, data.period, (key,), completion_min=data.completion_min)
+            extra.append(
+                BigFigure("德育平均分", formats.measure_value("moral_average", _shown(data.figures, "moral_average")))
+            )
+        statuses = judging.class_status(kept, data.goals, data.period, (key,), completion_min=data.completion_min)
         red = statuses[statuses["status"] == "red"]["class_name"].tolist()
         notes = [f"未达标班级（{len(red)} 个）：{formats.name_list(red, 12)}"] if red else []
         no_data = kept.empty or kept[key].isna().all()
@@ -285,10 +292,6 @@ def _measure_slides(data: MeetingFigures, kept: pd.DataFrame, hidden: int) -> li
         )
     slides.append(_activity_slide(data))
     return slides
-
-
-def _shown_average(figures: dict[str, float]) -> float:
-    return math.nan if figures.get("moral_evaluated", 0) < MIN_GROUP else figures.get("moral_average", math.nan)
 
 
 def _activity_slide(data: MeetingFigures) -> Slide:
@@ -326,7 +329,7 @@ def _grade_slides(data: MeetingFigures, kept: pd.DataFrame, hidden_by_grade: dic
         shown = kept[kept["grade_level"] == grade]
         chart = None
         if not shown.empty:
-            statuses = overview.class_status(
+            statuses = judging.class_status(
                 shown, data.goals, data.period, KEY_MEASURES, completion_min=data.completion_min
             )
             chart = charts.status_grid(
@@ -350,19 +353,13 @@ def _grade_slides(data: MeetingFigures, kept: pd.DataFrame, hidden_by_grade: dic
     return slides
 
 
-def _plain_figure(data: MeetingFigures, figures: dict[str, float], key: str) -> BigFigure:
+def _plain_figure(data: MeetingFigures, figures: Mapping[str, float], key: str) -> BigFigure:
     """A measure as a big figure coloured by its status, without the lines of context (the grade slides)."""
     if _small_base(figures, key) and not formats.missing(figures.get(key)):
-        return BigFigure(MEASURE_LABELS[key], "不显示")
+        return BigFigure(measures.label(key), "不显示")
     value = figures.get(key, math.nan)
-    return BigFigure(
-        MEASURE_LABELS[key], formats.measure_value(key, value), "", overview.status(value, _goal_now(data, key))
-    )
-
-
-def _goal_now(data: MeetingFigures, key: str) -> float | None:
-    goal = data.goals.get(key)
-    return overview.target_on_pace(key, goal, data.period) if goal is not None else None
+    goal = judging.goal_now(data.goals, key, data.period)
+    return BigFigure(measures.label(key), formats.measure_value(key, value), "", judging.status(value, goal))
 
 
 def build_deck(data: MeetingFigures, *, school_name: str, sections: Sequence[str] = tuple(SECTIONS)) -> list[Slide]:

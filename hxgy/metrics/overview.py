@@ -1,15 +1,18 @@
-"""Every measure side by side: the per-class table, the school's figures, targets and status.
+"""Every measure side by side: the per-class table, the school's figures, and what they are compared with.
 
 ``class_measures`` is the one table the overview, the district drill-down,
 ``python -m hxgy metrics`` and the term report all read. School (or grade)
 figures are the class numerators and denominators added up, so they always
-equal the weighted combination of the class figures.
+equal the weighted combination of the class figures. What each measure is and
+how it rolls up is in ``hxgy.metrics.measures``; targets and status in
+``hxgy.metrics.targets``.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -18,57 +21,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hxgy.metrics import activities, communication, moral, satisfaction, volunteers
+from hxgy.metrics.measures import MEASURES
 from hxgy.metrics.roster import ClassFilter, classes_in_view, period_roster, students_by_class
-from hxgy.models import School, SchoolClass, Target
+from hxgy.models import SchoolClass
 from hxgy.terms import SAME_PERIOD, Period, comparison_period
-
-
-@dataclass(frozen=True)
-class Measure:
-    """A measure the dashboards show: how to read it, how to write it and how to judge it against a target."""
-
-    key: str
-    kind: str  # "rate" (0–1, shown as %), "count", "hours", "ratio", "score"
-    cumulative: bool  # grows through the term: targets are read on pace while it runs
-    numerator: str | None = None
-    denominator: str | None = None
-    unit: str = ""  # written after the figure: 次, 小时, 场, 分 (rates: %)
-    digits: int = 1  # decimals everywhere the figure is written: page, slide, report, Excel
-
-    def rounded(self, value: float | None) -> float | None:
-        """The figure as written (rates to 0.1 percentage point): status is judged on what people read."""
-        if value is None or math.isnan(value):
-            return value
-        if self.kind == "rate":  # as percent() writes it: 63/80 = 78.75 % is shown and judged 78.8 %
-            return round(float(value) * 100, self.digits) / 100
-        return round(float(value), self.digits)
-
-
-MEASURES: dict[str, Measure] = {
-    m.key: m
-    for m in (
-        Measure("contact_coverage", "rate", True, "contacted_students", "students"),
-        Measure("home_visit_coverage", "rate", True, "visited_students", "students"),
-        Measure("contacts_per_family", "ratio", True, "individual_contacts", "students", unit="次"),
-        Measure("contacts_per_week", "ratio", False, unit="次"),
-        Measure("response_on_time", "rate", False, "requests_on_time", "requests_due"),
-        Measure("volunteer_hours", "hours", True, unit="小时"),
-        Measure("volunteer_participation", "rate", True, "volunteer_families", "students"),
-        Measure("hours_per_family", "ratio", True, "volunteer_hours", "students", unit="小时"),
-        Measure("moral_good_rate", "rate", False, "moral_good", "moral_evaluated"),
-        Measure("moral_completion", "rate", True, "moral_scored", "students"),
-        Measure("moral_average", "score", False, unit="分"),
-        Measure("satisfaction", "rate", False, "satisfaction_satisfied", "satisfaction_respondents"),
-        Measure("activities", "count", True, unit="场", digits=0),
-        Measure("parent_attendance", "rate", False, "parents_attended", "attendance_base"),
-    )
-}
-
-
-def measure(key: str) -> Measure:
-    """The measure of a key; an unknown key is read as a plain figure with one decimal."""
-    return MEASURES.get(key) or Measure(key, "ratio", False)
-
 
 COUNT_COLUMNS = [
     "students", "contacts", "individual_contacts", "contacted_students", "visited_students",
@@ -76,7 +32,7 @@ COUNT_COLUMNS = [
     "moral_evaluated", "moral_good", "moral_scored", "satisfaction_respondents", "satisfaction_satisfied",
     "class_activities", "parents_attended", "attendance_base",
 ]  # fmt: skip
-RATE_COLUMNS = [key for key, m in MEASURES.items() if m.numerator] + ["contacts_per_week", "moral_average"]
+RATE_COLUMNS = [key for key, m in MEASURES.items() if m.rollup in ("ratio", "per_week", "mean")]
 
 
 def ratio(numerator: float, denominator: float) -> float:
@@ -134,32 +90,58 @@ def class_measures(session: Session, period: Period, classes: ClassFilter, *, no
 
 
 def add_rates(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Rates from the counts of each row (NaN where the denominator is zero)."""
+    """Rates from the counts of each row (NaN where the denominator is zero), as the registry says."""
     frame = frame.copy()
-    for key, measure in MEASURES.items():
-        if measure.numerator and measure.denominator:
-            den = frame[measure.denominator].astype(float)
-            frame[key] = np.where(den > 0, frame[measure.numerator].astype(float) / den.where(den > 0, 1), np.nan)
-    frame["contacts_per_week"] = frame["contacts"] / (period.days / 7)
+    for key, m in MEASURES.items():
+        if m.rollup == "ratio" and m.numerator and m.denominator:
+            den = frame[m.denominator].astype(float)
+            frame[key] = np.where(den > 0, frame[m.numerator].astype(float) / den.where(den > 0, 1), np.nan)
+        elif m.rollup == "per_week" and m.column:
+            frame[key] = frame[m.column] / (period.days / 7)
     return frame
 
 
 def combine(frame: pd.DataFrame, period: Period) -> dict[str, float]:
-    """The figures of all rows together: counts added up, rates recomputed from the sums."""
+    """The figures of all rows together: counts added up, rates recomputed from the sums, means weighted."""
     sums = {column: float(frame[column].sum()) if column in frame else 0.0 for column in COUNT_COLUMNS}
     totals = add_rates(pd.DataFrame([sums]), period).iloc[0].to_dict()
-    if "moral_average" in frame:
-        weighted = frame["moral_average"] * frame["moral_evaluated"]
-        evaluated = frame.loc[frame["moral_average"].notna(), "moral_evaluated"].sum()
-        totals["moral_average"] = ratio(weighted.sum(), evaluated)
-    else:
-        totals["moral_average"] = math.nan
+    for key, m in MEASURES.items():
+        if m.rollup == "mean" and m.weight:
+            if key in frame:
+                weighted = frame[key] * frame[m.weight]
+                totals[key] = ratio(weighted.sum(), frame.loc[frame[key].notna(), m.weight].sum())
+            else:
+                totals[key] = math.nan
     return {k: float(v) for k, v in totals.items() if k in COUNT_COLUMNS or k in RATE_COLUMNS}
+
+
+@dataclass(frozen=True, eq=False)
+class Figures(Mapping[str, float]):
+    """The figures of a view (school, grade or class): every count and every measure, read-only.
+
+    Read like a mapping (``figures["students"]``, ``figures.get("satisfaction")``); a page cannot change
+    it in place. ``count`` gives a count as an int.
+    """
+
+    numbers: dict[str, float] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> float:
+        return self.numbers[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.numbers)
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def count(self, key: str) -> int:
+        """A count column as a whole number (students, contacted_students…)."""
+        return int(self.numbers.get(key, 0))
 
 
 def school_figures(
     session: Session, period: Period, classes: ClassFilter, *, now: datetime, frame: pd.DataFrame | None = None
-) -> dict[str, float]:
+) -> Figures:
     """The school's (or grade's, or class's) figures for the classes in view.
 
     Class rows added up (pass ``frame`` when class_measures has already run); the
@@ -180,65 +162,12 @@ def school_figures(
     figures["activities"] = float(activities.participation_totals(session, period, classes)["activities"])
     figures["students_not_contacted"] = figures["students"] - figures["contacted_students"]
     figures["students_not_visited"] = figures["students"] - figures["visited_students"]
-    return figures
-
-
-def targets(session: Session, *, term_id: int | None) -> dict[str, float]:
-    """The school's targets for a term, by measure; rates as fractions (targets are stored in %)."""
-    if term_id is None:
-        return {}
-    rows = session.execute(select(Target.measure, Target.value).where(Target.term_id == term_id)).all()
-    return {m: (v / 100 if MEASURES.get(m) and MEASURES[m].kind == "rate" else v) for m, v in rows}
-
-
-def target_on_pace(measure: str, target: float, period: Period) -> float:
-    """The target for today: a cumulative measure's target scaled by the share of the term gone."""
-    if MEASURES[measure].cumulative and period.in_progress:
-        return target * period.elapsed_share
-    return target
-
-
-AMBER_SHARE = 0.9  # within 90 % of the target is amber, below it red
-
-
-def status(value: float | None, target: float | None) -> str:
-    """green (target met), amber (within 90 % of it), red (below), grey (no data or no target)."""
-    if target is None or value is None or math.isnan(value):
-        return "grey"
-    if value + 1e-9 >= target:
-        return "green"
-    return "amber" if value >= AMBER_SHARE * target else "red"
+    return Figures(figures)
 
 
 def whole_school(classes: ClassFilter) -> bool:
     """True when the filter selects every class of the school."""
     return classes.grade_level is None and classes.class_ids is None
-
-
-DEFAULT_COMPLETION_MIN = 0.9
-GATED_BY_COMPLETION = ("moral_good_rate", "moral_average")  # judged only once enough students are scored
-
-
-def completion_min(session: Session, *, school_id: int) -> float:
-    """The school's 德育 completion threshold as a fraction (below it 优良率 shows 评价未完成)."""
-    value = session.scalar(select(School.moral_completion_min).where(School.id == school_id))
-    return DEFAULT_COMPLETION_MIN if value is None else value / 100
-
-
-def incomplete(key: str, completion: float | None, minimum: float) -> bool:
-    """True when a 德育 figure rests on too few scored students to be judged against its target."""
-    if key not in GATED_BY_COMPLETION or completion is None or math.isnan(completion):
-        return False
-    return completion + 1e-9 < minimum
-
-
-def judged(key: str, value: float | None, target: float | None) -> str:
-    """The status of a measure judged on the figures as written (the value and the target rounded alike).
-
-    "协同活动场次 6 · 按进度 6" is met, although the unrounded on-pace target is 6.41.
-    """
-    m = measure(key)
-    return status(m.rounded(value), m.rounded(target))
 
 
 def follow_classes(session: Session, classes: ClassFilter, current: Period, previous: Period) -> ClassFilter:
@@ -322,99 +251,6 @@ def baseline(session: Session, period: Period, classes: ClassFilter) -> Baseline
         same_year=before.school_year_id == period.school_year_id,
         whole_school=whole_school(classes),
     )
-
-
-# the columns of the 各班指标明细 table: on 总览 and in the term report's appendix
-CLASS_TABLE_COLUMNS: tuple[str, ...] = (
-    "class_name",
-    "students",
-    "contact_coverage",
-    "home_visit_coverage",
-    "contacts_per_family",
-    "response_on_time",
-    "volunteer_hours",
-    "volunteer_participation",
-    "moral_good_rate",
-    "moral_completion",
-    "satisfaction",
-    "parent_attendance",
-)
-
-CLASS_STATUS_MEASURES = (
-    "contact_coverage",
-    "home_visit_coverage",
-    "contacts_per_family",
-    "volunteer_participation",
-    "moral_good_rate",
-    "moral_completion",
-    "satisfaction",
-)
-
-
-def class_status(
-    frame: pd.DataFrame,
-    goals: dict[str, float],
-    period: Period,
-    measures: tuple[str, ...] = CLASS_STATUS_MEASURES,
-    *,
-    completion_min: float = DEFAULT_COMPLETION_MIN,
-) -> pd.DataFrame:
-    """Long form: class × measure with value, target for today, and status (the lagging classes stand out)."""
-    rows = []
-    for record in frame.to_dict("records"):
-        for key in measures:
-            goal = goals.get(key)
-            now_goal = target_on_pace(key, goal, period) if goal is not None else None
-            value = record.get(key)
-            rows.append(
-                {
-                    "class_id": record["class_id"],
-                    "class_name": record["class_name"],
-                    "measure": key,
-                    "value": value,
-                    "target": now_goal,
-                    "status": "incomplete"
-                    if incomplete(key, record.get("moral_completion"), completion_min)
-                    else judged(key, value, now_goal),
-                }
-            )
-    return pd.DataFrame(rows, columns=["class_id", "class_name", "measure", "value", "target", "status"])
-
-
-def figure_cards(
-    figures: dict[str, float],
-    before: dict[str, float] | None,
-    goals: dict[str, float],
-    period: Period,
-    keys: tuple[str, ...],
-    *,
-    completion_min: float = DEFAULT_COMPLETION_MIN,
-) -> list[dict[str, object]]:
-    """For each measure: value, comparison, target, target on pace, status — what a card shows."""
-    cards = []
-    for key in keys:
-        goal = goals.get(key)
-        now_goal = target_on_pace(key, goal, period) if goal is not None else None
-        cards.append(
-            {
-                "key": key,
-                "value": figures.get(key),
-                "before": before.get(key) if before else None,
-                "target": goal,
-                "target_now": now_goal,
-                "status": "incomplete"
-                if incomplete(key, figures.get("moral_completion"), completion_min)
-                else judged(key, figures.get(key, math.nan), now_goal),
-            }
-        )
-    return cards
-
-
-def below_target(statuses: pd.DataFrame) -> pd.DataFrame:
-    """The class × measure cells in red, worst first."""
-    red = statuses[statuses["status"] == "red"].copy()
-    red["gap"] = red["target"] - red["value"]
-    return red.sort_values(["measure", "gap"], ascending=[True, False])
 
 
 def by_grade(frame: pd.DataFrame, period: Period) -> pd.DataFrame:

@@ -22,7 +22,8 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.styles.style import BaseStyle
 from docx.table import Table as DocxTable
 
-from hxgy.report.writing import TITLE_TAIL, Draft, Table
+from hxgy.report.blocks import Draft, Table
+from hxgy.report.writing import TITLE_TAIL
 
 Progress = Callable[[float, str], None]
 

@@ -18,26 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hxgy.glossary import grade_name
-from hxgy.metrics import activities, communication, moral, overview, volunteers
+from hxgy.metrics import activities, communication, judging, moral, overview, volunteers
+from hxgy.metrics.judging import FigureCard
+from hxgy.metrics.measures import CLASS_STATUS_MEASURES, MEASURES
 from hxgy.metrics.roster import ClassFilter
 from hxgy.models import Guardian, School, Student, Term
 from hxgy.terms import Period, term_period
-
-# the measures the report judges against the term's targets, in the order it discusses them
-TARGET_MEASURES: tuple[str, ...] = (
-    "contact_coverage",
-    "home_visit_coverage",
-    "contacts_per_family",
-    "response_on_time",
-    "volunteer_hours",
-    "volunteer_participation",
-    "hours_per_family",
-    "moral_good_rate",
-    "moral_completion",
-    "satisfaction",
-    "activities",
-    "parent_attendance",
-)
 
 
 class ReportError(LookupError):
@@ -55,13 +41,13 @@ class ReportFigures:
     drafted_on: date
     response_limit_hours: int
     classes: pd.DataFrame  # overview.class_measures: one row per class, every count and rate
-    figures: dict[str, float]  # overview.school_figures of the classes in view
+    figures: overview.Figures  # overview.school_figures of the classes in view
     compared: Period | None  # the comparison period (previous term, or its 同期), None without one
-    before: dict[str, float] | None  # school_figures of the comparison period, same children
+    before: overview.Figures | None  # school_figures of the comparison period, same children
     before_classes: pd.DataFrame | None  # class_measures of the comparison period, same children
-    goals: dict[str, float]  # overview.targets (rates as fractions)
-    cards: dict[str, dict[str, object]]  # overview.figure_cards by measure: value, before, target, status
-    statuses: pd.DataFrame  # overview.class_status: class × measure with target and status
+    goals: dict[str, float]  # judging.targets (rates as fractions)
+    cards: dict[str, FigureCard]  # judging.figure_cards of every measure, by key
+    statuses: pd.DataFrame  # judging.class_status: class × measure with target and status
     grades: pd.DataFrame  # overview.by_grade
     channels: pd.DataFrame  # communication.channel_mix
     late: pd.DataFrame  # communication.late_requests (no names)
@@ -75,7 +61,7 @@ class ReportFigures:
     activity_months: pd.DataFrame  # activities.activities_by_type_month
     partners: pd.DataFrame  # activities.partner_summary
     changes: dict[str, pd.DataFrame] = field(default_factory=dict)  # overview.class_changes by measure
-    completion_min: float = overview.DEFAULT_COMPLETION_MIN  # below it 德育 rates show 评价未完成
+    completion_min: float = judging.DEFAULT_COMPLETION_MIN  # below it 德育 rates show 评价未完成
     holiday: dict[str, int] = field(default_factory=dict)  # communication.holiday_contacts
     unconfirmed: int = 0  # volunteers.unconfirmed_records: 待确认, not counted
     baseline: overview.Baseline | None = None  # the classes the comparison covers
@@ -141,7 +127,7 @@ def without_names(listing: pd.DataFrame, names: set[str]) -> pd.DataFrame:
 
 
 def _class_changes(now: pd.DataFrame, before: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
-    return {key: overview.class_changes(now, before, key) for key in overview.CLASS_STATUS_MEASURES}
+    return {key: overview.class_changes(now, before, key) for key in CLASS_STATUS_MEASURES}
 
 
 def gather(
@@ -170,11 +156,10 @@ def gather(
     if basis is not None:
         before_classes = overview.class_measures(session, basis.period, basis.classes, now=now)
         before = overview.school_figures(session, basis.period, basis.classes, now=now, frame=before_classes)
-    goals = overview.targets(session, term_id=term.id)
-    minimum = overview.completion_min(session, school_id=school_id)
+    goals = judging.targets(session, term_id=term.id)
+    minimum = judging.completion_min(session, school_id=school_id)
     cards = {
-        c["key"]: c
-        for c in overview.figure_cards(figures, before, goals, period, TARGET_MEASURES, completion_min=minimum)
+        c.key: c for c in judging.figure_cards(figures, before, goals, period, tuple(MEASURES), completion_min=minimum)
     }
     scheme = moral.moral_scheme(session, school_id=school_id)
     empty_levels = pd.DataFrame(columns=["class_id", "level", "students"])
@@ -193,7 +178,7 @@ def gather(
         before_classes=before_classes,
         goals=goals,
         cards=cards,
-        statuses=overview.class_status(frame, goals, period, completion_min=minimum),
+        statuses=judging.class_status(frame, goals, period, completion_min=minimum),
         grades=overview.by_grade(frame, period) if not frame.empty else pd.DataFrame(),
         channels=communication.channel_mix(session, period, classes),
         late=communication.late_requests(session, period, classes, now=now),

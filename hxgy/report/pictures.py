@@ -13,8 +13,8 @@ import altair as alt
 import pandas as pd
 
 from hxgy import charts
-from hxgy.glossary import MEASURE_LABELS, STATUS_LABELS
-from hxgy.metrics import overview
+from hxgy.glossary import STATUS_LABELS
+from hxgy.metrics import judging, measures
 from hxgy.report.figures import ReportFigures
 
 REPORT_WIDTH = 720  # pixels; placed 16 cm wide on an A4 page
@@ -23,7 +23,7 @@ REPORT_WIDTH = 720  # pixels; placed 16 cm wide on an A4 page
 def _status_grid(fig: ReportFigures) -> alt.TopLevelMixin:
     return charts.status_grid(
         fig.statuses,
-        measures=overview.CLASS_STATUS_MEASURES,
+        measures=measures.CLASS_STATUS_MEASURES,
         class_order=fig.classes["class_name"].tolist(),
         title="",
         stamp="",
@@ -37,8 +37,8 @@ def _channels(fig: ReportFigures) -> alt.TopLevelMixin:
 
 
 def _class_rate(fig: ReportFigures, key: str) -> alt.TopLevelMixin:
-    statuses = overview.class_status(fig.classes, fig.goals, fig.period, (key,), completion_min=fig.completion_min)
-    label = MEASURE_LABELS[key]
+    statuses = judging.class_status(fig.classes, fig.goals, fig.period, (key,), completion_min=fig.completion_min)
+    label = measures.label(key)
     shown = pd.DataFrame(
         {
             "班级": fig.classes["class_name"],

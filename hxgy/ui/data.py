@@ -18,13 +18,13 @@ import streamlit as st
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from hxgy import auth, changes, config, db, terms
+from hxgy import auth, changes, config, db, rights, terms
 from hxgy.meeting import slides as meeting_slides
-from hxgy.metrics import activities, communication, moral, overview, stats, volunteers
+from hxgy.metrics import judging, moral, overview
 from hxgy.metrics.roster import ClassFilter, classes_in_view
 from hxgy.models import AppMeta, School, SchoolClass, SchoolYear, Term, UserAccount
+from hxgy.queries import audit as audit_queries
 from hxgy.queries import entry as entry_queries
-from hxgy.queries.district import district_schools
 
 CACHE_TTL_SECONDS = 600
 cached = st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -160,7 +160,7 @@ def classes_of_year(school_id: int, school_year_id: int) -> list[tuple[int, str,
 def own_classes(user: auth.CurrentUser) -> list[tuple[int, str, int]]:
     """(id, name, grade) of the classes a head teacher or teacher teaches this school year."""
     with read_session() as session:
-        ids = auth.own_class_ids(session, staff_id=user.staff_id, on_day=today())
+        ids = rights.my_class_ids(session, staff_id=user.staff_id, on_day=today())
         rows = session.execute(
             select(SchoolClass.id, SchoolClass.name, SchoolClass.grade_level)
             .where(SchoolClass.id.in_(ids))
@@ -172,7 +172,7 @@ def own_classes(user: auth.CurrentUser) -> list[tuple[int, str, int]]:
 def names_visible(user: auth.CurrentUser) -> frozenset[int] | None:
     """Classes whose names the user may see (None: all)."""
     with read_session() as session:
-        return auth.names_visible(session, user=user, on_day=today())
+        return rights.class_scope(session, user, rights.Action.VIEW_NAMES, on_day=today())
 
 
 def class_ids_in(view) -> list[int]:  # noqa: ANN001 - a hxgy.ui.filters.View
@@ -198,7 +198,7 @@ def class_measures(period: terms.Period, classes: ClassFilter, now: datetime) ->
 
 
 @cached
-def school_figures(period: terms.Period, classes: ClassFilter, now: datetime) -> dict[str, float]:
+def school_figures(period: terms.Period, classes: ClassFilter, now: datetime) -> overview.Figures:
     """Every measure for the view as a whole."""
     frame = class_measures(period, classes, now)
     with read_session() as session:
@@ -213,7 +213,7 @@ def baseline(period: terms.Period, classes: ClassFilter) -> overview.Baseline | 
 
 
 @cached
-def earlier_figures(period: terms.Period, classes: ClassFilter, now: datetime) -> dict[str, float] | None:
+def earlier_figures(period: terms.Period, classes: ClassFilter, now: datetime) -> overview.Figures | None:
     """The same figures for the comparison period and the same children, or None."""
     basis = baseline(period, classes)
     frame = earlier_class_measures(period, classes, now)
@@ -237,56 +237,14 @@ def earlier_class_measures(period: terms.Period, classes: ClassFilter, now: date
 def targets(term_id: int | None) -> dict[str, float]:
     """The term's targets (rates as fractions)."""
     with read_session() as session:
-        return overview.targets(session, term_id=term_id)
-
-
-@cached
-def holiday_contacts(period: terms.Period, classes: ClassFilter) -> dict[str, int]:
-    """Contacts and 家访 dated in the holidays the period counts."""
-    with read_session() as session:
-        return communication.holiday_contacts(session, period, classes)
-
-
-@cached
-def channel_mix(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
-    """Contacts per channel."""
-    with read_session() as session:
-        return communication.channel_mix(session, period, classes)
-
-
-@cached
-def contacts_by_week(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
-    """Contacts per class and week."""
-    with read_session() as session:
-        return communication.contacts_by_week(session, period, classes)
-
-
-@cached
-def students_not_reached(period: terms.Period, classes: ClassFilter, home_visit: bool) -> pd.DataFrame:
-    """Named students not yet contacted or visited (callers pass only classes whose names may be seen)."""
-    with read_session() as session:
-        return communication.students_not_reached(session, period, classes, home_visit=home_visit)
-
-
-@cached
-def late_requests(period: terms.Period, classes: ClassFilter, now: datetime) -> pd.DataFrame:
-    """Requests answered late or open past the limit."""
-    with read_session() as session:
-        return communication.late_requests(session, period, classes, now=now)
-
-
-@cached
-def requests_by_class(period: terms.Period, classes: ClassFilter, now: datetime) -> pd.DataFrame:
-    """Request status counts per class."""
-    with read_session() as session:
-        return communication.requests_by_class(session, period, classes, now=now)
+        return judging.targets(session, term_id=term_id)
 
 
 @cached
 def completion_min(school_id: int) -> float:
     """The school's 德育 completion threshold (a fraction): below it 优良率 shows 评价未完成."""
     with read_session() as session:
-        return overview.completion_min(session, school_id=school_id)
+        return judging.completion_min(session, school_id=school_id)
 
 
 @cached
@@ -304,41 +262,6 @@ def response_limit_hours(school_id: int) -> int:
 
 
 @cached
-def volunteer_trend(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
-    """Volunteer records and hours per week."""
-    with read_session() as session:
-        return volunteers.hours_by_week(session, period, classes)
-
-
-@cached
-def volunteer_activity_mix(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
-    """Volunteer records and hours per activity."""
-    with read_session() as session:
-        return volunteers.activity_mix(session, period, classes)
-
-
-@cached
-def volunteer_unique_families(period: terms.Period, classes: ClassFilter) -> int:
-    """Distinct families reached."""
-    with read_session() as session:
-        return volunteers.unique_families(session, period, classes)
-
-
-@cached
-def volunteer_unconfirmed(period: terms.Period, classes: ClassFilter) -> int:
-    """Volunteer records waiting to be confirmed (counted in no figure: 待确认 N 条)."""
-    with read_session() as session:
-        return volunteers.unconfirmed_records(session, period, classes)
-
-
-@cached
-def volunteer_ranking(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
-    """Named ranking of volunteers (callers pass only classes whose names may be seen)."""
-    with read_session() as session:
-        return volunteers.volunteer_ranking(session, period, classes)
-
-
-@cached
 def moral_scheme(school_id: int) -> moral.MoralScheme:
     """The school's 德育 dimensions, raters, weights and levels."""
     with read_session() as session:
@@ -346,80 +269,10 @@ def moral_scheme(school_id: int) -> moral.MoralScheme:
 
 
 @cached
-def moral_details(term_id: int, classes: ClassFilter) -> dict[str, pd.DataFrame]:
-    """Dimension averages, level distribution and rater averages of a term."""
-    with read_session() as session:
-        scheme = moral.moral_scheme(session, school_id=classes.school_id)
-        return {
-            "dimensions": moral.dimension_averages(session, scheme, term_id, classes),
-            "levels": moral.level_distribution(session, scheme, term_id, classes),
-            "raters": moral.rater_averages(session, scheme, term_id, classes),
-        }
-
-
-@cached
-def activity_list(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
-    """The activities in view."""
-    with read_session() as session:
-        return activities.activity_list(session, period, classes)
-
-
-@cached
-def activities_by_type_month(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
-    """Activities per month and type."""
-    with read_session() as session:
-        return activities.activities_by_type_month(session, period, classes)
-
-
-@cached
-def participation_totals(period: terms.Period, classes: ClassFilter) -> dict[str, int]:
-    """Activities, and students, parents and families taking part."""
-    with read_session() as session:
-        return activities.participation_totals(session, period, classes)
-
-
-@cached
-def partner_summary(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
-    """Partners and what was done with each."""
-    with read_session() as session:
-        return activities.partner_summary(session, period, classes)
-
-
-@cached
 def meeting_figures(period: terms.Period, classes: ClassFilter, now: datetime) -> meeting_slides.MeetingFigures:
     """Everything the meeting screen's slides show (class-level aggregates only)."""
     with read_session() as session:
         return meeting_slides.gather(session, period, classes, now=now)
-
-
-# --- district ----------------------------------------------------------------
-
-
-@cached
-def district_terms(district: str) -> dict[int, terms.Period]:
-    """Each school of the district with its current term."""
-    with read_session() as session:
-        periods = {}
-        for school in district_schools(session, district=district):
-            term = terms.current_term(session, school_id=school.id, today=today())
-            if term is not None:
-                periods[school.id] = terms.term_period(term, today())
-        return periods
-
-
-@cached
-def district_school_table(district: str, now: datetime) -> pd.DataFrame:
-    """Every school of the district side by side (from the pre-aggregated stats)."""
-    periods = district_terms(district)
-    with read_session() as session:
-        return stats.district_school_table(session, district=district, terms=periods, now=now)
-
-
-@cached
-def district_class_table(district: str, school_id: int) -> pd.DataFrame:
-    """One school's classes for its current term (from the pre-aggregated stats)."""
-    with read_session() as session:
-        return stats.district_class_table(session, terms=district_terms(district), school_id=school_id)
 
 
 def change_password(user: auth.CurrentUser, old_password: str, new_password: str) -> None:
@@ -488,7 +341,7 @@ def open_requests(user: auth.CurrentUser, class_ids: list[int] | None) -> pd.Dat
 def audit_entries(school_id: int, start: date, end: date, action: str | None) -> pd.DataFrame:
     """The school's audit log between two days."""
     with read_session() as session:
-        return entry_queries.audit_entries(session, school_id, start=start, end=end, action=action)
+        return audit_queries.audit_entries(session, school_id, start=start, end=end, action=action)
 
 
 def records_to_manage(

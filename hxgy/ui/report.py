@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from hxgy import report
-from hxgy.report.writing import Block, Draft
+from hxgy.report.blocks import Block, Draft
 from hxgy.ui import data
 from hxgy.ui.widgets import BLANK, plain
 

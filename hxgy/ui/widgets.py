@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 import altair as alt
@@ -11,7 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from hxgy import charts, exports, formats
-from hxgy.glossary import COLUMN_LABELS, MEASURE_LABELS, STATUS_LABELS, grade_name
+from hxgy.glossary import COLUMN_LABELS, STATUS_LABELS, grade_name
+from hxgy.metrics import measures
+from hxgy.metrics.judging import FigureCard
 from hxgy.metrics.overview import Baseline
 from hxgy.terms import Period
 
@@ -40,23 +42,14 @@ def period_caption(period: Period, today: date) -> str:
     return " · ".join(parts)
 
 
-def measure_card(
-    key: str,
-    value: float | None,
-    *,
-    before: float | None = None,
-    before_label: str | None = None,
-    target: float | None = None,
-    target_now: float | None = None,
-    status: str = "grey",
-    note: str | None = None,
-) -> None:
+def measure_card(card: FigureCard) -> None:
     """A card: the figure, its change against the comparison, and its target with a coloured status."""
+    key, value, before, before_label, target = card.key, card.value, card.before, card.before_label, card.target
     with st.container(border=True):
         help_text = f"{before_label}：{formats.measure_value(key, before)}" if before_label else None
         delta = formats.measure_delta(key, value, before)
         st.metric(
-            MEASURE_LABELS[key],
+            measures.label(key),
             formats.measure_value(key, value),
             delta=delta,
             delta_color="off" if delta == formats.UNCHANGED else "normal",
@@ -68,22 +61,23 @@ def measure_card(
         elif formats.missing(value):
             line = f"本期尚无数据 · 目标 {formats.target_value(key, target)}"
         else:
+            status = card.status
             line = f":{BADGE_COLOURS[status]}-badge[{STATUS_LABELS[status]}] 目标 {formats.target_value(key, target)}"
-            if target_now is not None and abs(target_now - target) > 1e-9:
-                line += f" · 按进度 {formats.measure_value(key, target_now)}"
+            if card.target_now is not None and abs(card.target_now - target) > 1e-9:
+                line += f" · 按进度 {formats.measure_value(key, card.target_now)}"
         st.markdown(line)
         if formats.missing(value) and before_label and not formats.missing(before):
             st.caption(f"{before_label}：{formats.measure_value(key, before)}")
-        if note:
-            st.caption(note)
+        if card.note:
+            st.caption(card.note)
 
 
-def card_grid(cards: Sequence[Mapping[str, object]], baseline: Baseline | None = None) -> None:
+def card_grid(cards: Sequence[FigureCard], baseline: Baseline | None = None) -> None:
     """Measure cards, four to a row (they stack on a phone), and what their changes compare with."""
     for start in range(0, len(cards), CARDS_PER_ROW):
         for column, card in zip(st.columns(CARDS_PER_ROW), cards[start : start + CARDS_PER_ROW], strict=False):
             with column:
-                measure_card(**card)  # type: ignore[arg-type]
+                measure_card(card)
     if baseline is not None:
         st.caption(f"增减：{baseline.caption}。")
 
@@ -115,7 +109,7 @@ def for_screen(frame: pd.DataFrame) -> pd.DataFrame:
     """A labelled table as people read it: measure columns written 96.6%, 12.5 小时, 无数据."""
     shown = frame.copy()
     for header in shown.columns:
-        key = formats.header_measure(str(header))
+        key = measures.header_measure(str(header))
         if key is not None and pd.api.types.is_numeric_dtype(shown[header]):
             shown[header] = [formats.measure_value(key, v) for v in shown[header]]
     return shown

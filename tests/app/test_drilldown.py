@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from hxgy import db, formats, terms
-from hxgy.metrics import overview
+from hxgy.metrics import judging
 from hxgy.models import School
 from hxgy.ui import filters
 from tests.app.test_pages import _figures
@@ -87,7 +87,7 @@ def test_the_home_visit_chart_on_the_page_carries_100_percent_and_the_on_pace_ta
         school = session.scalar(select(School).where(School.code == "DH001"))
         term = terms.current_term(session, school_id=school.id, today=DEMO_ANCHOR)
         period = terms.term_period(term, DEMO_ANCHOR)
-        goal = overview.targets(session, term_id=term.id)["home_visit_coverage"]
+        goal = judging.targets(session, term_id=term.id)["home_visit_coverage"]
     engine.dispose()
     assert period.in_progress and 0 < period.elapsed_share < 1
     on_pace = goal * period.elapsed_share

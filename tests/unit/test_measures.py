@@ -38,7 +38,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from hxgy.metrics import activities, communication, moral, overview, satisfaction, volunteers
+from hxgy.metrics import activities, communication, judging, moral, overview, satisfaction, volunteers
 from hxgy.metrics.roster import ClassFilter
 from hxgy.models import MoralLevel, MoralRater, Target
 from hxgy.terms import PeriodError, comparison_period, custom_period, term_period
@@ -312,16 +312,16 @@ def test_empty_term_gives_no_data_not_errors(school: TinySchool) -> None:
 
 
 def test_targets_status_and_pace(school: TinySchool) -> None:
-    targets = overview.targets(school.session, term_id=school.term1.id)
+    targets = judging.targets(school.session, term_id=school.term1.id)
     assert targets == {"contact_coverage": 1.0, "home_visit_coverage": 1.0, "moral_good_rate": 0.9}
-    assert overview.status(0.6, 1.0) == "red"
-    assert overview.status(0.95, 1.0) == "amber"
-    assert overview.status(1.0, 1.0) == "green"
-    assert overview.status(math.nan, 1.0) == "grey" and overview.status(0.5, None) == "grey"
+    assert judging.status(0.6, 1.0) == "red"
+    assert judging.status(0.95, 1.0) == "amber"
+    assert judging.status(1.0, 1.0) == "green"
+    assert judging.status(math.nan, 1.0) == "grey" and judging.status(0.5, None) == "grey"
     halfway = term_period(school.term2, today=date(2026, 4, 15))
     assert halfway.in_progress and halfway.elapsed_share == pytest.approx(51 / 132)
-    assert overview.target_on_pace("home_visit_coverage", 1.0, halfway) == pytest.approx(51 / 132)
-    assert overview.target_on_pace("moral_good_rate", 0.9, halfway) == 0.9
+    assert judging.target_on_pace("home_visit_coverage", 1.0, halfway) == pytest.approx(51 / 132)
+    assert judging.target_on_pace("moral_good_rate", 0.9, halfway) == 0.9
 
 
 def test_periods_and_comparison(school: TinySchool) -> None:

@@ -34,7 +34,8 @@ from hxgy import formats
 from hxgy.models import Guardian, Student, Target, Term
 from hxgy.report import ReportError, make_report
 from hxgy.report.document import east_asian_font
-from hxgy.report.writing import APPENDIX_COLUMNS, change_text
+from hxgy.report.summary import APPENDIX_COLUMNS
+from hxgy.report.wording import change_text
 from tests.builders import TinySchool, tiny_school
 from tests.conftest import run_cli
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
-from hxgy.report.writing import Block
+from hxgy.report.blocks import Block
 from hxgy.ui.report import block_markdown
 
 COMMONMARK = MarkdownIt("commonmark")

@@ -46,7 +46,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from hxgy import formats
-from hxgy.metrics import activities, overview
+from hxgy.metrics import activities, judging, overview
 from hxgy.metrics.roster import ClassFilter
 from hxgy.models import School, Target
 from hxgy.terms import Period, term_period
@@ -174,23 +174,23 @@ def test_activities_below_the_school_count_only_the_classes_in_view(school: Tiny
 def test_moral_rates_on_partial_scores_show_evaluation_incomplete(school: TinySchool) -> None:
     autumn = term_period(school.autumn)
     session = school.session
-    goals = overview.targets(session, term_id=school.autumn.id)
+    goals = judging.targets(session, term_id=school.autumn.id)
     figures = overview.school_figures(session, autumn, _grade(school, 3), now=NOW)
     assert figures["moral_good_rate"] == 1.0 and figures["moral_completion"] == pytest.approx(0.75)
-    minimum = overview.completion_min(session, school_id=school.school.id)
+    minimum = judging.completion_min(session, school_id=school.school.id)
     assert minimum == pytest.approx(0.9)
-    card = overview.figure_cards(figures, None, goals, autumn, ("moral_good_rate",), completion_min=minimum)[0]
-    assert card["status"] == "incomplete"
+    card = judging.figure_cards(figures, None, goals, autumn, ("moral_good_rate",), completion_min=minimum)[0]
+    assert card.status == "incomplete"
     frame = overview.class_measures(session, autumn, _grade(school, 3), now=NOW)
-    statuses = overview.class_status(frame, goals, autumn, ("moral_good_rate",), completion_min=minimum)
+    statuses = judging.class_status(frame, goals, autumn, ("moral_good_rate",), completion_min=minimum)
     assert dict(zip(statuses["class_name"], statuses["status"], strict=True)) == {
         "三(1)班": "incomplete",
         "三(2)班": "green",
     }
     session.execute(update(School).where(School.id == school.school.id).values(moral_completion_min=70))
-    minimum = overview.completion_min(session, school_id=school.school.id)
-    card = overview.figure_cards(figures, None, goals, autumn, ("moral_good_rate",), completion_min=minimum)[0]
-    assert card["status"] == "green"
+    minimum = judging.completion_min(session, school_id=school.school.id)
+    card = judging.figure_cards(figures, None, goals, autumn, ("moral_good_rate",), completion_min=minimum)[0]
+    assert card.status == "green"
 
 
 def test_status_is_judged_on_the_figures_as_shown() -> None:
@@ -198,14 +198,14 @@ def test_status_is_judged_on_the_figures_as_shown() -> None:
     period = Period(
         date(2026, 9, 1), date(2026, 12, 1), "t", 1, term_id=1, evaluation_term_id=1, full_end=date(2027, 1, 20)
     )
-    card = overview.figure_cards({"activities": 6.0}, None, {"activities": 10.0}, period, ("activities",))[0]
-    assert card["target_now"] == pytest.approx(10 * 92 / 142)
-    assert formats.measure_value("activities", card["target_now"]) == "6 场"
-    assert card["status"] == "green"  # 6 done against 6 shown: met, never "接近目标 · 按进度 6"
-    card = overview.figure_cards({"activities": 5.0}, None, {"activities": 10.0}, period, ("activities",))[0]
-    assert card["status"] == "red"  # 5 against 6: below 90 % of it (5.4)
-    assert overview.judged("contacts_per_family", 2.95, 3.0) == "green"  # shown 3.0 次 against 3.0 次
-    assert overview.judged("contacts_per_family", 2.94, 3.0) == "amber"  # shown 2.9 次
+    card = judging.figure_cards({"activities": 6.0}, None, {"activities": 10.0}, period, ("activities",))[0]
+    assert card.target_now == pytest.approx(10 * 92 / 142)
+    assert formats.measure_value("activities", card.target_now) == "6 场"
+    assert card.status == "green"  # 6 done against 6 shown: met, never "接近目标 · 按进度 6"
+    card = judging.figure_cards({"activities": 5.0}, None, {"activities": 10.0}, period, ("activities",))[0]
+    assert card.status == "red"  # 5 against 6: below 90 % of it (5.4)
+    assert judging.judged("contacts_per_family", 2.95, 3.0) == "green"  # shown 3.0 次 against 3.0 次
+    assert judging.judged("contacts_per_family", 2.94, 3.0) == "amber"  # shown 2.9 次
 
 
 def test_one_precision_per_measure() -> None:
@@ -226,7 +226,7 @@ def test_one_precision_per_measure() -> None:
     assert formats.measure_delta("activities", 6, 6) == "持平"
     # 63/80 = 78.75 % is written 78.8 %: judged and compared as 78.8 %, never "−0.1 个百分点" beside two 78.8 %
     assert formats.measure_value("satisfaction", 63 / 80) == "78.8%"
-    assert overview.judged("satisfaction", 63 / 80, 0.788) == "green"
+    assert judging.judged("satisfaction", 63 / 80, 0.788) == "green"
     assert formats.measure_delta("satisfaction", 63 / 80, 0.788) == "持平"
     assert formats.measure_delta("home_visit_coverage", 0.5391, 0.5389) == "持平"  # both 53.9%
     assert formats.excel_format("home_visit_coverage") == "0.0%"
