@@ -67,6 +67,23 @@ def drop_database(url: str) -> None:
     admin.dispose()
 
 
+# A test that asks for one of these runs SQL on the backend under test: it is marked ``db`` and runs again on
+# PostgreSQL. Browser tests drive pages whose SQL the AppTest tests (tests/app) already run on both backends,
+# so they run once, on SQLite, unless they are about the database itself and say so with @pytest.mark.db.
+DATABASE_FIXTURES = frozenset(
+    {"engine", "empty_database_url", "demo_url", "demo_copy_url", "demo_engine", "_schema_database"}
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests that use a database of the backend under test (see DATABASE_FIXTURES)."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            continue
+        if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _test_environment() -> Iterator[None]:
     """Pin today and the cookie key for every test, and check PostgreSQL answers."""

@@ -18,7 +18,7 @@ from hxgy.ui.gate import DATABASE_DOWN
 from tests.conftest import DEMO_ANCHOR, PG_URL, run_cli, skip_or_fail
 from tests.e2e.server import AppServer, free_port, log_in, wait_until_idle
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.db]  # about the database itself: runs on both backends
 
 
 class PrivatePostgres:

@@ -13,7 +13,7 @@ from tests.app.test_pages import _figures
 from tests.e2e.server import AppServer, log_in, wait_until_idle
 from tests.e2e.test_entry_browser import PHONE, log_home_visit
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.db]  # about the database itself: runs on both backends
 
 
 def _visited_on_overview(page, base_url: str) -> int:

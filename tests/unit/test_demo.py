@@ -188,6 +188,7 @@ def _generate(tmp_path, name: str, spec: DemoSpec) -> dict[str, list[tuple]]:
         drop_database(url)
 
 
+@pytest.mark.db  # makes its own database on the backend under test (new_database)
 def test_the_same_seed_gives_the_same_rows(tmp_path) -> None:
     first = _generate(tmp_path, "det_a", _tiny_spec(7))
     second = _generate(tmp_path, "det_b", _tiny_spec(7))
@@ -197,6 +198,7 @@ def test_the_same_seed_gives_the_same_rows(tmp_path) -> None:
     assert other["student"] != first["student"]
 
 
+@pytest.mark.db  # makes its own database on the backend under test (new_database)
 def test_district_scale_spec(tmp_path) -> None:
     spec = district_spec(DEMO_ANCHOR, schools=120)
     assert len(spec.schools) == 120 and len({s.code for s in spec.schools}) == 120
