@@ -1,5 +1,6 @@
 """The data model: every table of hxgy, importable from here."""
 
+from hxgy.metrics.measures import TARGET_MEASURES  # the registry says which measures take a target
 from hxgy.models.admin import ROLES, AppMeta, AuditLog, ImportBatch, LoginThrottle, UserAccount
 from hxgy.models.base import Base
 from hxgy.models.people import (
@@ -28,7 +29,6 @@ from hxgy.models.school import School, SchoolClass, SchoolYear, Term
 from hxgy.models.settings import (
     CATEGORY_KINDS,
     HOME_VISIT_CODE,
-    TARGET_MEASURES,
     Category,
     MoralDimension,
     MoralLevel,

@@ -88,22 +88,8 @@ class MoralLevel(Base):
     is_good: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-# Measures a target can be set for; the dashboards show each against its target.
-TARGET_MEASURES = (
-    "contact_coverage",  # 沟通覆盖率 (%)
-    "home_visit_coverage",  # 家访覆盖率 (%)
-    "contacts_per_family",  # 户均沟通次数
-    "volunteer_participation",  # 志愿参与率 (%)
-    "volunteer_hours",  # 志愿时长 (小时)
-    "moral_good_rate",  # 德育优良率 (%)
-    "satisfaction",  # 家长满意度 (%)
-    "activities",  # 协同活动场次
-    "response_on_time",  # 诉求按时答复率 (%)
-)
-
-
 class Target(Base):
-    """The school's target for one measure in one term."""
+    """The school's target for one measure in one term (a measure of TARGET_MEASURES)."""
 
     __tablename__ = "target"
     __table_args__ = (UniqueConstraint("term_id", "measure"),)
