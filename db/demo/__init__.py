@@ -62,12 +62,13 @@ def _add_accounts(session: Session, world: World, school: SchoolSpec) -> tuple[l
         )
     ).first()
     staff_names = dict(session.execute(select(Staff.id, Staff.name).where(Staff.school_id == world.school_id)).all())
+    teacher_name = "任课教师" if teacher_staff is None else staff_names.get(teacher_staff, "任课教师")
     specs = [
         ("admin", "admin", "系统管理员", None),
         ("principal", "principal", staff_names[world.principal_staff], world.principal_staff),
         ("dean", "dean", staff_names[world.dean_staff], world.dean_staff),
         ("headteacher", "head_teacher", staff_names[head_class.head_staff], head_class.head_staff),
-        ("teacher", "teacher", staff_names.get(teacher_staff, "任课教师"), teacher_staff),
+        ("teacher", "teacher", teacher_name, teacher_staff),
         ("meeting", "meeting", "会议室大屏", None),
         ("district", "district", f"{school.district}教育局", None),
     ]

@@ -7,6 +7,7 @@ term to term, some families never volunteer, raters and classes differ.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -28,7 +29,7 @@ from hxgy.models import (
 Member = tuple[int, int, date, date]  # student id, family id, first day, last day in the class
 
 
-def _weighted(rng: random.Random, options: dict[str, float]) -> str:
+def _weighted(rng: random.Random, options: Mapping[str, float]) -> str:
     return rng.choices(list(options), weights=list(options.values()))[0]
 
 
@@ -162,22 +163,24 @@ class RecordMaker:
             replied = received + timedelta(hours=hours) if hours is not None else None
             if replied is not None and replied.date() > self.world.anchor:
                 replied = None
+            channel_id = self.cat("request_channel", _weighted(rng, REQUEST_CHANNELS))
+            category = rng.choice(list(REQUEST_CONTENT))
+            handled_by = info.head_staff if rng.random() < 0.6 else self.world.dean_staff
             rows.append(
                 {
                     "school_id": self.world.school_id,
                     "class_id": info.id,
                     "student_id": student,
                     "guardian_id": self.world.guardians[family][0],
-                    "channel_id": self.cat("request_channel", _weighted(rng, REQUEST_CHANNELS)),
-                    "category_id": self.cat("request_category", rng.choice(list(REQUEST_CONTENT))),
+                    "channel_id": channel_id,
+                    "category_id": self.cat("request_category", category),
                     "received_at": received,
-                    "content": "",
+                    "content": rng.choice(REQUEST_CONTENT[category]),
                     "replied_at": replied,
                     "reply": "已联系家长说明情况，并落实改进措施。" if replied else "",
-                    "handled_by": info.head_staff if rng.random() < 0.6 else self.world.dean_staff,
+                    "handled_by": handled_by,
                 }
             )
-            rows[-1]["content"] = rng.choice(REQUEST_CONTENT[_code_of(self.world, rows[-1]["category_id"])])
         return rows
 
     # --- 家长志愿 -----------------------------------------------------------
@@ -324,10 +327,6 @@ class RecordMaker:
                 }
             )
         return rows
-
-
-def _code_of(world: World, category_id: int) -> str:
-    return next(code for (kind, code), cid in world.categories.items() if cid == category_id)
 
 
 SUMMARIES = {

@@ -34,21 +34,22 @@ from hxgy.models import (
     Target,
     Term,
 )
+from hxgy.models.base import Base
 
 INSERT_CHUNK = 5000
 
 
-def insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> list[int]:
+def insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> list[int]:
     """Insert rows in order and return their new ids in the same order."""
     ids: list[int] = []
     for start in range(0, len(rows), INSERT_CHUNK):
         chunk = rows[start : start + INSERT_CHUNK]
-        stmt = insert(model).returning(model.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
+        stmt = insert(model).returning(model.__table__.c.id, sort_by_parameter_order=True)
         ids.extend(session.scalars(stmt, chunk).all())
     return ids
 
 
-def insert_bulk(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
+def insert_bulk(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
     """Insert many rows whose ids nobody needs (COPY on PostgreSQL: district-sized data loads in minutes)."""
     if not rows:
         return
@@ -60,8 +61,8 @@ def insert_bulk(session: Session, model: type, rows: list[dict[str, Any]]) -> No
         session.execute(insert(model), rows[start : start + INSERT_CHUNK])
 
 
-def _copy_rows(connection: Connection, model: type, rows: list[dict[str, Any]]) -> None:
-    table = model.__table__  # type: ignore[attr-defined]
+def _copy_rows(connection: Connection, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    table = model.__table__
     columns = [c for c in table.columns if c.name != "id"]
     defaults = {
         c.name: c.default.arg(None) if callable(c.default.arg) else c.default.arg
@@ -69,8 +70,12 @@ def _copy_rows(connection: Connection, model: type, rows: list[dict[str, Any]]) 
         if c.default is not None
     }
     names = ", ".join(c.name for c in columns)
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+    import psycopg  # only a PostgreSQL database gets here
+
+    driver = connection.connection.driver_connection
+    if not isinstance(driver, psycopg.Connection):
+        raise TypeError(f"COPY needs a psycopg connection, not {type(driver).__name__}")
+    with driver.cursor().copy(f"COPY {model.__tablename__} ({names}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(tuple(row[c.name] if c.name in row else defaults.get(c.name) for c in columns))
 
@@ -119,7 +124,6 @@ class World:
     partners: list[tuple[int, str]] = field(default_factory=list)
     principal_staff: int = 0
     dean_staff: int = 0
-    people: People | None = None
 
 
 def build_structure(session: Session, demo: DemoSpec, spec: SchoolSpec) -> World:
@@ -137,8 +141,7 @@ def build_structure(session: Session, demo: DemoSpec, spec: SchoolSpec) -> World
     _add_partners(session, world, rng)
     staff_by_class = _add_staff(session, world, rng, current)
     people = PeopleBuilder(rng, spec.classes_per_grade, demo.students_per_class).build(first, current, demo.anchor)
-    world.people = people
-    _add_classes(session, world, rng, staff_by_class, first, current)
+    _add_classes(session, world, rng, staff_by_class, people, first, current)
     _add_people(session, world, people)
     return world
 
@@ -243,6 +246,7 @@ def _add_classes(
     world: World,
     rng: random.Random,
     staff_by_class: dict[tuple[int, int], list[int]],
+    people: People,
     first: int,
     current: int,
 ) -> None:
@@ -252,8 +256,8 @@ def _add_classes(
             select(SchoolYear.start_year, SchoolYear.id).where(SchoolYear.school_id == world.school_id)
         )
     }
-    keys = sorted({row.class_key for row in world.people.enrolments})  # type: ignore[union-attr]
-    diligence = {}
+    keys = sorted({row.class_key for row in people.enrolments})
+    diligence: dict[tuple[int, int], float] = {}
     rows = []
     for year, grade, class_no in keys:
         cohort = year - grade + 1
