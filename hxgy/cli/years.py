@@ -50,7 +50,7 @@ def _list_years(school_code: str | None) -> int:
 def cmd_year(args: argparse.Namespace) -> int:
     """Add, edit or list school years and their two terms (the checks and audit of 设置 → 学年学期)."""
     from hxgy.entry.rules import InvalidEntry, WriteRefused
-    from hxgy.entry.settings import YearPlan, add_school_year, update_school_year
+    from hxgy.entry.school_years import YearPlan, add_school_year, update_school_year
     from hxgy.models import SchoolYear
 
     if args.action == "list":

@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hxgy import auth
-from hxgy.entry import settings
+from hxgy.entry import school_years
 from hxgy.entry.rules import InvalidEntry, WriteRefused
-from hxgy.entry.settings import YearPlan
+from hxgy.entry.school_years import YearPlan
 from hxgy.models import AuditLog, Enrolment, Term
 from tests.builders import TinySchool, tiny_school
 
@@ -46,7 +46,7 @@ def test_editing_a_year_moves_its_terms_and_the_enrolments_that_began_with_it(sc
     """Start 2025-08-25 instead of 09-01, second term from 02-20: A's enrolment (from the first day) now begins on
     08-25, B's (from 10-01) is left alone; the audit log holds the year and its terms before and after."""
     dean = school.user("dean")
-    settings.update_school_year(
+    school_years.update_school_year(
         school.session,
         dean,
         school.year.id,
@@ -94,7 +94,7 @@ def test_editing_refuses_inverted_outside_and_overlapping_dates(school: TinyScho
     dean = school.user("dean")
     school.session.commit()
     with pytest.raises(InvalidEntry, match=message):
-        settings.update_school_year(school.session, dean, school.year.id, changed, today=date(2025, 11, 22))
+        school_years.update_school_year(school.session, dean, school.year.id, changed, today=date(2025, 11, 22))
     school.session.rollback()
     school.session.refresh(school.year)
     assert (school.year.start_date, school.year.end_date) == (date(2025, 9, 1), date(2026, 8, 31))
@@ -104,7 +104,7 @@ def test_only_admin_and_dean_edit_years_and_the_refusal_is_logged(school: TinySc
     head = school.user("head_teacher", staff="王老师")
     school.session.commit()
     with pytest.raises(WriteRefused):
-        settings.update_school_year(
+        school_years.update_school_year(
             school.session, head, school.year.id, plan(date(2025, 8, 25), date(2026, 8, 31), *TERMS), today=date.today()
         )
     assert school.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "denied")) == 1
@@ -116,7 +116,7 @@ def test_adding_a_year_twice_is_refused_even_without_overlap(school: TinySchool)
     """The start year names the year: a second 2025-2026学年 is refused, whatever its dates."""
     dean = school.user("dean")
     with pytest.raises(InvalidEntry, match="2025-2026学年已存在"):
-        settings.add_school_year(
+        school_years.add_school_year(
             school.session,
             dean,
             plan(date(2025, 9, 1), date(2026, 8, 31), *TERMS),

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hxgy import auth
-from hxgy.entry import settings
+from hxgy.entry import accounts, categories, promotion, school_settings, school_years
 from hxgy.entry.rules import InvalidEntry, WriteRefused
-from hxgy.entry.settings import YearPlan
+from hxgy.entry.school_years import YearPlan
 from hxgy.metrics import overview
 from hxgy.metrics.roster import ClassFilter
 from hxgy.models import (
@@ -66,7 +66,7 @@ def test_a_threshold_or_weight_change_moves_the_good_rate(school: TinySchool) ->
     session = school.session
     assert _good_rate(school) == 0.5
     good = session.scalar(select(MoralLevel).where(MoralLevel.school_id == school.school.id, MoralLevel.name == "良好"))
-    settings.update_moral_scheme(session, dean, weights={}, thresholds={good.id: 75.0}, today=TODAY)
+    school_settings.update_moral_scheme(session, dean, weights={}, thresholds={good.id: 75.0}, today=TODAY)
     session.commit()
     assert _good_rate(school) == 1.0  # B's 75 is now 良好
     # parent scores for B only: 60 weighted 0.3 with teacher 0.5 → (0.5·75 + 0.3·60) / 0.8 = 69.375 → not good
@@ -76,7 +76,7 @@ def test_a_threshold_or_weight_change_moves_the_good_rate(school: TinySchool) ->
     parent = session.scalar(
         select(MoralRater).where(MoralRater.school_id == school.school.id, MoralRater.code == "parent")
     )
-    settings.update_moral_scheme(session, dean, weights={parent.id: 0.0}, thresholds={}, today=TODAY)
+    school_settings.update_moral_scheme(session, dean, weights={parent.id: 0.0}, thresholds={}, today=TODAY)
     session.commit()
     assert _good_rate(school) == 1.0  # a rater weighted 0 no longer counts
     entries = session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.entity == "moral_scheme"))
@@ -88,15 +88,17 @@ def test_wrong_settings_are_named_and_others_are_refused(school: TinySchool) -> 
     head = school.user("head_teacher", "王老师")
     school.session.commit()
     with pytest.raises(WriteRefused):
-        settings.set_response_limit(school.session, head, 48)
+        school_settings.set_response_limit(school.session, head, 48)
     with pytest.raises(InvalidEntry, match="应在 0 到 100 之间"):
-        settings.set_target(school.session, dean, term_id=school.term1.id, measure="home_visit_coverage", value=120)
-    settings.set_target(school.session, dean, term_id=school.term1.id, measure="home_visit_coverage", value=90)
-    settings.set_response_limit(school.session, dean, 48)
+        school_settings.set_target(
+            school.session, dean, term_id=school.term1.id, measure="home_visit_coverage", value=120
+        )
+    school_settings.set_target(school.session, dean, term_id=school.term1.id, measure="home_visit_coverage", value=90)
+    school_settings.set_response_limit(school.session, dean, 48)
     with pytest.raises(InvalidEntry, match="已在列表中"):
-        settings.add_category(school.session, dean, kind="channel", name="家访")
+        categories.add_category(school.session, dean, kind="channel", name="家访")
     with pytest.raises(InvalidEntry, match="日期重叠"):
-        settings.add_school_year(
+        school_years.add_school_year(
             school.session,
             dean,
             YearPlan(
@@ -113,10 +115,10 @@ def test_wrong_settings_are_named_and_others_are_refused(school: TinySchool) -> 
     assert school.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "denied")) == 1
     # the 德育 completion threshold (评价未完成 below it): dean only, 0–100
     with pytest.raises(WriteRefused):
-        settings.set_moral_completion_min(school.session, head, 80)
+        school_settings.set_moral_completion_min(school.session, head, 80)
     with pytest.raises(InvalidEntry, match="德育评价完成率门槛"):
-        settings.set_moral_completion_min(school.session, dean, 120)
-    settings.set_moral_completion_min(school.session, dean, 80)
+        school_settings.set_moral_completion_min(school.session, dean, 120)
+    school_settings.set_moral_completion_min(school.session, dean, 80)
     school.session.commit()
     assert school.school.moral_completion_min == 80
     assert school.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "denied")) == 2
@@ -126,29 +128,29 @@ def test_accounts_are_created_disabled_and_reset(school: TinySchool) -> None:
     admin = school.user("admin")
     school.session.commit()
     staff = school.staff["王老师"]
-    account, password = settings.create_account(
+    account, password = accounts.create_account(
         school.session, admin, username="wang", display_name="王老师", role="head_teacher", staff_id=staff.id
     )
     assert auth.verify_password(password, account.password_hash)
     with pytest.raises(InvalidEntry, match="必须关联教职工"):
-        settings.create_account(school.session, admin, username="zhao", display_name="赵", role="teacher")
+        accounts.create_account(school.session, admin, username="zhao", display_name="赵", role="teacher")
     version = account.session_version
-    settings.set_account_active(school.session, admin, account.id, False)
+    accounts.set_account_active(school.session, admin, account.id, False)
     assert not account.active and account.session_version == version + 1
-    new_password = settings.reset_password(school.session, admin, account.id)
+    new_password = accounts.reset_password(school.session, admin, account.id)
     assert auth.verify_password(new_password, account.password_hash) and new_password != password
     dean = _dean(school)
     with pytest.raises(WriteRefused):  # a dean cannot touch an admin account
-        settings.reset_password(school.session, dean, admin.id)
+        accounts.reset_password(school.session, dean, admin.id)
 
 
 def test_a_new_school_year_moves_everyone_up_and_keeps_history(school: TinySchool) -> None:
     dean = _dean(school)
     session = school.session
-    plan = settings.next_year_plan(school.year)
-    result = settings.promote_to_new_year(session, dean, from_year_id=school.year.id, plan=plan)
+    plan = school_years.next_year_plan(school.year)
+    result = promotion.promote_to_new_year(session, dean, from_year_id=school.year.id, plan=plan)
     session.commit()
-    assert result == settings.Promotion(classes=1, students=2, graduated=1)
+    assert result == promotion.Promotion(classes=1, students=2, graduated=1)
     new_year = session.scalar(select(SchoolYear).where(SchoolYear.start_year == 2026))
     two_one = session.scalar(select(SchoolClass).where(SchoolClass.school_year_id == new_year.id))
     assert two_one.name == "二(1)班" and two_one.cohort == school.classes["一(1)班"].cohort
@@ -162,5 +164,5 @@ def test_a_new_school_year_moves_everyone_up_and_keeps_history(school: TinySchoo
     )
     assert old == 2  # last year's enrolments stay
     with pytest.raises(InvalidEntry, match="不能重复升年级"):
-        settings.promote_to_new_year(session, dean, from_year_id=school.year.id, plan=plan)
+        promotion.promote_to_new_year(session, dean, from_year_id=school.year.id, plan=plan)
     assert session.scalar(select(func.count()).select_from(UserAccount)) == 1
