@@ -1,10 +1,10 @@
-"""What the settings page shows: the school's years and terms, classes and teachers, accounts, lists, scheme."""
+"""What 设置 shows: the school's years and terms, classes and teachers, accounts, lists, 德育 scheme, targets."""
 
 from __future__ import annotations
 
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from hxgy.glossary import ASSIGNMENT_ROLE_LABELS, ROLE_LABELS
 from hxgy.models import (
@@ -32,6 +32,17 @@ def years_and_terms(session: Session, school_id: int) -> pd.DataFrame:
     )
     columns = ["year_id", "学年", "term_id", "学期", "开始", "结束"]
     return pd.DataFrame(session.execute(stmt).all(), columns=columns)
+
+
+def school_years(session: Session, school_id: int) -> list[SchoolYear]:
+    """The school's years, latest first, with their terms loaded."""
+    stmt = (
+        select(SchoolYear)
+        .where(SchoolYear.school_id == school_id)
+        .order_by(SchoolYear.start_date.desc())
+        .options(selectinload(SchoolYear.terms))
+    )
+    return list(session.scalars(stmt))
 
 
 def class_teachers(session: Session, school_year_id: int) -> pd.DataFrame:
@@ -122,4 +133,5 @@ def moral_settings(session: Session, school_id: int) -> dict[str, pd.DataFrame]:
 
 def term_targets(session: Session, term_id: int) -> dict[str, float]:
     """measure → target of a term."""
-    return dict(session.execute(select(Target.measure, Target.value).where(Target.term_id == term_id)).all())
+    stmt = select(Target.measure, Target.value).where(Target.term_id == term_id)
+    return {measure: value for measure, value in session.execute(stmt)}
