@@ -322,7 +322,7 @@ def entry(args: argparse.Namespace) -> None:
     """One communication saved (the whole transaction), and a whole 德育 grid saved, on the demo school."""
     from sqlalchemy import func, select
 
-    from hxgy import auth, db, terms
+    from hxgy import auth, db, rights, terms
     from hxgy.entry import moral_grid, records
     from hxgy.entry.rules import students_of_class
     from hxgy.models import Category, Enrolment, MoralRater, SchoolClass
@@ -332,7 +332,7 @@ def entry(args: argparse.Namespace) -> None:
     with db.read_session(engine) as session:
         head = auth.load_user(session, "headteacher")
         dean = auth.load_user(session, "dean")
-        class_id = auth.head_teacher_class_ids(session, staff_id=head.staff_id, on_day=ANCHOR)[0]
+        class_id = rights.my_class_ids(session, staff_id=head.staff_id, on_day=ANCHOR, head_only=True)[0]
         term = terms.current_term(session, school_id=head.school_id, today=ANCHOR)
         students = students_of_class(session, class_id, ANCHOR, ANCHOR)
         phone = session.scalar(

@@ -10,15 +10,15 @@ import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import bcrypt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hxgy import config
-from hxgy.models import ROLES, AuditLog, ClassAssignment, SchoolClass, SchoolYear, UserAccount
+from hxgy import config, rights
+from hxgy.models import AuditLog, UserAccount
 from hxgy.models.base import utcnow
 
 BCRYPT_MAX_BYTES = 72  # bcrypt reads no further; longer passwords are hashed with SHA-256 first (PREHASHED)
@@ -32,11 +32,6 @@ COMMON_PASSWORDS = frozenset(
 )
 # keyboard and alphabet runs a password may not be made of
 RUNS = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm")
-# roles that may see students' and guardians' names (a head teacher only for own classes)
-NAME_ROLES = frozenset({"admin", "principal", "dean", "head_teacher", "teacher"})
-SCHOOL_WIDE_ROLES = frozenset({"admin", "principal", "dean", "meeting"})
-# roles whose classes come from the staff member the account is linked to (ClassAssignment)
-STAFF_LINKED_ROLES = frozenset({"head_teacher", "teacher"})
 STAFF_LINK_REQUIRED = "班主任和任课教师账户必须关联教职工，才能确定任教的班级"
 
 
@@ -45,7 +40,7 @@ def staff_link_problem(role: str, staff_id: int | None) -> str | None:
 
     A 班主任 or 任课教师 account sees and imports only the classes of its staff member, so it needs one.
     """
-    if role in STAFF_LINKED_ROLES and staff_id is None:
+    if role in rights.STAFF_LINKED_ROLES and staff_id is None:
         return STAFF_LINK_REQUIRED
     return None
 
@@ -60,7 +55,7 @@ class AccountError(ValueError):
 
 @dataclass(frozen=True)
 class CurrentUser:
-    """The signed-in user, as read from the database on every run."""
+    """The signed-in user, as read from the database on every run (a SchoolUser or a DistrictUser)."""
 
     id: int
     username: str
@@ -69,6 +64,28 @@ class CurrentUser:
     school_id: int | None
     district: str
     staff_id: int | None
+
+
+@dataclass(frozen=True)
+class SchoolUser(CurrentUser):
+    """A signed-in account of a school (every role but the district's): its school is known."""
+
+    school_id: int
+
+
+@dataclass(frozen=True)
+class DistrictUser(CurrentUser):
+    """A signed-in 教育局 account: the schools of its district, no school of its own."""
+
+    school_id: None
+
+
+def signed_in(account: UserAccount) -> SchoolUser | DistrictUser:
+    """The signed-in user of an account: a SchoolUser when it belongs to a school, else a DistrictUser."""
+    fields = (account.id, account.username, account.display_name, account.role)
+    if account.school_id is not None:
+        return SchoolUser(*fields, account.school_id, account.district, account.staff_id)
+    return DistrictUser(*fields, None, account.district, account.staff_id)
 
 
 def _prehash(password: str) -> bytes:
@@ -142,11 +159,11 @@ def create_user(
 ) -> UserAccount:
     """Add an account (the caller commits); ``actor`` is who created it, for the audit log."""
     username = username.strip().lower()
-    if role not in ROLES:
+    if role not in rights.ROLES:
         raise AccountError(f"未知角色：{role}")
     if not username:
         raise AccountError("用户名不能为空")
-    if role != "district" and school_id is None:
+    if role in rights.SCHOOL_ROLES and school_id is None:
         raise AccountError("除教育局外，每个账户都必须属于一所学校")
     if session.scalar(select(UserAccount.id).where(UserAccount.username == username)) is not None:
         raise AccountError(f"用户名已存在：{username}")
@@ -219,16 +236,12 @@ def login_credentials(session: Session) -> dict[str, dict[str, dict[str, object]
     }
 
 
-def load_user(session: Session, username: str) -> CurrentUser | None:
+def load_user(session: Session, username: str) -> SchoolUser | DistrictUser | None:
     """The active account with this username, or None."""
     user = session.scalar(
         select(UserAccount).where(UserAccount.username == username.strip().lower(), UserAccount.active.is_(True))
     )
-    if user is None:
-        return None
-    return CurrentUser(
-        user.id, user.username, user.display_name, user.role, user.school_id, user.district, user.staff_id
-    )
+    return None if user is None else signed_in(user)
 
 
 def record_login(session: Session, *, user_id: int) -> None:
@@ -273,53 +286,8 @@ def session_ended(valid_from: datetime | None, signed_in_at: datetime) -> bool:
     return valid_from is not None and signed_in_at < valid_from
 
 
-def own_class_ids(session: Session, *, staff_id: int | None, on_day: date) -> list[int]:
-    """Classes a member of staff teaches in the school year that contains ``on_day``."""
-    if staff_id is None:
-        return []
-    stmt = (
-        select(ClassAssignment.class_id)
-        .join(SchoolClass, SchoolClass.id == ClassAssignment.class_id)
-        .join(SchoolYear, SchoolYear.id == SchoolClass.school_year_id)
-        .where(ClassAssignment.staff_id == staff_id)
-        .where(SchoolYear.start_date <= on_day, SchoolYear.end_date >= on_day)
-        .distinct()
-        .order_by(ClassAssignment.class_id)
-    )
-    return list(session.scalars(stmt))
-
-
-def head_teacher_class_ids(session: Session, *, staff_id: int | None, on_day: date) -> list[int]:
-    """Classes a member of staff is 班主任 of in the school year that contains ``on_day``."""
-    if staff_id is None:
-        return []
-    stmt = (
-        select(ClassAssignment.class_id)
-        .join(SchoolClass, SchoolClass.id == ClassAssignment.class_id)
-        .join(SchoolYear, SchoolYear.id == SchoolClass.school_year_id)
-        .where(ClassAssignment.staff_id == staff_id, ClassAssignment.role == "head_teacher")
-        .where(SchoolYear.start_date <= on_day, SchoolYear.end_date >= on_day)
-        .order_by(ClassAssignment.class_id)
-    )
-    return list(session.scalars(stmt))
-
-
 def record_denied(session: Session, *, user: CurrentUser, what: str) -> None:
     """Log a refused request so an admin can see who tried what."""
     session.add(
         AuditLog(school_id=user.school_id, user_id=user.id, username=user.username, action="denied", detail=what)
     )
-
-
-def names_visible(session: Session, *, user: CurrentUser, on_day: date) -> frozenset[int] | None:
-    """Classes whose students' and parents' names this user may see: None means every class."""
-    if user.role in ("admin", "principal", "dean"):
-        return None
-    if user.role in ("head_teacher", "teacher"):
-        return frozenset(own_class_ids(session, staff_id=user.staff_id, on_day=on_day))
-    return frozenset()
-
-
-def may_download(role: str) -> bool:
-    """The meeting screen offers no downloads; every other role may download what it sees."""
-    return role != "meeting"

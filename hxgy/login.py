@@ -39,7 +39,7 @@ WRONG = "用户名或密码不正确。"
 class LoginResult:
     """What a login attempt gave: the user, or a message for the form (and how long to wait)."""
 
-    user: auth.CurrentUser | None
+    user: auth.SchoolUser | auth.DistrictUser | None
     message: str | None = None
     retry_after_seconds: int = 0
 

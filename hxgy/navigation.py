@@ -12,55 +12,65 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hxgy.models import ROLES
+from hxgy.rights import TRANSFER_ACTIONS, WRITE_ACTIONS, Action, Role, any_allowed, roles_for
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A page: its file under pages/, title, icon, section and the roles that may open it."""
+    """A page: its file under pages/, title, icon, section and the actions of hxgy.rights that open it."""
 
     key: str
     path: str
     title: str
     icon: str
     section: str
-    roles: frozenset[str]
+    actions: tuple[Action, ...]  # a role may open the page when it may do one of these
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The roles that may open the page."""
+        return frozenset().union(*(roles_for(action) for action in self.actions))
 
 
-ALL_ROLES = frozenset(ROLES)
-SCHOOL_ROLES = ALL_ROLES - {"district"}
-# the dashboards: everyone of a school except the meeting screen, which sees only the slides made for projecting
-VIEW_ROLES = SCHOOL_ROLES - {"meeting"}
-# who drafts the term report (it names classes and teachers' work, never a child)
-REPORT_ROLES = frozenset({"admin", "principal", "dean"})
-# roles that enter records (hxgy.entry decides for which classes); meeting and district write nothing
-WRITER_ROLES = frozenset({"admin", "principal", "dean", "head_teacher", "teacher"})
-
-# roles that import and export files (hxgy.transfer.kinds says which kinds; head teachers for their own classes)
-TRANSFER_ROLES = frozenset({"admin", "principal", "dean", "head_teacher"})
-
+DASHBOARD = (Action.VIEW_FIGURES,)
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("overview", "pages/overview.py", "总览", ":material/dashboard:", "概览", VIEW_ROLES),
-    PageSpec("district", "pages/district.py", "全区", ":material/account_balance:", "概览", frozenset({"district"})),
-    PageSpec("communication", "pages/communication.py", "家校沟通", ":material/forum:", "指标", VIEW_ROLES),
-    PageSpec("volunteers", "pages/volunteers.py", "家长志愿", ":material/volunteer_activism:", "指标", VIEW_ROLES),
-    PageSpec("moral", "pages/moral.py", "德育评价", ":material/workspace_premium:", "指标", VIEW_ROLES),
-    PageSpec("activities", "pages/activities.py", "协同活动", ":material/groups:", "指标", VIEW_ROLES),
-    PageSpec("report", "pages/report.py", "学期报告", ":material/description:", "概览", REPORT_ROLES),
-    PageSpec("meeting", "pages/meeting.py", "会议投屏", ":material/slideshow:", "概览", SCHOOL_ROLES),
-    PageSpec("log_contact", "pages/log_contact.py", "记录沟通", ":material/edit_note:", "录入", WRITER_ROLES),
-    PageSpec("volunteer_entry", "pages/volunteer_entry.py", "志愿登记", ":material/schedule:", "录入", WRITER_ROLES),
-    PageSpec("request_entry", "pages/request_entry.py", "家长诉求", ":material/mail:", "录入", WRITER_ROLES),
-    PageSpec("moral_entry", "pages/moral_entry.py", "德育评分", ":material/grading:", "录入", WRITER_ROLES),
-    PageSpec("activity_entry", "pages/activity_entry.py", "活动录入", ":material/event:", "录入", WRITER_ROLES),
+    PageSpec("overview", "pages/overview.py", "总览", ":material/dashboard:", "概览", DASHBOARD),
+    PageSpec("district", "pages/district.py", "全区", ":material/account_balance:", "概览", (Action.DISTRICT_VIEW,)),
+    PageSpec("communication", "pages/communication.py", "家校沟通", ":material/forum:", "指标", DASHBOARD),
+    PageSpec("volunteers", "pages/volunteers.py", "家长志愿", ":material/volunteer_activism:", "指标", DASHBOARD),
+    PageSpec("moral", "pages/moral.py", "德育评价", ":material/workspace_premium:", "指标", DASHBOARD),
+    PageSpec("activities", "pages/activities.py", "协同活动", ":material/groups:", "指标", DASHBOARD),
+    PageSpec("report", "pages/report.py", "学期报告", ":material/description:", "概览", (Action.REPORT,)),
+    PageSpec("meeting", "pages/meeting.py", "会议投屏", ":material/slideshow:", "概览", (Action.MEETING_SCREEN,)),
     PageSpec(
-        "satisfaction_entry", "pages/satisfaction_entry.py", "满意度录入", ":material/thumb_up:", "录入", WRITER_ROLES
+        "log_contact", "pages/log_contact.py", "记录沟通", ":material/edit_note:", "录入", (Action.WRITE_CONTACT,)
     ),
-    PageSpec("records", "pages/records.py", "记录管理", ":material/edit_document:", "录入", WRITER_ROLES),
-    PageSpec("data_transfer", "pages/data_transfer.py", "导入导出", ":material/upload_file:", "录入", TRANSFER_ROLES),
-    PageSpec("settings", "pages/settings.py", "设置", ":material/settings:", "管理", frozenset({"admin", "dean"})),
-    PageSpec("audit", "pages/audit.py", "操作日志", ":material/history:", "管理", frozenset({"admin", "dean"})),
-    PageSpec("account", "pages/account.py", "我的账户", ":material/person:", "账户", ALL_ROLES - {"meeting"}),
+    PageSpec(
+        "volunteer_entry",
+        "pages/volunteer_entry.py",
+        "志愿登记",
+        ":material/schedule:",
+        "录入",
+        (Action.WRITE_VOLUNTEERING, Action.CONFIRM_VOLUNTEERING),
+    ),
+    PageSpec("request_entry", "pages/request_entry.py", "家长诉求", ":material/mail:", "录入", (Action.WRITE_REQUEST,)),
+    PageSpec("moral_entry", "pages/moral_entry.py", "德育评分", ":material/grading:", "录入", (Action.WRITE_MORAL,)),
+    PageSpec(
+        "activity_entry", "pages/activity_entry.py", "活动录入", ":material/event:", "录入", (Action.WRITE_ACTIVITY,)
+    ),
+    PageSpec(
+        "satisfaction_entry",
+        "pages/satisfaction_entry.py",
+        "满意度录入",
+        ":material/thumb_up:",
+        "录入",
+        (Action.WRITE_SATISFACTION,),
+    ),
+    PageSpec("records", "pages/records.py", "记录管理", ":material/edit_document:", "录入", WRITE_ACTIONS),
+    PageSpec("data_transfer", "pages/data_transfer.py", "导入导出", ":material/upload_file:", "录入", TRANSFER_ACTIONS),
+    PageSpec("settings", "pages/settings.py", "设置", ":material/settings:", "管理", (Action.MANAGE_SETTINGS,)),
+    PageSpec("audit", "pages/audit.py", "操作日志", ":material/history:", "管理", (Action.AUDIT,)),
+    PageSpec("account", "pages/account.py", "我的账户", ":material/person:", "账户", (Action.OWN_ACCOUNT,)),
 )
 
 PAGES_BY_KEY: dict[str, PageSpec] = {page.key: page for page in PAGES}
@@ -69,10 +79,10 @@ PAGES_BY_KEY: dict[str, PageSpec] = {page.key: page for page in PAGES}
 def page_allowed(role: str, page_key: str) -> bool:
     """Whether ``role`` may open the page ``page_key``."""
     page = PAGES_BY_KEY.get(page_key)
-    return page is not None and role in page.roles
+    return page is not None and any_allowed(role, page.actions)
 
 
-LANDING_PAGES = {"district": "district", "meeting": "meeting"}
+LANDING_PAGES: dict[str, str] = {Role.DISTRICT: "district", Role.MEETING: "meeting"}
 
 
 def landing_page(role: str) -> PageSpec:
@@ -84,7 +94,7 @@ def pages_for_role(role: str) -> dict[str, list[PageSpec]]:
     """The pages a role sees, grouped by section in display order."""
     sections: dict[str, list[PageSpec]] = {}
     for page in PAGES:
-        if role in page.roles:
+        if any_allowed(role, page.actions):
             sections.setdefault(page.section, []).append(page)
     return sections
 
@@ -98,7 +108,7 @@ def navigation_for_role(role: str) -> dict[str, list[tuple[PageSpec, bool]]]:
     sections: dict[str, list[tuple[PageSpec, bool]]] = {
         section: [(page, True) for page in pages] for section, pages in pages_for_role(role).items()
     }
-    hidden = [(page, False) for page in PAGES if role not in page.roles]
+    hidden = [(page, False) for page in PAGES if not any_allowed(role, page.actions)]
     if sections:
         sections[list(sections)[-1]].extend(hidden)
     elif hidden:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from hxgy import exports, ui
+from hxgy import exports, rights, ui
 from hxgy.entry.rules import WriteRefused
 from hxgy.transfer import exports as record_exports
 from hxgy.transfer import templates
@@ -21,8 +21,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 st.title("导入导出")
 forms.show_flash()
-kinds = [k for k in KINDS.values() if user.role in k.roles]
-own_only = user.role == "head_teacher"
+kinds = [k for k in KINDS.values() if rights.can(user.role, rights.import_action(k.key))]
+own_only = not rights.school_wide(user.role, *(rights.import_action(k.key) for k in kinds))
 if own_only:
     st.caption("班主任只能导入、导出本人任教班级的数据。")
 tab_import, tab_export, tab_history = st.tabs(["导入", "导出", "导入记录"])

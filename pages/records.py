@@ -4,10 +4,9 @@ from datetime import timedelta
 
 import streamlit as st
 
-from hxgy import ui
+from hxgy import rights, ui
 from hxgy.entry import records
 from hxgy.entry.records import ContactEntry, VolunteerEntry
-from hxgy.entry.rules import WRITE_ANY_CLASS
 from hxgy.queries.entry import RECORD_KINDS
 from hxgy.ui import data
 from hxgy.ui import entry as forms
@@ -18,7 +17,7 @@ st.title("记录管理")
 forms.show_flash()
 today = data.today()
 classes = data.writable_classes(user)
-class_ids = None if user.role in WRITE_ANY_CLASS else [c for c, _ in classes]
+class_ids = None if rights.school_wide(user.role, *rights.WRITE_ACTIONS) else [c for c, _ in classes]
 cols = st.columns(3)
 kind = cols[0].selectbox("记录类型", list(RECORD_KINDS), format_func=RECORD_KINDS.get, key="records-kind")
 start = cols[1].date_input("从", value=today - timedelta(days=30), max_value=today, key="records-start")

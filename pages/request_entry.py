@@ -4,10 +4,9 @@ from datetime import datetime, time
 
 import streamlit as st
 
-from hxgy import config, ui
+from hxgy import config, rights, ui
 from hxgy.entry import records
 from hxgy.entry.records import RequestEntry
-from hxgy.entry.rules import WRITE_ANY_CLASS
 from hxgy.queries import entry as entry_queries
 from hxgy.ui import data
 from hxgy.ui import entry as forms
@@ -17,7 +16,7 @@ FORM = "request"
 
 st.title("家长诉求")
 classes = data.writable_classes(user)
-school_wide = user.role in WRITE_ANY_CLASS
+school_wide = rights.school_wide(user.role, rights.Action.WRITE_REQUEST)
 if not classes and not school_wide:
     st.info("您本学年没有可登记的班级。")
     st.stop()

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from hxgy import ui
+from hxgy import rights, ui
 from hxgy.entry import records
-from hxgy.entry.rules import WRITE_ANY_CLASS
 from hxgy.ui import data
 from hxgy.ui import entry as forms
 
@@ -13,7 +12,7 @@ user = ui.guard("satisfaction_entry")
 st.title("满意度录入")
 forms.show_flash()
 classes = data.writable_classes(user)
-school_wide = user.role in WRITE_ANY_CLASS
+school_wide = rights.school_wide(user.role, rights.Action.WRITE_SATISFACTION)
 options = ([(0, "全校问卷")] if school_wide else []) + classes
 if not options:
     st.info("您本学年没有可录入的班级。")

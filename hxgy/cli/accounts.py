@@ -11,6 +11,7 @@ from sqlalchemy import select
 from hxgy import db
 from hxgy.auth import AccountError, PasswordError, create_user, generate_password, staff_link_problem
 from hxgy.models import School, UserAccount
+from hxgy.rights import Role
 
 
 def cmd_create_user(args: argparse.Namespace) -> int:
@@ -31,7 +32,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
                 if school_id is None:
                     print(f"no school with code {args.school}", file=sys.stderr)
                     return 2
-            elif args.role != "district":  # the first school, as the other commands
+            elif args.role != Role.DISTRICT:  # the first school, as the other commands
                 school_id = session.scalar(select(School.id).order_by(School.id).limit(1))
             staff_id = None
             if args.staff:

@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hxgy import config, db
-from hxgy.auth import CurrentUser
+from hxgy.auth import DistrictUser, SchoolUser
 from hxgy.models import School
+from hxgy.rights import Role
 
 
 def safe_url() -> str:
@@ -32,25 +33,25 @@ def find_school(session: Session, school_code: str | None) -> School | None:
     )
 
 
-def cli_admin(session: Session, school_code: str | None) -> CurrentUser | None:
+def cli_admin(session: Session, school_code: str | None) -> SchoolUser | None:
     """The command line acting as an admin of a school (audit log: user "cli"), or None with a message."""
     school = find_school(session, school_code)
     if school is None:
         print(f"错误：没有学校 {school_code or ''}（请先运行 python -m hxgy init --school 校名）", file=sys.stderr)
         return None
     # no account stands behind the command line: its audit entries have no user id (user_id NULL)
-    return CurrentUser(None, "cli", "命令行", "admin", school.id, "", None)  # type: ignore[arg-type]
+    return SchoolUser(None, "cli", "命令行", Role.ADMIN, school.id, "", None)  # type: ignore[arg-type]
 
 
-def school_user(session: Session, school_code: str | None) -> CurrentUser | None:
+def school_user(session: Session, school_code: str | None) -> SchoolUser | None:
     """An admin of a school, for commands that act for the school rather than a person (templates)."""
     school = find_school(session, school_code)
     if school is None:
         return None
-    return CurrentUser(0, "cli", "命令行", "admin", school.id, "", None)
+    return SchoolUser(0, "cli", "命令行", Role.ADMIN, school.id, "", None)
 
 
-def cli_user(session: Session, username: str) -> CurrentUser | None:
+def cli_user(session: Session, username: str) -> SchoolUser | DistrictUser | None:
     """The active account a command is run as, or None with a message."""
     from hxgy.auth import load_user
 

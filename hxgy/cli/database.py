@@ -16,6 +16,7 @@ from hxgy.cli.common import database_is_empty, safe_url
 from hxgy.glossary import ROLE_LABELS
 from hxgy.migrate import upgrade_to_head
 from hxgy.models import AppMeta, School, UserAccount
+from hxgy.rights import Role
 
 
 def _print_accounts(accounts: list[tuple[str, str, str]], password: str | None) -> None:
@@ -86,7 +87,12 @@ def _first_admin(school_name: str) -> int:
         chosen = os.environ.get("HXGY_ADMIN_PASSWORD", "")
         password = chosen or generate_password()
         create_user(
-            session, username="admin", password=password, role="admin", display_name="系统管理员", school_id=school.id
+            session,
+            username="admin",
+            password=password,
+            role=Role.ADMIN,
+            display_name="系统管理员",
+            school_id=school.id,
         )
     if chosen:
         print("created account 'admin' with the password from HXGY_ADMIN_PASSWORD")

@@ -21,6 +21,7 @@ from hxgy.metrics import stats
 from hxgy.metrics.moral import moral_scheme
 from hxgy.models import MoralRater, MoralScore, Student, Term
 from hxgy.models.base import utcnow
+from hxgy.rights import Action
 
 Cell = tuple[int, int]  # (student_id, dimension_id)
 
@@ -64,7 +65,7 @@ def open_grid(session: Session, user: CurrentUser, *, class_id: int, term_id: in
 
     The caller commits (the audit entry); a user who may not write the class is refused, and that is logged too.
     """
-    school_class = require_class_write(session, user, class_id, "查看德育评分")
+    school_class = require_class_write(session, user, class_id, "查看德育评分", action=Action.WRITE_MORAL)
     term = session.get(Term, term_id)
     if term is None or term.school_id != user.school_id:
         raise refuse(session, user, f"查看学期 {term_id} 的德育评分")
@@ -94,7 +95,7 @@ def save_grid(
     term = session.get(Term, term_id)
     if term is None or term.school_id != user.school_id:
         raise refuse(session, user, f"录入学期 {term_id} 的德育评分")
-    school_class = require_class_write(session, user, class_id, "录入德育评分")
+    school_class = require_class_write(session, user, class_id, "录入德育评分", action=Action.WRITE_MORAL)
     scheme = moral_scheme(session, school_id=term.school_id)
     dimensions = {d_id: name for d_id, _code, name in scheme.dimensions}
     students = {s.id: s for s in students_of_class(session, class_id, term.start_date, term.end_date)}

@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from hxgy import rights
 from hxgy.auth import CurrentUser
 from hxgy.entry.rules import (
-    WRITE_ANY_CLASS,
     LikelyDuplicate,
     Problems,
     as_dict,
@@ -34,7 +34,6 @@ from hxgy.entry.rules import (
     require_class_write,
     roll_day,
     student_in_class,
-    writable_class_ids,
 )
 from hxgy.metrics import stats
 from hxgy.models import (
@@ -53,6 +52,7 @@ from hxgy.models import (
 )
 from hxgy.models.base import Base, utcnow
 from hxgy.models.records import DIRECTIONS
+from hxgy.rights import Action
 
 MAX_HOURS_A_DAY = 12.0
 MAX_DURATION_MIN = 600
@@ -180,7 +180,7 @@ def log_contact(
     seen = _existing(session, Communication, submission_key)
     if seen is not None:
         return Saved(seen.id, False)
-    school_class = require_class_write(session, user, entry.class_id, "登记沟通记录")
+    school_class = require_class_write(session, user, entry.class_id, "登记沟通记录", action=Action.WRITE_CONTACT)
     entry = _check_contact(session, school_class.school_id, entry, today)
     if not confirm_duplicate:
         similar = session.scalar(
@@ -242,8 +242,10 @@ def record_request(
     if seen is not None:
         return Saved(seen.id, False)
     if entry.class_id is not None:
-        school_id = require_class_write(session, user, entry.class_id, "登记家长诉求").school_id
-    elif user.role in WRITE_ANY_CLASS and user.school_id is not None:
+        school_id = require_class_write(
+            session, user, entry.class_id, "登记家长诉求", action=Action.WRITE_REQUEST
+        ).school_id
+    elif user.school_id is not None and rights.may(session, user, Action.WRITE_REQUEST):
         school_id = user.school_id
     else:
         raise refuse(session, user, "登记不指定班级的家长诉求")
@@ -291,8 +293,8 @@ def reply_to_request(
     if request is None or request.deleted_at is not None or request.school_id != user.school_id:
         raise refuse(session, user, f"答复家长诉求 {request_id}")
     if request.class_id is not None:
-        require_class_write(session, user, request.class_id, "答复家长诉求")
-    elif user.role not in WRITE_ANY_CLASS:
+        require_class_write(session, user, request.class_id, "答复家长诉求", action=Action.WRITE_REQUEST)
+    elif not rights.may(session, user, Action.WRITE_REQUEST):
         raise refuse(session, user, "答复不指定班级的家长诉求")
     problems = Problems()
     text = check_text(problems, reply, "答复内容", required=True)
@@ -321,12 +323,8 @@ class VolunteerEntry:
 
 
 def _may_confirm(session: Session, user: CurrentUser, class_id: int, day: date) -> bool:
-    """Head teachers of the class, the dean, principal and admin confirm hours."""
-    if user.role in WRITE_ANY_CLASS:
-        return True
-    from hxgy.auth import head_teacher_class_ids
-
-    return class_id in head_teacher_class_ids(session, staff_id=user.staff_id, on_day=day)
+    """Head teachers of the class (in the school year of ``day``), the dean, principal and admin confirm hours."""
+    return rights.may(session, user, Action.CONFIRM_VOLUNTEERING, class_id, on_day=day)
 
 
 def record_volunteering(
@@ -336,7 +334,7 @@ def record_volunteering(
     seen = _existing(session, VolunteerRecord, submission_key)
     if seen is not None:
         return Saved(seen.id, False)
-    school_class = require_class_write(session, user, entry.class_id, "登记志愿服务")
+    school_class = require_class_write(session, user, entry.class_id, "登记志愿服务", action=Action.WRITE_VOLUNTEERING)
     problems = Problems()
     check_class_term(
         session,
@@ -434,10 +432,10 @@ def record_activity(
     seen = _existing(session, Activity, submission_key)
     if seen is not None:
         return Saved(seen.id, False)
-    if user.school_id is None or user.role not in WRITE_ANY_CLASS:
-        allowed = writable_class_ids(session, user, entry.activity_date or today) or frozenset()
-        if entry.scope != "class" or not entry.class_ids or not set(entry.class_ids) <= allowed:
-            raise refuse(session, user, "登记这项活动（班主任只能登记本班的班级活动）")
+    allowed = rights.class_scope(session, user, Action.WRITE_ACTIVITY, on_day=entry.activity_date or today)
+    own_only = user.school_id is None or allowed is not None  # a teacher: class activities of their classes only
+    if own_only and (entry.scope != "class" or not entry.class_ids or not set(entry.class_ids) <= (allowed or set())):
+        raise refuse(session, user, "登记这项活动（班主任只能登记本班的班级活动）")
     school_id = user.school_id
     problems = Problems()
     title = check_text(problems, entry.title, "活动名称", required=True)
@@ -546,8 +544,8 @@ def save_satisfaction(
     if term is None or term.school_id != user.school_id:
         raise refuse(session, user, f"录入学期 {term_id} 的满意度")
     if class_id is not None:
-        require_class_write(session, user, class_id, "录入班级满意度")
-    elif user.role not in WRITE_ANY_CLASS:
+        require_class_write(session, user, class_id, "录入班级满意度", action=Action.WRITE_SATISFACTION)
+    elif not rights.may(session, user, Action.WRITE_SATISFACTION):
         raise refuse(session, user, "录入全校满意度")
     problems = Problems()
     if term.start_date > today:
@@ -601,6 +599,12 @@ EDITABLE = {
     "parent_request": (ParentRequest, "received_at", "家长诉求"),
     "activity": (Activity, "activity_date", "活动"),
 }
+EDIT_ACTIONS = {  # kind -> the right to change or delete it (hxgy.rights)
+    "communication": Action.WRITE_CONTACT,
+    "volunteer_record": Action.WRITE_VOLUNTEERING,
+    "parent_request": Action.WRITE_REQUEST,
+    "activity": Action.WRITE_ACTIVITY,
+}
 
 
 def _record_for_change(session: Session, user: CurrentUser, kind: str, record_id: int, what: str) -> Base:
@@ -610,8 +614,8 @@ def _record_for_change(session: Session, user: CurrentUser, kind: str, record_id
         raise refuse(session, user, f"{what}{name} {record_id}")
     class_id = getattr(record, "class_id", None)
     if class_id is not None:
-        require_class_write(session, user, class_id, f"{what}{name}")
-    elif user.role not in WRITE_ANY_CLASS:
+        require_class_write(session, user, class_id, f"{what}{name}", action=EDIT_ACTIONS[kind])
+    elif not rights.may(session, user, EDIT_ACTIONS[kind]):
         raise refuse(session, user, f"{what}{name} {record_id}")
     return record
 
@@ -634,7 +638,7 @@ def delete_record(session: Session, user: CurrentUser, kind: str, record_id: int
 def update_contact(session: Session, user: CurrentUser, record_id: int, entry: ContactEntry, *, today: date) -> None:
     """Correct a communication record; the class may change only to another class the user may write for."""
     record: Communication = _record_for_change(session, user, "communication", record_id, "修改")  # type: ignore[assignment]
-    school_class = require_class_write(session, user, entry.class_id, "修改沟通记录")
+    school_class = require_class_write(session, user, entry.class_id, "修改沟通记录", action=Action.WRITE_CONTACT)
     entry = _check_contact(session, school_class.school_id, entry, today)
     before = as_dict(record)
     old_day, old_class = record.contact_date, record.class_id

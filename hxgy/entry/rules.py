@@ -16,20 +16,16 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from hxgy import auth
+from hxgy import rights
 from hxgy.auth import CurrentUser
 from hxgy.changes import mark_changed
+from hxgy.entry.refusals import log_refusal
 from hxgy.metrics.roster import enrolment_last_day
-from hxgy.models import AuditLog, Category, ClassAssignment, Enrolment, SchoolClass, SchoolYear, Student, Term
+from hxgy.models import AuditLog, Category, Enrolment, SchoolClass, SchoolYear, Student, Term
 from hxgy.models.base import Base
 from hxgy.terms import HolidayRefused, counting_term
 
-# roles that may write for every class of their school; head and subject teachers write for their own classes
 DATA_CHANGES = frozenset({"create", "update", "delete", "confirm", "import"})  # audit actions that change data
-WRITE_ANY_CLASS = frozenset({"admin", "principal", "dean"})
-WRITE_OWN_CLASSES = frozenset({"head_teacher", "teacher"})
-# roles that may change school settings (terms, categories, weights, targets, users)
-SETTINGS_ROLES = frozenset({"admin", "dean"})
 MAX_TEXT_CHARS = 2000
 
 
@@ -84,52 +80,36 @@ class Problems:
 
 
 def refuse(session: Session, user: CurrentUser, what: str) -> WriteRefused:
-    """Record a refused write in the audit log (committed at once) and return the error to raise.
+    """The error to raise for a refused write; the refusal goes into the audit log in its own transaction.
 
-    Anything the transaction held so far is dropped first, so the commit carries only the refusal.
+    The caller's transaction is left alone: raising the error rolls it back (``refusals.log_refusal``).
     """
-    session.rollback()
-    auth.record_denied(session, user=user, what=what)
-    session.commit()
+    log_refusal(session, user, what)
     return WriteRefused(f"您无权{what}。")
 
 
-def writable_class_ids(session: Session, user: CurrentUser, on_day: date) -> frozenset[int] | None:
-    """Classes the user may write for: None means every class of the school."""
-    if user.role in WRITE_ANY_CLASS:
-        return None
-    if user.role in WRITE_OWN_CLASSES:
-        return frozenset(auth.own_class_ids(session, staff_id=user.staff_id, on_day=on_day))
-    return frozenset()
-
-
-def require_class_write(session: Session, user: CurrentUser, class_id: int, what: str) -> SchoolClass:
-    """The class, when the user may write for it; otherwise the refusal is logged and raised."""
+def require_class_write(
+    session: Session, user: CurrentUser, class_id: int, what: str, *, action: rights.Action
+) -> SchoolClass:
+    """The class, when the user may do ``action`` for it (hxgy.rights); otherwise the refusal is logged and raised."""
     school_class = session.get(SchoolClass, class_id)
     if user.school_id is None or school_class is None or school_class.school_id != user.school_id:
         raise refuse(session, user, f"{what}（班级 {class_id} 不属于本校）")
-    if user.role not in WRITE_ANY_CLASS and not teaches(session, user, class_id):
+    if not rights.may(session, user, action, class_id):
         raise refuse(session, user, f"{what}（{school_class.name}不是您任教的班级）")
     return school_class
 
 
-def teaches(session: Session, user: CurrentUser, class_id: int) -> bool:
-    """Whether a head or subject teacher is assigned to the class (a class belongs to one school year)."""
-    if user.role not in WRITE_OWN_CLASSES or user.staff_id is None:
-        return False
-    found = session.scalar(
-        select(ClassAssignment.id).where(
-            ClassAssignment.class_id == class_id, ClassAssignment.staff_id == user.staff_id
-        )
-    )
-    return found is not None
-
-
-def require_school_write(session: Session, user: CurrentUser, what: str, roles: frozenset[str]) -> int:
-    """The user's school id when the role may make a school-wide change; otherwise refuse."""
-    if user.school_id is None or user.role not in roles:
+def require_school_write(session: Session, user: CurrentUser, what: str, action: rights.Action) -> int:
+    """The user's school id when the role may do ``action`` for the whole school; otherwise refuse."""
+    if user.school_id is None or not rights.may(session, user, action):
         raise refuse(session, user, what)
     return user.school_id
+
+
+def require_settings_write(session: Session, user: CurrentUser, what: str) -> int:
+    """The user's school id when the role may change the school's settings (设置); otherwise refuse."""
+    return require_school_write(session, user, what, rights.Action.MANAGE_SETTINGS)
 
 
 # ---- what is valid ----------------------------------------------------------------------------

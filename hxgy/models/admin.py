@@ -8,8 +8,7 @@ from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, In
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hxgy.models.base import Base, CreatedAt, utcnow
-
-ROLES = ("admin", "district", "principal", "dean", "head_teacher", "teacher", "meeting")
+from hxgy.rights import ROLES
 
 
 class UserAccount(CreatedAt, Base):
@@ -17,10 +16,7 @@ class UserAccount(CreatedAt, Base):
 
     __tablename__ = "user_account"
     __table_args__ = (
-        CheckConstraint(
-            "role IN ('admin', 'district', 'principal', 'dean', 'head_teacher', 'teacher', 'meeting')",
-            name="role_known",
-        ),
+        CheckConstraint("role IN ({})".format(", ".join(f"'{role}'" for role in ROLES)), name="role_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

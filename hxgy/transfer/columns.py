@@ -1,12 +1,14 @@
 """The columns of each kind of file: Chinese headers, what goes in each cell, the words accepted, examples.
 
-hxgy/transfer/kinds.py puts them together with who may import each kind; record_columns.py holds the columns of
+hxgy/transfer/kinds.py puts them together into kinds; record_columns.py holds the columns of
 the records (沟通记录, 家长诉求 …), this module the shared columns and the rosters'.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from hxgy.models.people import HEAD_TEACHER, SUBJECT_TEACHER
 
 # what a cell must be; values.py reads each one
 TEXT, DATE, DATETIME, NUMBER, INTEGER, YES_NO, CLASS, CHOICE = (
@@ -17,7 +19,7 @@ DIRECTION_WORDS = {"学校→家庭": "to_home", "家庭→学校": "to_school"}
 SCOPE_WORDS = {"全校": "school", "年级": "grade", "班级": "class"}
 RELATIONS = ("父亲", "母亲", "祖父", "祖母", "外公", "外婆", "其他")
 GENDERS = ("男", "女")
-ASSIGNMENT_WORDS = {"班主任": "head_teacher", "任课教师": "subject_teacher"}
+ASSIGNMENT_WORDS = {"班主任": HEAD_TEACHER, "任课教师": SUBJECT_TEACHER}
 
 
 @dataclass(frozen=True)

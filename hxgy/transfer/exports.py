@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hxgy import rights
 from hxgy.auth import CurrentUser
 from hxgy.entry.rules import refuse
 from hxgy.models import (
@@ -61,9 +62,9 @@ def export_frame(
 ) -> pd.DataFrame:
     """The kind's records as a table headed like its template (records of one term, or all when None)."""
     kind = kind_or_error(kind_key)
-    if user.school_id is None or user.role not in kind.roles:
+    if user.school_id is None or not rights.can(user.role, kind.export_action):
         raise refuse(session, user, f"导出{kind.title}")
-    lookup = Lookup.load(session, user, today)
+    lookup = Lookup.load(session, user, today, kind.export_action)
     term = session.get(Term, term_id) if term_id is not None else None
     if term is not None and term.school_id != user.school_id:
         raise refuse(session, user, f"导出学期 {term_id} 的{kind.title}")

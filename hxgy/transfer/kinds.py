@@ -1,14 +1,16 @@
 """What each kind of file holds: its columns (Chinese headers), accepted values and natural key.
 
-The columns are in columns.py (shared, rosters) and record_columns.py (records); who may import each kind is here.
+The columns are in columns.py (shared, rosters) and record_columns.py (records); who may import or export each kind is
+in hxgy.rights.
 docs/import.md is written from the same definitions; a test checks the two agree.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from hxgy.entry.rules import SETTINGS_ROLES, WRITE_ANY_CLASS
+from hxgy import rights
+from hxgy.rights import Action
 from hxgy.transfer.columns import (
     ASSIGNMENT_WORDS,
     CHOICE,
@@ -53,17 +55,32 @@ class Kind:
     table: str
     columns: tuple[Column, ...]
     natural_key: str  # in words: what makes two rows the same record
-    roles: frozenset[str]
-    own_classes_only_for: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def import_action(self) -> Action:
+        """The right to import the kind (hxgy.rights.TABLE)."""
+        return rights.import_action(self.key)
+
+    @property
+    def export_action(self) -> Action:
+        """The right to export the kind (hxgy.rights.TABLE)."""
+        return rights.export_action(self.key)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The roles that may import the kind."""
+        return rights.roles_for(self.import_action)
+
+    @property
+    def own_classes_only_for(self) -> frozenset[str]:
+        """The roles that import only the records of their own classes."""
+        return frozenset(r for r in self.roles if rights.allowed(r, self.import_action) in rights.CLASS_SCOPES)
 
     def column(self, key: str) -> Column:
         """The column with this key."""
         return next(c for c in self.columns if c.key == key)
 
 
-ROSTER_ROLES = SETTINGS_ROLES  # admin and dean
-RECORD_ROLES = WRITE_ANY_CLASS | {"head_teacher"}
-OWN = frozenset({"head_teacher"})
 KINDS: dict[str, Kind] = {}
 
 
@@ -78,7 +95,6 @@ _kind(
         "student",
         STUDENT_COLUMNS,
         "学号（转班的学生每个班一行，填入班日期；班级不存在时自动新建）",
-        ROSTER_ROLES,
     )
 )
 _kind(
@@ -88,7 +104,6 @@ _kind(
         "guardian",
         GUARDIAN_COLUMNS,
         "学生所在家庭 + 监护人姓名",
-        ROSTER_ROLES,
     )
 )
 _kind(
@@ -98,7 +113,6 @@ _kind(
         "staff",
         STAFF_COLUMNS,
         "工号；任教按 班级 + 工号 + 身份 + 学科",
-        ROSTER_ROLES,
     )
 )
 _kind(
@@ -108,8 +122,6 @@ _kind(
         "communication",
         COMMUNICATION_COLUMNS,
         "日期 + 班级 + 学号 + 沟通方式 + 教师",
-        RECORD_ROLES,
-        OWN,
     )
 )
 _kind(
@@ -119,8 +131,6 @@ _kind(
         "parent_request",
         REQUEST_COLUMNS,
         "收到时间 + 渠道 + 班级 + 学号",
-        RECORD_ROLES,
-        OWN,
     )
 )
 _kind(
@@ -130,8 +140,6 @@ _kind(
         "volunteer_record",
         VOLUNTEER_COLUMNS,
         "家长 + 班级 + 志愿项目 + 服务日期",
-        RECORD_ROLES,
-        OWN,
     )
 )
 _kind(
@@ -141,8 +149,6 @@ _kind(
         "activity",
         ACTIVITY_COLUMNS,
         "活动名称 + 活动日期；参与班级按行",
-        RECORD_ROLES,
-        OWN,
     )
 )
 _kind(
@@ -152,8 +158,6 @@ _kind(
         "moral_score",
         MORAL_LONG_COLUMNS,
         "学号 + 学期 + 维度 + 评价主体",
-        RECORD_ROLES,
-        OWN,
     )
 )
 _kind(
@@ -163,8 +167,6 @@ _kind(
         "moral_score",
         MORAL_WIDE_COLUMNS,
         "学号 + 学期 + 维度 + 评价主体",
-        RECORD_ROLES,
-        OWN,
     )
 )
 _kind(
@@ -174,8 +176,6 @@ _kind(
         "satisfaction_result",
         SATISFACTION_COLUMNS,
         "学期 + 班级",
-        RECORD_ROLES,
-        OWN,
     )
 )
 

@@ -9,11 +9,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hxgy import rights
 from hxgy.auth import CurrentUser
-from hxgy.entry.rules import WRITE_ANY_CLASS
 from hxgy.models import (
     Category,
-    ClassAssignment,
     Enrolment,
     Guardian,
     MoralDimension,
@@ -25,6 +24,7 @@ from hxgy.models import (
     Student,
     Term,
 )
+from hxgy.rights import Action
 from hxgy.terms import DEFAULT_HOLIDAY_POLICY, holiday_policy
 from hxgy.transfer.values import CellError, clean_text
 
@@ -91,8 +91,11 @@ class Lookup:
     holiday_policy: str = DEFAULT_HOLIDAY_POLICY  # which term a holiday-dated row counts for (terms.record_window)
 
     @classmethod
-    def load(cls, session: Session, user: CurrentUser, today: date) -> Lookup:
-        """Read the school of ``user``."""
+    def load(
+        cls, session: Session, user: CurrentUser, today: date, action: Action = Action.IMPORT_COMMUNICATIONS
+    ) -> Lookup:
+        """Read the school of ``user``; ``own_classes`` are the classes ``action`` reaches (hxgy.rights: every class,
+        or a head teacher's). Imports and exports pass their kind's action; the default is a records import's."""
         school_id = user.school_id
         assert school_id is not None
         years = [
@@ -168,13 +171,7 @@ class Lookup:
             .where(MoralRater.school_id == school_id, MoralRater.active.is_(True))
             .order_by(MoralRater.sort_order, MoralRater.id)
         ).all()
-        own: frozenset[int] | None = None
-        if user.role not in WRITE_ANY_CLASS:
-            own = frozenset(
-                session.scalars(select(ClassAssignment.class_id).where(ClassAssignment.staff_id == user.staff_id))
-                if user.staff_id is not None
-                else []
-            )
+        own = rights.class_scope(session, user, action, on_day=today)
         return cls(
             school_id=school_id,
             today=today,

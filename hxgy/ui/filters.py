@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from hxgy import auth
+from hxgy import auth, rights
 from hxgy.glossary import grade_name
 from hxgy.metrics.roster import ClassFilter
 from hxgy.terms import Period, PeriodError
@@ -42,7 +42,7 @@ def _kept() -> dict:
 
 def _default_class(user: auth.CurrentUser) -> tuple[int, int] | None:
     """A head teacher or teacher lands on their own (first) class: (grade, class id)."""
-    if user.role not in ("head_teacher", "teacher"):
+    if user.role not in rights.STAFF_LINKED_ROLES:
         return None
     own = data.own_classes(user)
     return (own[0][2], own[0][0]) if own else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
+from typing import Literal, overload
 
 import jwt
 import streamlit as st
@@ -86,7 +87,7 @@ def _sign_out(message: str | None = None) -> None:
         st.session_state[_NOTICE_KEY] = message
 
 
-def _signed_in_user() -> auth.CurrentUser | None:
+def _signed_in_user() -> auth.SchoolUser | auth.DistrictUser | None:
     """The signed-in user, re-read from the database: a disabled account or an ended session stops at once."""
     if not st.session_state.get("authentication_status"):
         return None
@@ -130,7 +131,7 @@ def _login_form() -> None:
     st.session_state[_AUTH_KEY].cookie_controller.set_cookie()  # no rerun: the cookie component must mount
 
 
-def login_gate() -> auth.CurrentUser | None:
+def login_gate() -> auth.SchoolUser | auth.DistrictUser | None:
     """Show the login form until someone signs in; return the signed-in user."""
     authenticator = _authenticator()
     st.session_state[_AUTH_KEY] = authenticator
@@ -179,8 +180,23 @@ def sidebar_account(user: auth.CurrentUser) -> bool:
     return False
 
 
-def guard(page_key: str) -> auth.CurrentUser:
-    """First line of every page: the signed-in user, or stop with a login form or a refusal."""
+DISTRICT_PAGE = "district"  # the one page of a DistrictUser's own
+EITHER_PAGE = "account"  # 我的账户: for a school's accounts and the district's
+
+
+# every page passes its key as a literal (tests/unit/test_navigation.py checks), so these two win over ``str``
+@overload
+def guard(page_key: Literal["district"]) -> auth.DistrictUser: ...  # type: ignore[overload-overlap]
+@overload
+def guard(page_key: Literal["account"]) -> auth.SchoolUser | auth.DistrictUser: ...  # type: ignore[overload-overlap]
+@overload
+def guard(page_key: str) -> auth.SchoolUser: ...
+def guard(page_key: str) -> auth.SchoolUser | auth.DistrictUser:
+    """First line of every page: the signed-in user, or stop with a login form or a refusal.
+
+    A school's page gets a SchoolUser (its ``school_id`` an int), 全区 a DistrictUser; an account of the other
+    kind (which hxgy.rights already refuses by role) is refused too.
+    """
     via_app = st.session_state.pop(VIA_APP_KEY, False)
     if not via_app:
         st.set_page_config(layout="wide")
@@ -189,7 +205,8 @@ def guard(page_key: str) -> auth.CurrentUser:
     user = _signed_in_user() if via_app else login_gate()
     if user is None:
         st.stop()
-    if not page_allowed(user.role, page_key):
+    district_page = isinstance(user, auth.DistrictUser) == (page_key == DISTRICT_PAGE)
+    if not page_allowed(user.role, page_key) or not (district_page or page_key == EITHER_PAGE):
         with db_write() as session:
             auth.record_denied(session, user=user, what=f"page {page_key}")
         st.error(PAGE_REFUSED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hxgy import auth, config, db, formats, terms
+from hxgy import config, db, formats, rights, terms
 from hxgy.metrics import communication, overview
 from hxgy.metrics.roster import ClassFilter
 from hxgy.models import (
@@ -27,7 +27,7 @@ def _head_teacher_class(url: str) -> tuple[int, str, list[tuple[int, str]], int]
     engine = db.create_db_engine(url)
     with Session(engine) as session:
         user = session.scalar(select(UserAccount).where(UserAccount.username == "headteacher"))
-        class_id = auth.head_teacher_class_ids(session, staff_id=user.staff_id, on_day=DEMO_ANCHOR)[0]
+        class_id = rights.my_class_ids(session, staff_id=user.staff_id, on_day=DEMO_ANCHOR, head_only=True)[0]
         school_class = session.get(SchoolClass, class_id)
         term = terms.current_term(session, school_id=user.school_id, today=DEMO_ANCHOR)
         period = terms.term_period(term, DEMO_ANCHOR)

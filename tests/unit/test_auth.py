@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hxgy import auth
+from hxgy import auth, rights
 from hxgy.models import AuditLog, ClassAssignment, SchoolClass, SchoolYear, UserAccount
 from tests.builders import tiny_school
 
@@ -150,10 +150,12 @@ def test_own_classes_are_this_school_years_assignments(school) -> None:
     session = school.session
     staff = school.staff["王老师"].id
     in_year = date(2025, 11, 1)
-    assert auth.own_class_ids(session, staff_id=staff, on_day=in_year) == sorted(
+    assert rights.my_class_ids(session, staff_id=staff, on_day=in_year) == sorted(
         [school.classes["三(2)班"].id, school.classes["三(1)班"].id]
     )
-    assert auth.head_teacher_class_ids(session, staff_id=staff, on_day=in_year) == [school.classes["三(2)班"].id]
+    assert rights.my_class_ids(session, staff_id=staff, on_day=in_year, head_only=True) == [
+        school.classes["三(2)班"].id
+    ]
     # next school year: the old classes are no longer "own"
     year = SchoolYear(
         school_id=school.school.id,
@@ -171,5 +173,5 @@ def test_own_classes_are_this_school_years_assignments(school) -> None:
     session.flush()
     session.add(ClassAssignment(class_id=new_class.id, staff_id=staff, role="head_teacher", subject="语文"))
     session.flush()
-    assert auth.own_class_ids(session, staff_id=staff, on_day=date(2026, 10, 1)) == [new_class.id]
-    assert auth.own_class_ids(session, staff_id=None, on_day=in_year) == []
+    assert rights.my_class_ids(session, staff_id=staff, on_day=date(2026, 10, 1)) == [new_class.id]
+    assert rights.my_class_ids(session, staff_id=None, on_day=in_year) == []

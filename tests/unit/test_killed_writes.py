@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from hxgy import auth, config, db, terms
+from hxgy import auth, config, db, rights, terms
 from hxgy.entry import moral_grid
 from hxgy.models import MoralRater, MoralScore, UserAccount
 from tests.conftest import PROJECT_ROOT
@@ -46,7 +46,7 @@ def test_killing_a_grid_save_never_leaves_half_a_grid(demo_copy_url) -> None:
     with db.write_session(engine) as session:
         head = session.scalar(select(UserAccount).where(UserAccount.username == "headteacher"))
         user = auth.load_user(session, head.username)
-        class_id = auth.head_teacher_class_ids(session, staff_id=head.staff_id, on_day=config.today())[0]
+        class_id = rights.my_class_ids(session, staff_id=head.staff_id, on_day=config.today(), head_only=True)[0]
         term_id = terms.current_term(session, school_id=head.school_id, today=config.today()).id
         rater_id = session.scalar(select(MoralRater.id).where(MoralRater.school_id == head.school_id).limit(1))
         grid = moral_grid.grid_for(session, class_id=class_id, term_id=term_id, rater_id=rater_id)

@@ -1,5 +1,6 @@
 """Pages and roles: every role has a home, nothing outside its list, every page guards itself."""
 
+import ast
 import re
 
 import pytest
@@ -34,11 +35,26 @@ def test_the_meeting_screen_cannot_reach_account_settings() -> None:
     assert not page_allowed("principal", "no-such-page")
 
 
+def _first_statement(function: ast.FunctionDef) -> str:
+    body = function.body[1:] if isinstance(function.body[0], ast.Expr) else function.body  # after the docstring
+    return ast.unparse(body[0])
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.key)
 def test_every_page_file_guards_itself_before_anything_else(page) -> None:
-    """With a pages/ folder Streamlit may run a page without app.py; the page must check login itself."""
+    """With a pages/ folder Streamlit may run a page without app.py; the page must check login itself.
+
+    A measure page opens with hxgy.ui.measure_page.open_page, whose first statement is the guard of its key.
+    """
     source = (PROJECT_ROOT / page.path).read_text(encoding="utf-8")
     body = [line for line in source.splitlines() if line.strip() and not line.startswith(("import", "from", '"""'))]
+    if body[0].startswith("page = open_page("):
+        assert re.fullmatch(rf'page = open_page\("{page.key}", [^)]*\)', body[0]), body[0]
+        shell = ast.parse((PROJECT_ROOT / "hxgy/ui/measure_page.py").read_text(encoding="utf-8"))
+        open_page = next(f for f in shell.body if isinstance(f, ast.FunctionDef) and f.name == "open_page")
+        assert open_page.args.args[0].arg == "page"
+        assert _first_statement(open_page) == "user = ui.guard(page)"
+        return
     assert re.fullmatch(rf'user = ui\.guard\("{page.key}"\)', body[0]), body[0]
 
 
