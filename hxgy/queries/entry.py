@@ -9,19 +9,18 @@ import json
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from hxgy import auth
+from hxgy import rights
 from hxgy.auth import CurrentUser
-from hxgy.entry.rules import WRITE_ANY_CLASS, students_of_class
+from hxgy.entry.rules import students_of_class
 from hxgy.formats import BEIJING_OFFSET  # the log is kept in UTC
 from hxgy.metrics.communication import request_status
 from hxgy.models import (
     Activity,
     AuditLog,
     Category,
-    ClassAssignment,
     Communication,
     Guardian,
     ParentRequest,
@@ -33,33 +32,41 @@ from hxgy.models import (
     Term,
     VolunteerRecord,
 )
+from hxgy.rights import Action
 from hxgy.terms import HolidayRefused, counting_term
 
 
 def writable_classes(session: Session, user: CurrentUser, today: date) -> list[tuple[int, str]]:
-    """(id, name) of this school year's classes the user may enter records for, head-teacher classes first."""
+    """(id, name) of the classes the entry forms offer: those of the forms' school year the user may enter records
+    for (hxgy.rights), head-teacher classes first.
+
+    The forms' school year is the year of the term today's records count for, not always today's: in the summer
+    holiday a 暑期家访 counts for the autumn term (terms.counting_term), so the forms offer the new classes.
+    """
     if user.school_id is None:
         return []
     stmt = select(SchoolClass.id, SchoolClass.name).where(SchoolClass.school_id == user.school_id)
     try:  # in a holiday, the year of the term today's records count for (暑期家访 → the new classes)
-        year_id = counting_term(session, school_id=user.school_id, day=today).school_year_id
-        stmt = stmt.where(SchoolClass.school_year_id == year_id)
+        term = counting_term(session, school_id=user.school_id, day=today)
+        stmt = stmt.where(SchoolClass.school_year_id == term.school_year_id)
+        year_day = term.start_date
     except HolidayRefused:
         stmt = stmt.join(SchoolYear, SchoolYear.id == SchoolClass.school_year_id).where(
             SchoolYear.start_date <= today, SchoolYear.end_date >= today
         )
-    if user.role in WRITE_ANY_CLASS:
-        stmt = stmt.order_by(SchoolClass.grade_level, SchoolClass.class_no)
-    elif user.role in ("head_teacher", "teacher") and user.staff_id is not None:
-        head_first = func.min(func.coalesce(func.nullif(ClassAssignment.role, "head_teacher"), ""))
-        stmt = (
-            stmt.join(ClassAssignment, ClassAssignment.class_id == SchoolClass.id)
-            .where(ClassAssignment.staff_id == user.staff_id)
-            .group_by(SchoolClass.id, SchoolClass.name, SchoolClass.grade_level, SchoolClass.class_no)
-            .order_by(head_first, SchoolClass.grade_level, SchoolClass.class_no)
-        )
-    else:
+        year_day = today
+    mine = rights.class_scope(session, user, Action.WRITE_CONTACT, on_day=year_day)
+    if mine is None:
+        return [
+            (cid, name) for cid, name in session.execute(stmt.order_by(SchoolClass.grade_level, SchoolClass.class_no))
+        ]
+    if not mine:
         return []
+    heads = rights.my_class_ids(session, staff_id=user.staff_id, on_day=year_day, head_only=True)
+    head_first = case((SchoolClass.id.in_(heads), 0), else_=1)
+    stmt = stmt.where(SchoolClass.id.in_(sorted(mine))).order_by(
+        head_first, SchoolClass.grade_level, SchoolClass.class_no
+    )
     return [(cid, name) for cid, name in session.execute(stmt)]
 
 
@@ -210,9 +217,9 @@ def volunteering_to_confirm(
         )
         .order_by(VolunteerRecord.service_date, VolunteerRecord.id)
     )
-    if user.role not in WRITE_ANY_CLASS:
-        own = auth.head_teacher_class_ids(session, staff_id=user.staff_id, on_day=today)
-        stmt = stmt.where(VolunteerRecord.class_id.in_(own))
+    own = rights.class_scope(session, user, Action.CONFIRM_VOLUNTEERING, on_day=today)
+    if own is not None:
+        stmt = stmt.where(VolunteerRecord.class_id.in_(sorted(own)))
     span = _term_span(session, user.school_id, term_id)
     if span is not None:
         stmt = stmt.where(VolunteerRecord.service_date.between(*span))

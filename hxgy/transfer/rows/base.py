@@ -13,7 +13,6 @@ from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from hxgy.auth import CurrentUser
-from hxgy.entry.rules import WRITE_ANY_CLASS
 from hxgy.models.base import Base, utcnow
 from hxgy.transfer.kinds import (
     Column,
@@ -62,7 +61,6 @@ class Handler:
     compared: tuple[str, ...] = ()  # columns that, when different, make a row an update
     # the same key may rightly come twice (two calls on one day): the n-th such row matches the n-th stored record
     repeatable = False
-    school_wide_roles = WRITE_ANY_CLASS
 
     def __init__(self, kind: Kind) -> None:
         self.kind = kind

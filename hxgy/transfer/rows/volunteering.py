@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hxgy import rights
 from hxgy.auth import CurrentUser
 from hxgy.entry.records import MAX_HOURS_A_DAY
-from hxgy.entry.rules import WRITE_ANY_CLASS
 from hxgy.models import (
     VolunteerRecord,
 )
@@ -57,7 +57,7 @@ class Volunteering(Handler):
             r.fail("hours", f"应大于 0 且不超过 {MAX_HOURS_A_DAY:g} 小时（一天）")
         note = r.text("note")
         confirmed = yes_no_cell(r, "confirmed")
-        if confirmed and user.role not in WRITE_ANY_CLASS and user.role != "head_teacher":
+        if confirmed and not rights.can(user.role, rights.Action.CONFIRM_VOLUNTEERING):
             confirmed = False
         if not r.ok:
             return []
