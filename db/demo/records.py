@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from db.demo.structure import ClassInfo, TermInfo, World, insert_bulk, insert_rows
+from db.demo.structure import ClassInfo, Member, TermInfo, World, insert_bulk, insert_rows
 from hxgy.models import (
     TO_HOME,
     TO_SCHOOL,
@@ -25,8 +25,6 @@ from hxgy.models import (
     SatisfactionResult,
     VolunteerRecord,
 )
-
-Member = tuple[int, int, date, date]  # student id, family id, first day, last day in the class
 
 
 def _weighted(rng: random.Random, options: Mapping[str, float]) -> str:
@@ -63,7 +61,7 @@ class RecordMaker:
         """The classes of the term's school year."""
         return [c for c in self.world.classes.values() if c.year == term.year]
 
-    def members(self, info: ClassInfo, first: date, last: date) -> list[tuple[int, int, date, date]]:
+    def members(self, info: ClassInfo, first: date, last: date) -> list[Member]:
         """Students in the class between two days, with the part of the span they were there."""
         out = []
         for student, family, start, end in self.world.members.get(info.id, []):

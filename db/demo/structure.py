@@ -37,6 +37,7 @@ from hxgy.models import (
 from hxgy.models.base import Base
 
 INSERT_CHUNK = 5000
+Member = tuple[int, int, date, date]  # student id, family id, first day, last day in the class
 
 
 def insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> list[int]:
@@ -115,7 +116,7 @@ class World:
     anchor: date
     terms: list[TermInfo] = field(default_factory=list)
     classes: dict[tuple[int, int, int], ClassInfo] = field(default_factory=dict)
-    members: dict[int, list[tuple[int, int, date, date]]] = field(default_factory=dict)
+    members: dict[int, list[Member]] = field(default_factory=dict)  # class id -> its students
     guardians: dict[int, list[int]] = field(default_factory=dict)  # family id -> guardian ids
     family_traits: dict[int, tuple[bool, float]] = field(default_factory=dict)
     categories: dict[tuple[str, str], int] = field(default_factory=dict)
