@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from hxgy.transfer.files import HEADER_SEARCH_ROWS, INSTRUCTIONS_SHEET, OPTIONS_SHEET, FileRefused, Row, RowNo, Table
 from hxgy.transfer.kinds import KINDS, Column, Kind
 from hxgy.transfer.values import clean_text, normalise_header
@@ -240,3 +242,38 @@ def _looks_like(table: Table, kind: Kind) -> str:
         if required and all(r in seen for r in required):
             return f"（这个文件看起来是“{other.title}”，请在导入时选对数据类型）"
     return ""
+
+
+def example_values(columns: list[Column], located: Located) -> dict[int, str]:
+    """The template's example row by position, so a row left as it came is skipped, not imported."""
+    out: dict[int, str] = {}
+    for column in columns:
+        position = located.positions.get(column.key)
+        if position is not None and clean_text(column.example):
+            out[position] = clean_text(column.example)
+    return out
+
+
+def is_example(values: list[object], located: Located, example: dict[int, str]) -> bool:
+    """Whether a row is the template's example row, left as it came."""
+    for position in located.positions.values():
+        cell = clean_text(values[position]) if position < len(values) else ""
+        wanted = example.get(position, "")
+        if cell != wanted and not (wanted and _same_date(cell, wanted)):
+            return False
+    return True
+
+
+def _same_date(cell: str, wanted: str) -> bool:
+    return cell[:10] == wanted[:10] and len(wanted) >= 10 and cell.startswith(wanted[:10])
+
+
+def preview(located: Located, rows: int = 20) -> pd.DataFrame:
+    """The first rows as read, headed as in the file, with the spreadsheet's row numbers."""
+    width = len(located.headers)
+    frame = pd.DataFrame(
+        [[clean_text(v) for v in (values + [None] * width)[:width]] for _n, values in located.rows[:rows]],
+        columns=[h or f"列{i + 1}" for i, h in enumerate(located.headers)],
+    )
+    frame.index = [getattr(n, "number", n) for n, _v in located.rows[:rows]]
+    return frame

@@ -1,9 +1,10 @@
 """Import a file: read it, check every row, show what would change, then write it all in one transaction.
 
-prepare()    reads and checks; writes nothing. Its plan lists every problem by row and column.
-run_import() writes the good rows (all rows, unless the user chose to skip the wrong ones), records the
-             import (import_batch + the audit log) and brings class_term_stats up to date, in the caller's
-             transaction: a crash or a kill part-way leaves the database as it was.
+prepare()     reads and checks; writes nothing. Its plan lists every problem by row and column.
+run_import()  writes the good rows (all rows, unless the user chose to skip the wrong ones), records the
+              import (import_batch + the audit log) and brings class_term_stats up to date, in the caller's
+              transaction: a crash or a kill part-way leaves the database as it was.
+import_file() run_import() in a transaction of its own (the import page's one write path).
 Importing the same file again adds nothing: rows are matched to stored records by their natural key.
 """
 
@@ -12,29 +13,31 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import insert
+from sqlalchemy import Engine, insert
 from sqlalchemy.orm import Session
 
-from hxgy import rights
+from hxgy import db, rights
 from hxgy.auth import CurrentUser
 from hxgy.entry.rules import audit, refuse
 from hxgy.metrics import stats
 from hxgy.models import AuditLog, ImportBatch
 from hxgy.models.base import utcnow
 from hxgy.transfer.files import FileRefused, read_tables
-from hxgy.transfer.headers import Located, locate_all
-from hxgy.transfer.kinds import Column, Kind, kind_or_error
+from hxgy.transfer.headers import example_values, is_example, locate_all, preview
+from hxgy.transfer.kinds import Kind, kind_or_error
 from hxgy.transfer.lookup import Lookup
+from hxgy.transfer.matching import match_repeats, number_repeats
 from hxgy.transfer.reading import Problem, RowReader
 from hxgy.transfer.rows import Handler, Prepared, Stored, handler_for
+from hxgy.transfer.rows.base import Key
 from hxgy.transfer.values import clean_text
 
 Progress = Callable[[str, float], None]
-MAX_PROBLEMS_LISTED = 5000  # beyond this the report says how many more
 
 
 class ImportBlocked(ValueError):
@@ -58,14 +61,15 @@ class ImportPlan:
     extra_columns: list[str]
     problems: list[Problem]
     bad_rows: set[int]
-    new: list[Prepared] = field(default_factory=list)
-    changed: list[tuple[Prepared, Stored]] = field(default_factory=list)
-    same: list[Prepared] = field(default_factory=list)
+    # the records of whichever kind the file is (each kind's handler has its own record type)
+    new: list[Prepared[Any]] = field(default_factory=list)
+    changed: list[tuple[Prepared[Any], Stored]] = field(default_factory=list)
+    same: list[Prepared[Any]] = field(default_factory=list)
     example_rows: int = 0
     warnings: list[Problem] = field(default_factory=list)  # shown, but not stopping the import
     preview: pd.DataFrame = field(default_factory=pd.DataFrame)
     lookup: Lookup | None = None
-    handler: Handler | None = None
+    handler: Handler[Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -124,16 +128,16 @@ def prepare(
     problems: list[Problem] = []
     warnings: list[Problem] = []
     bad_rows: set[int] = set()
-    prepared: list[Prepared] = []
+    prepared: list[Prepared[Any]] = []
     examples = 0
     total = sum(len(located.rows) for located in located_all)
     done = 0
     for located in located_all:
-        example = _example_values([*kind.columns, *extra], located)
+        example = example_values([*kind.columns, *extra], located)
         given = frozenset(located.positions)
         for number, values in located.rows:
             done += 1
-            if example and _is_example(values, located, example):
+            if example and is_example(values, located, example):
                 examples += 1
                 continue
             reader = RowReader(kind, located, number, values, extra)
@@ -154,18 +158,16 @@ def prepare(
                 problems.extend(reader.problems)
                 bad_rows.add(number)
             else:
-                for item in items:
-                    item.given = given
-                prepared.extend(items)
+                prepared.extend(replace(item, given=given) for item in items)
             if progress and done % 2000 == 0:
                 progress("检查每一行", done / total)
     located = located_all[0]
     grouped_problems: list[Problem] = []
     prepared = handler.group(prepared, grouped_problems)
     if handler.repeatable:
-        prepared = _number_repeats(prepared, warnings)
-    seen: dict[tuple, int] = {}
-    unique: list[Prepared] = []
+        prepared = number_repeats(prepared, warnings)
+    seen: dict[Key, int] = {}
+    unique: list[Prepared[Any]] = []
     for p in prepared:
         if p.key in seen:
             grouped_problems.append(
@@ -191,13 +193,13 @@ def prepare(
         bad_rows=bad_rows,
         example_rows=examples,
         warnings=sorted(warnings, key=lambda p: int(p.row)),
-        preview=_preview(located),
+        preview=preview(located),
         lookup=lookup,
         handler=handler,
     )
     stored = handler.existing(session, lookup, unique) if unique else {}
     if handler.repeatable:
-        _match_repeats(handler, unique, stored)
+        unique = match_repeats(handler, unique, stored)
     for p in unique:
         match = stored.get(p.key)
         if match is None:
@@ -209,6 +211,34 @@ def prepare(
     if progress:
         progress("检查每一行", 1.0)
     return plan
+
+
+def import_file(
+    engine: Engine,
+    user: CurrentUser,
+    kind_key: str,
+    file_name: str,
+    data: bytes,
+    *,
+    today: date,
+    accept_good_rows: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import a file in a transaction of its own (hxgy.db.run_write: run again after lock contention, which is
+    safe as an import is idempotent); all of it is written, or nothing."""
+    return db.run_write(
+        lambda session: run_import(
+            session,
+            user,
+            kind_key,
+            file_name,
+            data,
+            today=today,
+            accept_good_rows=accept_good_rows,
+            progress=progress,
+        ),
+        engine,
+    )
 
 
 def run_import(
@@ -244,7 +274,7 @@ def run_import(
     )
     session.add(batch)
     session.flush()
-    _audit_updates(session, user, plan, batch.id)
+    _audit_updates(session, user, plan, handler, batch.id)
     audit(
         session,
         user,
@@ -283,13 +313,12 @@ def run_import(
     )
 
 
-def _audit_updates(session: Session, user: CurrentUser, plan: ImportPlan, batch_id: int) -> None:
+def _audit_updates(session: Session, user: CurrentUser, plan: ImportPlan, handler: Handler[Any], batch_id: int) -> None:
     """Each record an import changed, with what it was before (new records are counted in the import entry)."""
-    handler = plan.handler
     rows = []
     for p, stored in plan.changed:
-        before = {c: stored.values.get(c) for c in handler.compared if stored.values.get(c) != p.values.get(c)}
-        after = {c: p.values.get(c) for c in before}
+        before = {c: stored.values.get(c) for c in handler.compared if stored.values.get(c) != p.value(c)}
+        after = {c: p.value(c) for c in before}
         rows.append(
             {
                 "at": utcnow(),
@@ -306,133 +335,3 @@ def _audit_updates(session: Session, user: CurrentUser, plan: ImportPlan, batch_
         )
     for start in range(0, len(rows), 2000):
         session.execute(insert(AuditLog), rows[start : start + 2000])
-
-
-def _match_repeats(handler: Handler, unique: list[Prepared], stored: dict[tuple, Stored]) -> None:
-    """Match rows whose key comes more than once (two calls to one family on one day) to the stored records by
-    content first, then the rest in order: a file with its rows in another order changes nothing."""
-    groups: dict[tuple, list[Prepared]] = {}
-    for p in unique:
-        groups.setdefault(p.key[:-1], []).append(p)
-    for base, rows in groups.items():
-        if len(rows) == 1 and (*base, 1) not in stored:
-            continue
-        candidates = []
-        while (*base, len(candidates)) in stored:
-            candidates.append(len(candidates))
-        taken: dict[int, Prepared] = {}
-        for p in rows:
-            same = next((i for i in candidates if i not in taken and not handler.differs(p, stored[(*base, i)])), None)
-            if same is not None:
-                taken[same] = p
-        left = [i for i in candidates if i not in taken]
-        extra = len(candidates)
-        for p in rows:
-            match = next((i for i, q in taken.items() if q is p), None)
-            if match is None and left:
-                match = left.pop(0)
-                taken[match] = p
-            if match is None:
-                match, extra = extra, extra + 1  # a new record
-            p.key = (*base, match)
-
-
-def _number_repeats(prepared: list[Prepared], warnings: list[Problem]) -> list[Prepared]:
-    """Give the n-th row with the same key the number n, so it matches the n-th stored record.
-
-    Rows identical in every field are kept too (two notices sent the same day), but the preview warns.
-    """
-    counts: dict[tuple, int] = {}
-    identical: dict[tuple, int] = {}
-    for p in prepared:
-        n = counts.get(p.key, 0)
-        counts[p.key] = n + 1
-        signature = tuple(sorted((k, str(v)) for k, v in p.values.items()))
-        if signature in identical:
-            warnings.append(
-                Problem(
-                    p.row, "", "", "", f"与第 {identical[signature]} 行完全相同，将作为两条记录导入；如是重复粘贴请删去"
-                )
-            )
-        else:
-            identical[signature] = p.row
-        p.key = (*p.key, n)
-    return prepared
-
-
-def _example_values(columns: list[Column], located: Located) -> dict[int, str]:
-    """The template's example row by position, so a row left as it came is skipped, not imported."""
-    out = {}
-    for column in columns:
-        position = located.positions.get(column.key)
-        if position is not None and clean_text(column.example):
-            out[position] = clean_text(column.example)
-    return out
-
-
-def _is_example(values: list[object], located: Located, example: dict[int, str]) -> bool:
-    for position in located.positions.values():
-        cell = clean_text(values[position]) if position < len(values) else ""
-        wanted = example.get(position, "")
-        if cell != wanted and not (wanted and _same_date(cell, wanted)):
-            return False
-    return True
-
-
-def _same_date(cell: str, wanted: str) -> bool:
-    return cell[:10] == wanted[:10] and len(wanted) >= 10 and cell.startswith(wanted[:10])
-
-
-def _preview(located: Located, rows: int = 20) -> pd.DataFrame:
-    """The first rows as read, headed as in the file, with the spreadsheet's row numbers."""
-    width = len(located.headers)
-    frame = pd.DataFrame(
-        [[clean_text(v) for v in (values + [None] * width)[:width]] for _n, values in located.rows[:rows]],
-        columns=[h or f"列{i + 1}" for i, h in enumerate(located.headers)],
-    )
-    frame.index = [getattr(n, "number", n) for n, _v in located.rows[:rows]]
-    return frame
-
-
-def problems_frame(plan: ImportPlan) -> pd.DataFrame:
-    """The problem report: one line per wrong cell, as shown on screen and downloaded as Excel."""
-    listed = plan.problems[:MAX_PROBLEMS_LISTED]
-    sheets = any(p.sheet for p in plan.problems)
-    frame = pd.DataFrame(
-        [((p.sheet,) if sheets else ()) + (p.number, p.letter, p.column, p.value, p.message) for p in listed],
-        columns=(["工作表"] if sheets else []) + ["行号", "列", "列名", "单元格内容", "问题"],
-    )
-    if len(plan.problems) > MAX_PROBLEMS_LISTED:
-        more = len(plan.problems) - MAX_PROBLEMS_LISTED
-        frame.loc[len(frame)] = [""] * (len(frame.columns) - 1) + [f"另有 {more} 处问题未列出"]
-    return frame
-
-
-def import_history(session: Session, user: CurrentUser, limit: int = 50) -> pd.DataFrame:
-    """The school's latest imports (a head teacher sees their own), newest first."""
-    from sqlalchemy import select
-
-    from hxgy.formats import beijing_time
-    from hxgy.transfer.kinds import KINDS
-
-    stmt = select(ImportBatch).where(ImportBatch.school_id == user.school_id)
-    if not rights.can(user.role, rights.Action.AUDIT):  # who may read the log sees every import, others their own
-        stmt = stmt.where(ImportBatch.user_id == user.id)
-    batches = session.scalars(stmt.order_by(ImportBatch.id.desc()).limit(limit)).all()
-    return pd.DataFrame(
-        [
-            (
-                beijing_time(b.at),
-                b.username,
-                KINDS[b.kind].title if b.kind in KINDS else b.kind,
-                b.file_name,
-                b.added,
-                b.updated,
-                b.unchanged,
-                b.rejected,
-                b.file_sha256[:12],
-            )
-            for b in batches
-        ],
-        columns=["时间", "账户", "数据类型", "文件", "新增", "更新", "未变", "有误未导入", "文件指纹"],
-    )

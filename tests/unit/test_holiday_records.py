@@ -23,14 +23,15 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hxgy import formats
-from hxgy.entry import records, settings
+from hxgy.entry import records, school_settings
 from hxgy.entry.records import ContactEntry
 from hxgy.entry.rules import InvalidEntry
 from hxgy.metrics import communication, overview
 from hxgy.metrics.roster import ClassFilter
 from hxgy.models import ClassTermStats, Communication, School
 from hxgy.terms import term_period
-from hxgy.transfer.imports import ImportBlocked, problems_frame, run_import
+from hxgy.transfer.history import problems_frame
+from hxgy.transfer.imports import ImportBlocked, run_import
 from tests.builders import TinySchool, tiny_school
 
 TODAY = date(2026, 11, 22)
@@ -145,7 +146,7 @@ def test_changing_the_rule_recounts_the_stored_figures(school: TinySchool) -> No
         )
 
     assert (stored(school.term1), stored(school.term2)) == (0, 1)
-    settings.set_holiday_policy(school.session, school.dean, "previous")  # type: ignore[attr-defined]
+    school_settings.set_holiday_policy(school.session, school.dean, "previous")  # type: ignore[attr-defined]
     school.session.commit()
     assert (stored(school.term1), stored(school.term2)) == (1, 0)
 

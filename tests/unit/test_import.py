@@ -387,11 +387,11 @@ def test_tolerant_reading_of_what_people_type(school: Engine, facts: Facts) -> N
     assert plan.extra_columns == ["家长签字"]
     assert len(plan.new) == 5
     for p, (_when, _class, no, _minutes) in zip(plan.new, typed, strict=True):
-        assert p.values["contact_date"] == day
-        assert p.values["class_id"] == head_class_id
-        assert p.values["student_id"] == students[no.strip()]
-        assert p.values["duration_min"] == 30
-        assert p.values["summary"] == f"第{p.row - 2}次电话"
+        assert p.record.contact_date == day
+        assert p.record.class_id == head_class_id
+        assert p.record.student_id == students[no.strip()]
+        assert p.record.duration_min == 30
+        assert p.record.summary == f"第{p.row - 2}次电话"
     result = import_as(school, "dean", data, "手填.xlsx")
     assert (result.added, result.rejected) == (5, 0)
 

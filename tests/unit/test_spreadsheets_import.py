@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 from hxgy.auth import CurrentUser
 from hxgy.models import Communication, Student, VolunteerRecord
 from hxgy.transfer.files import FileRefused, read_tables
-from hxgy.transfer.imports import ImportBlocked, ImportPlan, ImportResult, prepare, problems_frame, run_import
+from hxgy.transfer.history import problems_frame
+from hxgy.transfer.imports import ImportBlocked, ImportPlan, ImportResult, prepare, run_import
 from tests.builders import TinySchool, tiny_school
 from tests.conftest import run_cli
 

@@ -2,56 +2,61 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from hxgy.auth import CurrentUser
-from hxgy.models import (
-    Activity,
-    ActivityClass,
-)
+from hxgy.models import Activity, ActivityClass
 from hxgy.models.base import utcnow
-from hxgy.transfer.kinds import (
-    SCOPE_WORDS,
-)
+from hxgy.transfer.kinds import SCOPE_WORDS
 from hxgy.transfer.lookup import Lookup, key_text
 from hxgy.transfer.reading import Problem, RowReader
-from hxgy.transfer.rows.base import (
-    Handler,
-    Prepared,
-    Stored,
-    between,
-)
-from hxgy.transfer.rows.cells import (
-    category_cell,
-    class_cell,
-    integer_cell,
-    record_day,
-    words_cell,
-)
-from hxgy.transfer.values import (
-    CellError,
-    clean_text,
-)
+from hxgy.transfer.rows.base import Handler, Key, Prepared, Progress, Stored, Values, between, columns_of, merged
+from hxgy.transfer.rows.cells import category_cell, class_cell, integer_cell, record_day, words_cell
+from hxgy.transfer.values import CellError, clean_text
 
 ACTIVITY_FIELDS = ("type_id", "scope", "partner_id", "students_count", "parents_count", "families_count", "outcome")
+Attendance = Mapping[int, int | None]  # class id -> parents who came (None: not counted)
 
 
-class Activities(Handler):
+@dataclass(frozen=True)
+class ActivityRow:
+    """An activity as its rows give it: the columns of the activity table, and the classes that took part."""
+
+    title: str
+    activity_date: date
+    type_id: int
+    scope: str
+    partner_id: int | None
+    students_count: int | None
+    parents_count: int | None
+    families_count: int | None
+    outcome: str
+    classes: Attendance
+
+    def columns(self) -> Values:
+        """The activity's own columns (the classes go into activity_class)."""
+        return {k: v for k, v in columns_of(self).items() if k != "classes"}
+
+
+class Activities(Handler[ActivityRow]):
     model = Activity
     compared = (*ACTIVITY_FIELDS, "classes")
 
-    def convert(self, r: RowReader, lk: Lookup, user: CurrentUser) -> list[Prepared]:
+    def convert(self, r: RowReader, lk: Lookup, user: CurrentUser) -> list[Prepared[ActivityRow]]:
         when = record_day(r, "activity_date", lk)
-        day, _term, year = when if when else (None, None, None)
+        day, year = when if when else (None, None)
         title = r.text("title", limit=200)
         type_id = category_cell(r, lk, "type")
         scope = words_cell(r, "scope", SCOPE_WORDS, "school")
         partner_id = r.lookup("partner", self._partner(lk))
-        counts = {k: integer_cell(r, k, 0) for k in ("students_count", "parents_count", "families_count")}
+        students = integer_cell(r, "students_count", 0)
+        parents_total = integer_cell(r, "parents_count", 0)
+        families = integer_cell(r, "families_count", 0)
         outcome = r.text("outcome")
         class_id = class_cell(r, lk, year) if clean_text(r.raw("class")) else None
         parents = integer_cell(r, "parents_attended", 0)
@@ -61,12 +66,13 @@ class Activities(Handler):
             r.fail("class", "年级或班级活动必须填写参与班级（每班一行）")
         if lk.own_classes is not None and scope != "class":
             r.fail("scope", "班主任只能导入本班的班级活动（范围填“班级”）")
-        if not r.ok:
+        if not r.ok or day is None or type_id is None or scope is None:
             return []
-        values = {"title": title, "activity_date": day, "type_id": type_id, "scope": scope, "partner_id": partner_id}
-        values.update(counts, outcome=outcome)
         classes = {class_id: parents} if class_id is not None else {}
-        return [Prepared(r.number, (title, day), {**values, "classes": classes}, class_id, day, rows=[r.number])]
+        record = ActivityRow(
+            title, day, type_id, scope, partner_id, students, parents_total, families, outcome, classes
+        )
+        return [Prepared(r.number, (title, day), record, class_id, day, rows=(r.number,))]
 
     @staticmethod
     def _partner(lk: Lookup) -> Callable[[str], int]:
@@ -78,33 +84,36 @@ class Activities(Handler):
 
         return find
 
-    def group(self, prepared: list[Prepared], problems: list[Problem]) -> list[Prepared]:
-        merged: dict[tuple, Prepared] = {}
+    def group(self, prepared: list[Prepared[ActivityRow]], problems: list[Problem]) -> list[Prepared[ActivityRow]]:
+        together: dict[Key, Prepared[ActivityRow]] = {}
         for p in prepared:
-            first = merged.get(p.key)
+            first = together.get(p.key)
             if first is None:
-                merged[p.key] = p
+                together[p.key] = p
                 continue
+            filled: Values = {}
             for name in ACTIVITY_FIELDS:
-                if p.values[name] != first.values[name] and p.values[name] not in (None, ""):
-                    if first.values[name] in (None, ""):
-                        first.values[name] = p.values[name]
+                mine, theirs = p.value(name), first.value(name)
+                if mine != theirs and mine not in (None, ""):
+                    if theirs in (None, ""):
+                        filled[name] = mine
                     else:
-                        label = next(c.header for c in self.kind.columns if c.key == _FIELD_COLUMN.get(name, name))
+                        label = self.kind.column(_FIELD_COLUMN.get(name, name)).header
                         problems.append(Problem(p.row, label, "", "", f"与第 {first.row} 行同一活动的“{label}”不一致"))
-            for class_id, parents in p.values["classes"].items():
-                if class_id in first.values["classes"]:
+            classes = dict(first.record.classes)
+            for class_id, parents in p.record.classes.items():
+                if class_id in classes:
                     problems.append(
                         Problem(p.row, "参与班级", "", "", f"与第 {first.row} 行重复：同一活动同一班级写了两行")
                     )
                 else:
-                    first.values["classes"][class_id] = parents
-            first.rows.append(p.row)
-        return list(merged.values())
+                    classes[class_id] = parents
+            together[p.key] = merged(first, replace(first.record, **filled, classes=classes), p.row)
+        return list(together.values())
 
-    def existing(self, session: Session, lk: Lookup, prepared: list[Prepared]) -> dict[tuple, Stored]:
+    def existing(self, session: Session, lk: Lookup, prepared: list[Prepared[ActivityRow]]) -> dict[Key, Stored]:
         m = Activity
-        found: dict[tuple, Stored] = {}
+        found: dict[Key, Stored] = {}
         rows = session.execute(
             select(m.id, m.title, m.activity_date, m.deleted_at, *(getattr(m, c) for c in ACTIVITY_FIELDS)).where(
                 m.school_id == lk.school_id, between(m.activity_date, prepared)
@@ -123,29 +132,37 @@ class Activities(Handler):
             found[(row.title, row.activity_date)] = Stored(row.id, values, row.deleted_at is not None)
         return found
 
-    def differs(self, p: Prepared, stored: Stored) -> bool:
-        if stored.deleted or any(p.values[c] != stored.values[c] for c in ACTIVITY_FIELDS if self.said(p, c)):
+    def differs(self, p: Prepared[ActivityRow], stored: Stored) -> bool:
+        if stored.deleted or any(p.value(c) != stored.values[c] for c in ACTIVITY_FIELDS if self.said(p, c)):
             return True
-        return any(stored.values["classes"].get(c, -1) != n for c, n in p.values["classes"].items())
+        return any(stored.values["classes"].get(c, -1) != n for c, n in p.record.classes.items())
 
-    def write(self, session, user, lk, new, changed, progress) -> None:  # noqa: ANN001
+    def write(
+        self,
+        session: Session,
+        user: CurrentUser,
+        lk: Lookup,
+        new: list[Prepared[ActivityRow]],
+        changed: list[tuple[Prepared[ActivityRow], Stored]],
+        progress: Progress | None,
+    ) -> None:
         for p in new:
-            values = {k: v for k, v in p.values.items() if k != "classes"}
             activity_id = session.scalar(
                 insert(Activity)
-                .values(school_id=lk.school_id, created_by=user.id, created_at=utcnow(), **values)
+                .values(school_id=lk.school_id, created_by=user.id, created_at=utcnow(), **p.record.columns())
                 .returning(Activity.id)
             )
-            self._classes(session, activity_id, p.values["classes"], {})
+            assert activity_id is not None  # INSERT … RETURNING gives the new id
+            self._classes(session, activity_id, p.record.classes, {})
         for p, stored in changed:
-            values = {c: p.values[c] for c in ACTIVITY_FIELDS if self.said(p, c)}
+            values = {c: p.value(c) for c in ACTIVITY_FIELDS if self.said(p, c)}
             session.execute(
                 update(Activity).where(Activity.id == stored.id).values(**values, deleted_at=None, updated_at=utcnow())
             )
-            self._classes(session, stored.id, p.values["classes"], stored.values["classes"])
+            self._classes(session, stored.id, p.record.classes, stored.values["classes"])
 
     @staticmethod
-    def _classes(session: Session, activity_id: int, wanted: dict, stored: dict) -> None:
+    def _classes(session: Session, activity_id: int, wanted: Attendance, stored: Attendance) -> None:
         for class_id, parents in wanted.items():
             if class_id not in stored:
                 session.execute(
@@ -158,7 +175,7 @@ class Activities(Handler):
                     .values(parents_attended=parents)
                 )
 
-    def refresh_scope(self, lk: Lookup, written: list[Prepared]) -> tuple[list[date], list[int] | None]:
+    def refresh_scope(self, lk: Lookup, written: list[Prepared[ActivityRow]]) -> tuple[list[date], list[int] | None]:
         return sorted({p.day for p in written}), None  # a school activity counts for every class
 
 

@@ -1,64 +1,76 @@
-"""What every kind does with its rows: the record a row asks for (Prepared), the stored record it matches
-(Stored), and the Handler each kind fills in: convert a row, find the stored records, write new and changed ones.
+"""What every kind does with its rows: the record a row asks for (Prepared, holding the kind's typed record),
+the stored record it matches (Stored), and the Handler each kind fills in: convert a row, find the stored
+records, write new and changed ones.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from sqlalchemy import insert, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, insert, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from hxgy.auth import CurrentUser
 from hxgy.models.base import Base, utcnow
-from hxgy.transfer.kinds import (
-    Column,
-    Kind,
-)
+from hxgy.transfer.kinds import Column, Kind
 from hxgy.transfer.lookup import Lookup
 from hxgy.transfer.reading import Problem, RowReader
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 CHUNK = 2000
 Progress = Callable[[str, float], None]
+Key = tuple[object, ...]  # a record's natural key, as the kind builds it (its parts differ by kind)
+Values = dict[str, Any]  # one row of an INSERT or UPDATE, by column name, as SQLAlchemy takes it
+R = TypeVar("R", bound="DataclassInstance")  # a kind's record: a frozen dataclass
 
 
-@dataclass
-class Prepared:
-    """One record a row asks for: its natural key, the values to store, and what it touches."""
+@dataclass(frozen=True)
+class Prepared(Generic[R]):
+    """One record a row asks for: its natural key, the kind's typed record, and what it touches."""
 
     row: int
-    key: tuple
-    values: dict[str, Any]
+    key: Key
+    record: R
     class_id: int | None
     day: date
-    extra: dict[str, Any] = field(default_factory=dict)
-    rows: list[int] = field(default_factory=list)  # every row merged into it (activities, staff)
+    rows: tuple[int, ...] = ()  # every row merged into it (activities, staff, students)
     given: frozenset[str] | None = None  # the columns its sheet has (None: all); an absent column changes nothing
 
+    def value(self, name: str) -> object:
+        """A field of the record by name (the fields a kind compares are named in ``Handler.compared``)."""
+        return getattr(self.record, name)
 
-@dataclass
+
+@dataclass(frozen=True)
 class Stored:
-    """A record already in the database that a row matches."""
+    """A record already in the database that a row matches: its id and the stored values of the compared fields."""
 
     id: int
-    values: dict[str, Any]
+    values: Mapping[str, Any]
     deleted: bool = False
 
 
-def chunks(rows: Sequence[dict[str, Any]], size: int = CHUNK) -> Iterator[tuple[int, Sequence[dict[str, Any]]]]:
+def columns_of(record: DataclassInstance) -> Values:
+    """A record's fields by name, as stored (not copied deeply, unlike dataclasses.asdict)."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
+
+
+def chunks(rows: Sequence[Values], size: int = CHUNK) -> Iterator[tuple[int, Sequence[Values]]]:
     """The rows in slices of ``size``, each with the index of its first row."""
     for start in range(0, len(rows), size):
         yield start, rows[start : start + size]
 
 
-class Handler:
+class Handler(Generic[R]):
     """What every kind does; subclasses fill in convert, existing and (where needed) write."""
 
     model: type[Base]
-    compared: tuple[str, ...] = ()  # columns that, when different, make a row an update
+    compared: tuple[str, ...] = ()  # fields that, when different, make a row an update
     # the same key may rightly come twice (two calls on one day): the n-th such row matches the n-th stored record
     repeatable = False
 
@@ -66,35 +78,39 @@ class Handler:
         self.kind = kind
         self.column_keys = frozenset(c.key for c in kind.columns)
 
-    def said(self, p: Prepared, name: str) -> bool:
+    def said(self, p: Prepared[R], name: str) -> bool:
         """Whether the file says anything about a stored field: a column absent from the file never changes it
         (a roster re-imported without 性别 keeps every 性别). Fields derived from other columns are always said."""
         column = FIELD_COLUMN.get(name, name)
         return p.given is None or column not in self.column_keys or column in p.given
 
     def extra_columns(self, lookup: Lookup) -> list[Column]:
+        """Columns a kind takes beyond its own (德育 dimensions of the school in the wide sheet)."""
         return []
 
-    def convert(self, r: RowReader, lk: Lookup, user: CurrentUser) -> list[Prepared]:
+    def convert(self, r: RowReader, lk: Lookup, user: CurrentUser) -> list[Prepared[R]]:
+        """The records one row asks for (none when the row has a problem, noted on ``r``)."""
         raise NotImplementedError
 
-    def group(self, prepared: list[Prepared], problems: list[Problem]) -> list[Prepared]:
+    def group(self, prepared: list[Prepared[R]], problems: list[Problem]) -> list[Prepared[R]]:
         """Merge rows that together make one record (default: each row is one record)."""
         return prepared
 
-    def existing(self, session: Session, lk: Lookup, prepared: list[Prepared]) -> dict[tuple, Stored]:
+    def existing(self, session: Session, lk: Lookup, prepared: list[Prepared[R]]) -> dict[Key, Stored]:
+        """The stored records the prepared ones may match, by natural key."""
         raise NotImplementedError
 
-    def differs(self, p: Prepared, stored: Stored) -> bool:
-        return stored.deleted or any(p.values.get(c) != stored.values.get(c) for c in self.compared if self.said(p, c))
+    def differs(self, p: Prepared[R], stored: Stored) -> bool:
+        """Whether writing the row would change the stored record."""
+        return stored.deleted or any(p.value(c) != stored.values.get(c) for c in self.compared if self.said(p, c))
 
     def write(
         self,
         session: Session,
         user: CurrentUser,
         lk: Lookup,
-        new: list[Prepared],
-        changed: list[tuple[Prepared, Stored]],
+        new: list[Prepared[R]],
+        changed: list[tuple[Prepared[R], Stored]],
         progress: Progress | None,
     ) -> None:
         """Insert the new records and update the changed ones, in chunks."""
@@ -110,34 +126,43 @@ class Handler:
             if progress:
                 progress("写入数据库", (len(inserts) + start + len(chunk)) / total)
 
-    def insert_values(self, p: Prepared, lk: Lookup, user: CurrentUser) -> dict[str, Any]:
-        return {"school_id": lk.school_id, **p.values, "created_by": user.id, "created_at": utcnow()}
+    def insert_values(self, p: Prepared[R], lk: Lookup, user: CurrentUser) -> Values:
+        """The columns of a new record."""
+        return {"school_id": lk.school_id, **columns_of(p.record), "created_by": user.id, "created_at": utcnow()}
 
-    def update_values(self, p: Prepared, stored: Stored, user: CurrentUser) -> dict[str, Any]:
-        values = {c: p.values[c] for c in self.compared if self.said(p, c)}
+    def update_values(self, p: Prepared[R], stored: Stored, user: CurrentUser) -> Values:
+        """The columns a changed record gets (only those its file says)."""
+        values = {c: p.value(c) for c in self.compared if self.said(p, c)}
         if hasattr(self.model, "deleted_at"):
             values["deleted_at"] = None
         if hasattr(self.model, "updated_at"):
             values["updated_at"] = utcnow()
         return values
 
-    def refresh_scope(self, lk: Lookup, written: list[Prepared]) -> tuple[list[date], list[int] | None]:
-        """The days and classes whose pre-aggregated figures the import changed."""
+    def refresh_scope(self, lk: Lookup, written: list[Prepared[R]]) -> tuple[list[date], list[int] | None]:
+        """The days and classes whose pre-aggregated figures the import changed (None: every class)."""
         days = sorted({p.day for p in written})
         classes = {p.class_id for p in written}
-        return days, (None if None in classes else sorted(classes))  # type: ignore[arg-type]
+        return days, (None if None in classes else sorted(c for c in classes if c is not None))
+
+
+def merged(first: Prepared[R], record: R, row: int) -> Prepared[R]:
+    """``first`` with the record of several rows, and one more row merged into it."""
+    return replace(first, record=record, rows=(*first.rows, row))
 
 
 # the column a stored field comes from, where the names differ
 FIELD_COLUMN = {"topic_id": "topic", "category_id": "category", "type_id": "type", "partner_id": "partner"}
 
 
-def between(model_date: Any, prepared: list[Prepared]) -> Any:
+def between(model_date: InstrumentedAttribute[date] | InstrumentedAttribute[datetime], prepared: Sequence[Prepared[R]]
+) -> ColumnElement[bool]:
+    """Stored records dated from the first to the last day of the prepared ones."""
     days = [p.day for p in prepared]
     return model_date.between(min(days), max(days) + timedelta(days=1))
 
 
-def occurrence(seen: dict[tuple, int], key: tuple) -> int:
+def occurrence(seen: dict[Key, int], key: Key) -> int:
     """How many times ``key`` came before (0 the first time)."""
     count = seen.get(key, 0)
     seen[key] = count + 1

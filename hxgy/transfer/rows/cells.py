@@ -5,10 +5,11 @@ every problem is noted on the row with the same Chinese message the forms give.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import ParamSpec, TypeVar
 
+from hxgy.entry.checks import ValueRefused, at_least
 from hxgy.transfer.lookup import Lookup, StudentInfo, TermInfo, Year, key_text
 from hxgy.transfer.reading import RowReader
 from hxgy.transfer.values import (
@@ -24,14 +25,25 @@ from hxgy.transfer.values import (
 
 EARLIEST_BIRTH = date(1990, 1, 1)  # a pupil's birth date before this is a typing error (1917 for 2017)
 CJK = re.compile(r"[\u3400-\u9fff]")
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
-def record_day(r: RowReader, key: str, lk: Lookup, *, as_datetime: bool = False) -> tuple[Any, TermInfo, Year] | None:
-    """A record's date: given, not in the future, inside a term; with the term and school year."""
-    value = r.read(key, read_datetime if as_datetime else read_date)
-    if value is None:
-        return None
-    day = value.date() if isinstance(value, datetime) else value
+def record_day(r: RowReader, key: str, lk: Lookup) -> tuple[date, Year] | None:
+    """A record's date: given, not in the future, inside a term; with its school year."""
+    day = r.read(key, read_date)
+    year = _in_a_term(r, key, lk, day) if day is not None else None
+    return (day, year) if day is not None and year is not None else None
+
+
+def record_time(r: RowReader, key: str, lk: Lookup) -> tuple[datetime, Year] | None:
+    """A record's date and time (收到时间): as record_day."""
+    moment = r.read(key, read_datetime)
+    year = _in_a_term(r, key, lk, moment.date()) if moment is not None else None
+    return (moment, year) if moment is not None and year is not None else None
+
+
+def _in_a_term(r: RowReader, key: str, lk: Lookup, day: date) -> Year | None:
     if day > lk.today:
         r.fail(key, f"{day:%Y-%m-%d} 晚于今天，不能导入未来的日期")
         return None
@@ -40,8 +52,16 @@ def record_day(r: RowReader, key: str, lk: Lookup, *, as_datetime: bool = False)
     except CellError as exc:
         r.fail(key, str(exc))
         return None
-    year = next(y for y in lk.years if y.id == term.school_year_id)
-    return value, term, year
+    return next(y for y in lk.years if y.id == term.school_year_id)
+
+
+def checked(r: RowReader, key: str, rule: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
+    """A value through one of the rules the forms keep (hxgy.entry.checks); refused: noted on the cell, None."""
+    try:
+        return rule(*args, **kwargs)
+    except ValueRefused as refused:
+        r.fail(key, str(refused))
+        return None
 
 
 def class_cell(r: RowReader, lk: Lookup, year: Year | None, key: str = "class") -> int | None:
@@ -133,6 +153,7 @@ def duration_cell(r: RowReader, key: str, unit: str) -> float | None:
 
 
 def category_cell(r: RowReader, lk: Lookup, key: str) -> int | None:
+    """One of the school's categories (沟通方式, 诉求类别 …) by name."""
     column = r.columns[key]
     return r.lookup(key, lambda text: lk.category(column.category, text, column.header))
 
@@ -150,17 +171,14 @@ def words_cell(r: RowReader, key: str, words: dict[str, str], default: str | Non
     return None
 
 
-def integer_cell(r: RowReader, key: str, low: int, high: int | None = None) -> int | None:
+def integer_cell(r: RowReader, key: str, low: int) -> int | None:
+    """A whole number, blank or not below ``low`` (the rule of the forms' counts)."""
     value = r.read(key, lambda v: read_number(v, integer=True))
-    if value is None:
-        return None
-    if value < low or (high is not None and value > high):
-        r.fail(key, f"应在 {low} 到 {high} 之间" if high is not None else f"不能小于 {low}")
-        return None
-    return int(value)
+    return checked(r, key, at_least, int(value), low) if value is not None else None
 
 
 def choice_cell(r: RowReader, key: str, choices: Sequence[str]) -> str:
+    """One of a few fixed words (男、女; 父亲、母亲 …)."""
     text = r.text(key)
     if text and text not in choices:
         r.fail(key, f"“{text}”应填：{'、'.join(choices)}")
@@ -168,15 +186,18 @@ def choice_cell(r: RowReader, key: str, choices: Sequence[str]) -> str:
 
 
 def yes_no_cell(r: RowReader, key: str) -> bool:
+    """是 or 否 (blank: 否)."""
     return bool(r.read(key, read_yes_no))
 
 
 def in_class_on(r: RowReader, lk: Lookup, student: StudentInfo | None, class_id: int | None, day: date) -> None:
+    """The student of a row was in its class on its day."""
     if student is not None and class_id is not None and lk.class_of(student, lk.roll_day(day)) != class_id:
         r.fail("student_no", f"该学生在 {day:%Y-%m-%d} 不在{lk.class_names[class_id]}")
 
 
 def term_cell(r: RowReader, lk: Lookup) -> TermInfo | None:
+    """A term by name (2025-2026学年第一学期, 2025-2026-1 …) that has begun."""
     term = r.lookup("term", lk.term_named)
     if term is not None and term.start > lk.today:
         r.fail("term", f"{term.name}尚未开始")
@@ -185,6 +206,7 @@ def term_cell(r: RowReader, lk: Lookup) -> TermInfo | None:
 
 
 def named(found: dict[str, int], names: list[str], text: str, label: str) -> int:
+    """One of the school's names (德育维度, 评价主体) → its id."""
     value = found.get(key_text(text))
     if value is None:
         raise CellError(f"“{text}”不是本校的{label}；可选：{'、'.join(names)}")

@@ -1,29 +1,24 @@
-"""志愿服务: one row is the hours one guardian served on one day."""
+"""志愿服务: one row is the hours one guardian served on one day (the rules of hxgy.entry.checks)."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hxgy import rights
 from hxgy.auth import CurrentUser
-from hxgy.entry.records import MAX_HOURS_A_DAY
-from hxgy.models import (
-    VolunteerRecord,
-)
+from hxgy.entry import checks
+from hxgy.models import VolunteerRecord
 from hxgy.models.base import utcnow
 from hxgy.transfer.lookup import Lookup, key_text
 from hxgy.transfer.reading import RowReader
-from hxgy.transfer.rows.base import (
-    Handler,
-    Prepared,
-    Stored,
-    between,
-)
+from hxgy.transfer.rows.base import Handler, Key, Prepared, Stored, Values, between, columns_of
 from hxgy.transfer.rows.cells import (
     category_cell,
+    checked,
     class_cell,
     duration_cell,
     in_class_on,
@@ -34,13 +29,26 @@ from hxgy.transfer.rows.cells import (
 )
 
 
-class Volunteering(Handler):
+@dataclass(frozen=True)
+class VolunteerRow:
+    """Hours a guardian served as a row gives them: the columns of volunteer_record, and whether confirmed."""
+
+    class_id: int
+    guardian_id: int
+    activity_id: int
+    service_date: date
+    hours: float
+    note: str
+    confirmed: bool  # stored as who confirmed it and when
+
+
+class Volunteering(Handler[VolunteerRow]):
     model = VolunteerRecord
     compared = ("hours", "note", "confirmed")
 
-    def convert(self, r: RowReader, lk: Lookup, user: CurrentUser) -> list[Prepared]:
+    def convert(self, r: RowReader, lk: Lookup, user: CurrentUser) -> list[Prepared[VolunteerRow]]:
         when = record_day(r, "service_date", lk)
-        day, _term, year = when if when else (None, None, None)
+        day, year = when if when else (None, None)
         class_id = class_cell(r, lk, year)
         student = student_cell(r, lk, class_id=class_id, day=day)
         if day is not None:
@@ -52,34 +60,18 @@ class Volunteering(Handler):
             if guardian_id is None:
                 r.fail("guardian_name", f"该学生的家庭没有名为“{name}”的监护人（请先导入监护人）")
         activity_id = category_cell(r, lk, "activity")
-        hours = duration_cell(r, "hours", "hour")
-        if hours is not None and not 0 < hours <= MAX_HOURS_A_DAY:
-            r.fail("hours", f"应大于 0 且不超过 {MAX_HOURS_A_DAY:g} 小时（一天）")
+        written = duration_cell(r, "hours", "hour")
+        hours = checked(r, "hours", checks.volunteer_hours, written) if written is not None else None
         note = r.text("note")
         confirmed = yes_no_cell(r, "confirmed")
         if confirmed and not rights.can(user.role, rights.Action.CONFIRM_VOLUNTEERING):
             confirmed = False
-        if not r.ok:
+        if not r.ok or day is None or class_id is None or guardian_id is None or activity_id is None or hours is None:
             return []
-        return [
-            Prepared(
-                r.number,
-                (guardian_id, class_id, activity_id, day),
-                {
-                    "class_id": class_id,
-                    "guardian_id": guardian_id,
-                    "activity_id": activity_id,
-                    "service_date": day,
-                    "hours": float(hours),
-                    "note": note,
-                    "confirmed": confirmed,
-                },
-                class_id,
-                day,
-            )
-        ]
+        record = VolunteerRow(class_id, guardian_id, activity_id, day, hours, note, confirmed)
+        return [Prepared(r.number, (guardian_id, class_id, activity_id, day), record, class_id, day)]
 
-    def existing(self, session: Session, lk: Lookup, prepared: list[Prepared]) -> dict[tuple, Stored]:
+    def existing(self, session: Session, lk: Lookup, prepared: list[Prepared[VolunteerRow]]) -> dict[Key, Stored]:
         m = VolunteerRecord
         rows = session.execute(
             select(
@@ -96,10 +88,10 @@ class Volunteering(Handler):
             for row in rows
         }
 
-    def insert_values(self, p: Prepared, lk: Lookup, user: CurrentUser) -> dict[str, Any]:
-        values = {k: v for k, v in p.values.items() if k != "confirmed"}
+    def insert_values(self, p: Prepared[VolunteerRow], lk: Lookup, user: CurrentUser) -> Values:
+        values = {k: v for k, v in columns_of(p.record).items() if k != "confirmed"}
         now = utcnow()
-        confirmed = p.values["confirmed"]
+        confirmed = p.record.confirmed
         return {
             "school_id": lk.school_id,
             **values,
@@ -109,11 +101,11 @@ class Volunteering(Handler):
             "created_at": now,
         }
 
-    def update_values(self, p: Prepared, stored: Stored, user: CurrentUser) -> dict[str, Any]:
-        values: dict[str, Any] = {"hours": p.values["hours"], "deleted_at": None, "updated_at": utcnow()}
+    def update_values(self, p: Prepared[VolunteerRow], stored: Stored, user: CurrentUser) -> Values:
+        values: Values = {"hours": p.record.hours, "deleted_at": None, "updated_at": utcnow()}
         if self.said(p, "note"):
-            values["note"] = p.values["note"]
-        if self.said(p, "confirmed") and p.values["confirmed"] != stored.values["confirmed"]:
-            values["confirmed_by"] = user.id if p.values["confirmed"] else None
-            values["confirmed_at"] = utcnow() if p.values["confirmed"] else None
+            values["note"] = p.record.note
+        if self.said(p, "confirmed") and p.record.confirmed != stored.values["confirmed"]:
+            values["confirmed_by"] = user.id if p.record.confirmed else None
+            values["confirmed_at"] = utcnow() if p.record.confirmed else None
         return values

@@ -1,45 +1,46 @@
-"""家长诉求: one row is one request received, and its reply when there is one."""
+"""家长诉求: one row is one request received, and its reply when there is one (the rules of hxgy.entry.checks)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hxgy.auth import CurrentUser
-from hxgy.models import (
-    ParentRequest,
-)
+from hxgy.entry import checks
+from hxgy.models import ParentRequest
 from hxgy.transfer.lookup import Lookup
 from hxgy.transfer.reading import RowReader
-from hxgy.transfer.rows.base import (
-    Handler,
-    Prepared,
-    Stored,
-    between,
-    occurrence,
-    to_second,
-)
-from hxgy.transfer.rows.cells import (
-    category_cell,
-    class_cell,
-    in_class_on,
-    record_day,
-    student_cell,
-)
-from hxgy.transfer.values import (
-    clean_text,
-    read_datetime,
-)
+from hxgy.transfer.rows.base import Handler, Key, Prepared, Stored, between, occurrence, to_second
+from hxgy.transfer.rows.cells import category_cell, checked, class_cell, in_class_on, record_time, student_cell
+from hxgy.transfer.values import clean_text, read_datetime
 
 
-class Requests(Handler):
+@dataclass(frozen=True)
+class RequestRow:
+    """A parent request as a row gives it: the columns of the parent_request table."""
+
+    class_id: int | None
+    student_id: int | None
+    channel_id: int
+    category_id: int | None
+    received_at: datetime
+    content: str
+    replied_at: datetime | None
+    reply: str
+    handled_by: int | None
+
+
+class Requests(Handler[RequestRow]):
     model = ParentRequest
     repeatable = True
     compared = ("category_id", "content", "replied_at", "reply")
 
-    def convert(self, r: RowReader, lk: Lookup, user: CurrentUser) -> list[Prepared]:
-        when = record_day(r, "received_at", lk, as_datetime=True)
-        received, _term, year = when if when else (None, None, None)
+    def convert(self, r: RowReader, lk: Lookup, user: CurrentUser) -> list[Prepared[RequestRow]]:
+        when = record_time(r, "received_at", lk)
+        received, year = when if when else (None, None)
         class_id = None
         if clean_text(r.raw("class")):
             class_id = class_cell(r, lk, year)
@@ -57,49 +58,30 @@ class Requests(Handler):
         channel_id = category_cell(r, lk, "channel")
         content = r.text("content")
         category_id = category_cell(r, lk, "category")
-        replied = r.read("replied_at", read_datetime)
+        written = r.read("replied_at", read_datetime)
         reply = r.text("reply")
-        if replied is not None:
-            if received is not None and replied < received:
-                r.fail("replied_at", "不能早于收到时间")
-            elif replied.date() > lk.today:
-                r.fail("replied_at", "不能晚于今天")
-            if not reply:
-                r.fail("reply", "填写了答复时间，也要填写答复内容")
-        elif reply:
-            r.fail("replied_at", "填写了答复内容，也要填写答复时间")
-        if not r.ok:
+        replied = checked(r, "replied_at", checks.reply_time, received, written, lk.today)
+        checked(r, "reply", checks.time_without_reply, written, reply)
+        checked(r, "replied_at", checks.reply_without_time, written, reply)
+        if not r.ok or received is None or channel_id is None:
             return []
         student_id = student.id if student else None
-        return [
-            Prepared(
-                r.number,
-                (received, channel_id, class_id, student_id),
-                {
-                    "class_id": class_id,
-                    "student_id": student_id,
-                    "channel_id": channel_id,
-                    "category_id": category_id,
-                    "received_at": received,
-                    "content": content,
-                    "replied_at": replied,
-                    "reply": reply,
-                    "handled_by": user.staff_id if replied else None,
-                },
-                class_id,
-                received.date(),
-            )
-        ]
+        handled_by = user.staff_id if replied else None
+        record = RequestRow(
+            class_id, student_id, channel_id, category_id, received, content, replied, reply, handled_by
+        )
+        key = (received, channel_id, class_id, student_id)
+        return [Prepared(r.number, key, record, class_id, received.date())]
 
-    def existing(self, session: Session, lk: Lookup, prepared: list[Prepared]) -> dict[tuple, Stored]:
+    def existing(self, session: Session, lk: Lookup, prepared: list[Prepared[RequestRow]]) -> dict[Key, Stored]:
         m = ParentRequest
         rows = session.execute(
             select(m.id, m.received_at, m.channel_id, m.class_id, m.student_id, *(getattr(m, c) for c in self.compared))
             .where(m.school_id == lk.school_id, m.deleted_at.is_(None), between(m.received_at, prepared))
             .order_by(m.id)
         )
-        found: dict[tuple, Stored] = {}
-        seen: dict[tuple, int] = {}
+        found: dict[Key, Stored] = {}
+        seen: dict[Key, int] = {}
         for row in rows:
             values = {c: getattr(row, c) for c in self.compared}
             values["replied_at"] = to_second(values["replied_at"])
