@@ -22,6 +22,16 @@ DIRECTION_LABELS: dict[str, str] = {"to_home": "学校→家庭", "to_school": "
 TERM_NO_LABELS: dict[int, str] = {1: "第一学期", 2: "第二学期"}
 
 ASSIGNMENT_ROLE_LABELS: dict[str, str] = {"head_teacher": "班主任", "subject_teacher": "任课教师"}
+# the school's lists (设置 → 类别), in the order the settings page offers them (kinds: hxgy.models.CATEGORY_KINDS)
+CATEGORY_KIND_LABELS: dict[str, str] = {
+    "channel": "沟通方式",
+    "topic": "沟通内容",
+    "volunteer_activity": "志愿项目",
+    "activity_type": "活动类型",
+    "request_channel": "诉求渠道",
+    "request_category": "诉求类别",
+    "partner_type": "合作单位类型",
+}
 
 
 def grade_name(grade_level: int) -> str:
@@ -59,8 +69,6 @@ COLUMN_LABELS: dict[str, str] = {
     "visited_students": "已家访学生",
     "home_visits": "家访记录",
     "volunteer_records": "志愿服务人次",
-    "volunteer_hours": "志愿时长(小时)",
-    "activities": "协同活动",
     "open_requests": "待答复诉求",
 }
 

@@ -8,7 +8,7 @@ import streamlit as st
 from hxgy import formats, ui
 from hxgy.models.base import utcnow
 from hxgy.queries.audit import describe_changes, describe_detail, entity_label
-from hxgy.queries.entry import AUDIT_ACTIONS
+from hxgy.queries.audit_fields import AUDIT_ACTIONS
 from hxgy.ui import data
 
 user = ui.guard("audit")

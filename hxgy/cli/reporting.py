@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy import select
@@ -123,7 +124,7 @@ def _plain(value: float | None) -> float | None:
 
 
 def _comparison_text(
-    stamp: str, figures: dict[str, float], before: dict[str, float] | None, comparison: dict[str, object]
+    stamp: str, figures: Mapping[str, float], before: Mapping[str, float] | None, comparison: dict[str, object]
 ) -> str:
     """The group's figures beside its comparison, as plain text lines."""
     from hxgy import formats

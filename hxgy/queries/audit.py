@@ -1,4 +1,6 @@
-"""The 操作日志's 变化 column as a Chinese sentence: field labels, names instead of ids, values as people write them.
+"""The 操作日志: its entries (``audit_entries``) and their 变化 and 说明 as Chinese sentences.
+
+The 变化 column reads as people write: field labels, names instead of ids, values with their units.
 
 An audit entry keeps the record before and after a change as JSON of the row's columns (``hxgy.entry.rules.audit``),
 e.g. ``{"class_id": 12, "duration_min": 30}``. ``describe_changes`` turns a page of entries into lines such as
@@ -13,7 +15,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -21,9 +23,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hxgy import formats
-from hxgy.entry.settings import RATE_TARGETS
+from hxgy.entry.school_settings import RATE_TARGETS
 from hxgy.glossary import MEASURE_LABELS, ROLE_LABELS, grade_name
+from hxgy.models import AuditLog
 from hxgy.queries.audit_fields import (
+    AUDIT_ENTITIES,
     CLASS_MAP_ENTITIES,
     CLASS_MAPS,
     FIELDS,
@@ -33,7 +37,6 @@ from hxgy.queries.audit_fields import (
     Field,
     field_of,
 )
-from hxgy.queries.entry import AUDIT_ENTITIES
 
 EMPTY = "（空）"
 SEPARATOR = "；"
@@ -147,6 +150,37 @@ def _class_map(entity: str, key: str, old: object, new: object, names: Names, ac
         else:
             parts.append(f"{name} 到场家长：{shown[1] if class_id in after else shown[0]}")
     return parts
+
+
+def audit_entries(
+    session: Session, school_id: int, *, start: date, end: date, action: str | None = None, limit: int = 500
+) -> pd.DataFrame:
+    """The school's audit log between two days (Beijing time), newest first: who, when, what, before and after."""
+    first = datetime.combine(start, datetime.min.time()) - formats.BEIJING_OFFSET
+    after_last = datetime.combine(end, datetime.min.time()) + timedelta(days=1) - formats.BEIJING_OFFSET
+    stmt = (
+        select(
+            AuditLog.at,
+            AuditLog.username,
+            AuditLog.action,
+            AuditLog.entity,
+            AuditLog.entity_id,
+            AuditLog.detail,
+            AuditLog.before,
+            AuditLog.after,
+        )
+        .where(
+            AuditLog.school_id == school_id,
+            AuditLog.at >= first,
+            AuditLog.at < after_last,
+        )
+        .order_by(AuditLog.id.desc())
+        .limit(limit)
+    )
+    if action is not None:
+        stmt = stmt.where(AuditLog.action == action)
+    columns = ["at", "username", "action", "entity", "entity_id", "detail", "before", "after"]
+    return pd.DataFrame(session.execute(stmt).all(), columns=columns)
 
 
 def describe_change(entity: str, action: str, before: object, after: object, names: Names | None = None) -> str:

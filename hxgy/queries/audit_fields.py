@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy.orm import InstrumentedAttribute
 
-from hxgy.entry.settings import CATEGORY_KINDS
 from hxgy.glossary import (
     ASSIGNMENT_ROLE_LABELS,
+    CATEGORY_KIND_LABELS,
     DIRECTION_LABELS,
     MEASURE_LABELS,
     ROLE_LABELS,
@@ -151,7 +151,7 @@ FIELDS: dict[str, Field] = {
     "district": Field("区县"),
     "role": Field("角色", words={**ROLE_LABELS, **ASSIGNMENT_ROLE_LABELS}),
     "subject": Field("学科"),
-    "kind": Field("列表", words=CATEGORY_KINDS),
+    "kind": Field("列表", words=CATEGORY_KIND_LABELS),
     "code": Field("代码"),
     "sort_order": Field("排序"),
     "measure": Field("指标", words=MEASURE_LABELS),
@@ -209,3 +209,39 @@ CLASS_MAP_ENTITIES = {"activity_class"}
 def field_of(entity: str, key: str) -> Field:
     """How a column of a table is shown (a column unknown here: by its own name)."""
     return FIELDS_BY_ENTITY.get((entity, key)) or FIELDS.get(key) or Field(key)
+
+
+# what an entry did (AuditLog.action)
+AUDIT_ACTIONS = {
+    "create": "新增",
+    "update": "修改",
+    "delete": "删除",
+    "confirm": "确认",
+    "denied": "被拒绝",
+    "login": "登录",
+    "login_failed": "登录失败",
+    "logout": "退出登录",
+    "import": "导入",
+    "view": "查看",
+}
+# the tables entries are about that the entry forms and settings write
+AUDIT_ENTITIES = {
+    "communication": "沟通记录",
+    "parent_request": "家长诉求",
+    "volunteer_record": "志愿服务",
+    "activity": "协同活动",
+    "activity_class": "活动到场",
+    "moral_score": "德育评分",
+    "satisfaction_result": "满意度",
+    "user_account": "账户",
+    "school_year": "学年",
+    "term": "学期",
+    "school_class": "班级",
+    "staff": "教职工",
+    "class_assignment": "任课安排",
+    "category": "类别",
+    "moral_scheme": "德育评价设置",
+    "target": "目标",
+    "school": "学校设置",
+    "promotion": "升年级",
+}

@@ -5,21 +5,19 @@ Plain reads (no Streamlit); hxgy.entry decides what may be written.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from hxgy import rights
 from hxgy.auth import CurrentUser
 from hxgy.entry.rules import students_of_class
-from hxgy.formats import BEIJING_OFFSET  # the log is kept in UTC
 from hxgy.metrics.communication import request_status
 from hxgy.models import (
     Activity,
-    AuditLog,
     Category,
     Communication,
     Guardian,
@@ -276,79 +274,6 @@ def open_requests(
     return frame.drop(columns="status")
 
 
-AUDIT_ACTIONS = {
-    "create": "新增",
-    "update": "修改",
-    "delete": "删除",
-    "confirm": "确认",
-    "denied": "被拒绝",
-    "login": "登录",
-    "login_failed": "登录失败",
-    "logout": "退出登录",
-    "import": "导入",
-    "view": "查看",
-}
-AUDIT_ENTITIES = {
-    "communication": "沟通记录",
-    "parent_request": "家长诉求",
-    "volunteer_record": "志愿服务",
-    "activity": "协同活动",
-    "activity_class": "活动到场",
-    "moral_score": "德育评分",
-    "satisfaction_result": "满意度",
-    "user_account": "账户",
-    "school_year": "学年",
-    "term": "学期",
-    "school_class": "班级",
-    "staff": "教职工",
-    "class_assignment": "任课安排",
-    "category": "类别",
-    "moral_scheme": "德育评价设置",
-    "target": "目标",
-    "school": "学校设置",
-    "promotion": "升年级",
-}
-
-
-def audit_entries(
-    session: Session, school_id: int, *, start: date, end: date, action: str | None = None, limit: int = 500
-) -> pd.DataFrame:
-    """The school's audit log between two days (Beijing time), newest first: who, when, what, before and after."""
-    first = datetime.combine(start, datetime.min.time()) - BEIJING_OFFSET
-    after_last = datetime.combine(end, datetime.min.time()) + timedelta(days=1) - BEIJING_OFFSET
-    stmt = (
-        select(
-            AuditLog.at,
-            AuditLog.username,
-            AuditLog.action,
-            AuditLog.entity,
-            AuditLog.entity_id,
-            AuditLog.detail,
-            AuditLog.before,
-            AuditLog.after,
-        )
-        .where(
-            AuditLog.school_id == school_id,
-            AuditLog.at >= first,
-            AuditLog.at < after_last,
-        )
-        .order_by(AuditLog.id.desc())
-        .limit(limit)
-    )
-    if action is not None:
-        stmt = stmt.where(AuditLog.action == action)
-    columns = ["at", "username", "action", "entity", "entity_id", "detail", "before", "after"]
-    return pd.DataFrame(session.execute(stmt).all(), columns=columns)
-
-
-def describe_change(before: str | None, after: str | None) -> str:
-    """An audit entry's change as 字段: 旧 → 新 for the fields that differ (every field for a create or delete)."""
-    old = json.loads(before) if isinstance(before, str) and before else {}  # pandas gives NaN for a missing one
-    new = json.loads(after) if isinstance(after, str) and after else {}
-    keys = [k for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k) and k != "updated_at"]
-    return "；".join(f"{k}: {old.get(k, '')} → {new.get(k, '')}" for k in keys)
-
-
 RECORD_KINDS = {
     "communication": "沟通记录",
     "volunteer_record": "志愿服务",
@@ -366,6 +291,9 @@ def records_to_manage(
     """
     if user.school_id is None:
         return pd.DataFrame()
+    # the statement's columns and the column holding the class differ by kind
+    stmt: Select[*tuple[Any, ...]]
+    class_column: InstrumentedAttribute[int] | InstrumentedAttribute[int | None] | None
     if kind == "communication":
         channel = aliased(Category)
         stmt = (

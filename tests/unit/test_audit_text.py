@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 
 from hxgy.entry import records
 from hxgy.entry.records import ContactEntry
-from hxgy.queries.audit import describe_change, describe_changes, describe_detail, entity_label
-from hxgy.queries.entry import audit_entries
+from hxgy.queries.audit import audit_entries, describe_change, describe_changes, describe_detail, entity_label
 from tests.builders import TinySchool, tiny_school
 
 TODAY = date(2025, 12, 1)
