@@ -7,6 +7,7 @@ import streamlit as st
 from hxgy import config, rights, ui
 from hxgy.entry import records
 from hxgy.entry.records import RequestEntry
+from hxgy.glossary import REQUEST_STATUS_LABELS
 from hxgy.queries import entry as entry_queries
 from hxgy.ui import data
 from hxgy.ui import entry as forms
@@ -35,9 +36,10 @@ if everywhere > len(waiting):
 if waiting.empty:
     st.caption("这个学期没有待答复的诉求。")
 else:
-    overdue = int((waiting["状态"] == "已超时").sum())
+    overdue = int((waiting["status"] == "overdue").sum())
     st.markdown(
-        f"学校要求 **{limit} 小时** 内答复；待答复 **{len(waiting)}** 件，其中已超时 **{overdue}** 件。"
+        f"学校要求 **{limit} 小时** 内答复；待答复 **{len(waiting)}** 件，"
+        f"其中{REQUEST_STATUS_LABELS['overdue']} **{overdue}** 件。"
         "最早收到的排在最前。"
     )
     st.dataframe(
@@ -45,9 +47,7 @@ else:
     )
     labels = {int(r.id): f"{r.收到时间} {r.班级} {r.诉求内容[:20]}" for r in waiting.itertuples(index=False)}
     with st.form("reply-form"):
-        request_id = st.selectbox(
-            "答复哪一件", list(labels), format_func=labels.get, key="reply-pick", placeholder="请选择…"
-        )
+        request_id = forms.choose_one("答复哪一件", labels, key="reply-pick", placeholder="请选择…")
         reply = st.text_area("答复内容", max_chars=2000, key="reply-text")
         cols = st.columns(2)
         reply_day = cols[0].date_input("答复日期", value=today, max_value=today, format="YYYY-MM-DD", key="reply-day")
@@ -92,6 +92,6 @@ with st.form("request-form"):
         ok, saved = forms.save(
             lambda session: records.record_request(session, user, entry, today=today, submission_key=key)
         )
-        if ok:
+        if ok and saved is not None:
             forms.next_submission(FORM)
             forms.flash("已登记。" if saved.created else "这件诉求已经登记过了。")

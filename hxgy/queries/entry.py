@@ -15,6 +15,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 from hxgy import rights
 from hxgy.auth import CurrentUser
 from hxgy.entry.rules import students_of_class
+from hxgy.glossary import REQUEST_STATUS_LABELS
 from hxgy.metrics.communication import request_status
 from hxgy.models import (
     Activity,
@@ -270,8 +271,8 @@ def open_requests(
     frame = pd.DataFrame(session.execute(stmt).all(), columns=columns)
     frame["收到时间"] = [_with_year(d, time_too=True) for d in frame["收到时间"]]
     frame["诉求内容"] = frame["诉求内容"].fillna("")
-    frame["状态"] = frame["status"].map({"overdue": "已超时", "pending": "待答复"})
-    return frame.drop(columns="status")
+    frame["状态"] = frame["status"].map(REQUEST_STATUS_LABELS)  # status: overdue or pending (count by it)
+    return frame
 
 
 RECORD_KINDS = {

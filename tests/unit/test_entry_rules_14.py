@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hxgy.entry import records, settings
+from hxgy.entry import categories, records
 from hxgy.entry.records import ActivityEntry, ContactEntry
 from hxgy.entry.rules import InvalidEntry
 from hxgy.models import Activity, ActivityClass, AuditLog, Communication, VolunteerRecord
@@ -108,7 +108,7 @@ def test_a_dean_makes_a_channel_class_wide_on_the_settings_and_the_rule_follows(
     """电话 marked class-wide (a phone tree to every family) is then accepted; 家访 can never be class-wide."""
     dean = _user(school, "dean", "德育主任")
     phone = school.category("channel", "phone")
-    settings.update_category(school.session, dean, phone, name="电话", active=True, class_wide=True)
+    categories.update_category(school.session, dean, phone, name="电话", active=True, class_wide=True)
     school.session.commit()
     logged = school.session.scalars(select(AuditLog).where(AuditLog.entity == "category")).one()
     assert (json.loads(logged.before)["class_wide"], json.loads(logged.after)["class_wide"]) == (False, True)
@@ -117,16 +117,16 @@ def test_a_dean_makes_a_channel_class_wide_on_the_settings_and_the_rule_follows(
     assert _count(school.session, Communication) == 1
     visit = school.category("channel", "home_visit")
     with pytest.raises(InvalidEntry, match="家访总是面向一户家庭"):
-        settings.update_category(school.session, dean, visit, name="家访", active=True, class_wide=True)
+        categories.update_category(school.session, dean, visit, name="家访", active=True, class_wide=True)
     school.session.rollback()
     with pytest.raises(InvalidEntry, match="只有沟通方式有这一设置"):
         topic = school.category("topic", "notice")
-        settings.update_category(school.session, dean, topic, name="通知事项", active=True, class_wide=True)
+        categories.update_category(school.session, dean, topic, name="通知事项", active=True, class_wide=True)
     school.session.rollback()
     # every channel turned back to one family: the message says where to choose some
     for code in ("wechat", "parent_meeting", "online", "phone"):
         name = {"wechat": "微信/班级群", "parent_meeting": "家长会", "online": "线上平台", "phone": "电话"}[code]
-        settings.update_category(
+        categories.update_category(
             school.session, dean, school.category("channel", code), name=name, active=True, class_wide=False
         )
     school.session.commit()
@@ -250,9 +250,13 @@ def test_the_request_backlog_is_filtered_by_term_oldest_first_with_the_year(scho
     term1 = entry_queries.open_requests(school.session, dean, now, None, school.term1.id)
     assert term1["id"].tolist() == [old.id, late.id]
     assert term1["收到时间"].tolist() == ["2025-10-08 09:00", "2025-11-28 10:30"]
-    assert term1["状态"].tolist() == ["已超时", "已超时"]
+    assert term1["状态"].tolist() == ["超时未答复", "超时未答复"]  # glossary.REQUEST_STATUS_LABELS, one name
     term2 = entry_queries.open_requests(school.session, dean, now, None, school.term2.id)
-    assert (term2["id"].tolist(), term2["班级"].tolist(), term2["状态"].tolist()) == ([new.id], ["全校"], ["待答复"])
+    assert (term2["id"].tolist(), term2["班级"].tolist(), term2["状态"].tolist()) == (
+        [new.id],
+        ["全校"],
+        ["待答复（未超时）"],
+    )
     head = _user(school, "head_teacher", "王老师")
     own = entry_queries.open_requests(school.session, head, now, [school.classes["一(1)班"].id], None)
     assert own["id"].tolist() == [old.id]
