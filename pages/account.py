@@ -3,8 +3,9 @@
 import streamlit as st
 
 from hxgy import auth, ui
+from hxgy.entry import accounts
 from hxgy.glossary import ROLE_LABELS
-from hxgy.ui import data
+from hxgy.ui import entry as forms
 
 user = ui.guard("account")
 
@@ -23,7 +24,7 @@ if submitted:
         st.error("两次输入的新密码不一致。")
     else:
         try:
-            data.change_password(user, old, new)
+            forms.write(lambda session: accounts.change_own_password(session, user, old, new))
         except (auth.PasswordError, auth.AccountError) as exc:
             st.error(str(exc))
         else:

@@ -51,7 +51,7 @@ elif scope == "grade":
 else:
     default, classes_key = [], "activity-classes-class"
 class_ids = st.multiselect(
-    "参与班级", list(names), default=default, format_func=names.get, key=classes_key, placeholder="请选择班级…"
+    "参与班级", list(names), default=default, format_func=names.__getitem__, key=classes_key, placeholder="请选择班级…"
 )
 counts = st.columns(3)
 students = counts[0].number_input("参与学生人次", min_value=0, value=None, step=1, key="activity-students")
@@ -101,6 +101,6 @@ if st.button("保存活动", type="primary", width="stretch", key="activity-save
     ok, saved = forms.save(
         lambda session: records.record_activity(session, user, entry, today=today, submission_key=key)
     )
-    if ok:
+    if ok and saved is not None:
         forms.next_submission(FORM)
         forms.flash(("已保存。" if saved.created else "这项活动已经保存过了。") + " 协同活动页已更新。")

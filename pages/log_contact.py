@@ -20,6 +20,8 @@ classes = forms.classes_or_stop(user)
 today = data.today()
 forms.show_flash()
 class_id = forms.pick("班级", classes, key="contact-class", placeholder="请选择班级…")
+if class_id is None:
+    st.stop()
 students = data.class_students(class_id, today)
 with data.read_session() as session:
     channels = entry_queries.channels(session, user.school_id)  # (id, name, may be class-wide)
@@ -128,9 +130,7 @@ else:
     st.dataframe(recent.drop(columns="id"), hide_index=True, width="stretch")
     with st.expander("删除一条记录"):
         labels = {int(r.id): f"{r.沟通日期} {r.班级} {r.学生} {r.方式}" for r in recent.itertuples(index=False)}
-        chosen = st.selectbox(
-            "记录", list(labels), format_func=labels.get, key="contact-delete-pick", placeholder="请选择…"
-        )
+        chosen = forms.choose_one("记录", labels, key="contact-delete-pick", placeholder="请选择…")
         if st.button("删除", key="contact-delete"):
             ok, _ = forms.save(
                 lambda session: records.delete_record(session, user, "communication", chosen, today=today)

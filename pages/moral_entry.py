@@ -6,7 +6,6 @@ from hxgy import ui
 from hxgy.entry import moral_grid
 from hxgy.ui import data
 from hxgy.ui import entry as forms
-from hxgy.ui.gate import db_write
 
 user = ui.guard("moral_entry")
 
@@ -17,27 +16,32 @@ scheme = data.moral_scheme(user.school_id)
 if not scheme.dimensions or not scheme.raters:
     st.info("学校尚未设置德育评价维度或评价主体。")
     st.stop()
-terms = dict(data.school_terms(user.school_id))
-current = data.current_term_id(user.school_id)
 left, middle, right = st.columns(3)
 with left:
     class_id = forms.pick("班级", classes, key="moral-class")
 with middle:
-    term_ids = list(reversed(list(terms)))
-    term_id = st.selectbox(
-        "学期", term_ids, index=term_ids.index(current) if current in term_ids else 0, format_func=terms.get
-    )
+    term_id = forms.pick_term("学期", data.school_terms(user.school_id), data.current_term_id(user.school_id))
 with right:
     raters = {r_id: f"{name}（权重 {weight:g}）" for r_id, _code, name, weight in scheme.raters}
-    rater_id = st.selectbox("评价主体", list(raters), format_func=raters.get, key="moral-rater")
+    rater_id = forms.choose("评价主体", raters, key="moral-rater")
+if class_id is None or rater_id is None:
+    st.stop()
+grid = moral_grid.Grid(class_id, term_id, rater_id)
 
 viewed = st.session_state.setdefault("_hxgy_grids_viewed", set())  # one audit entry per grid and session
-with db_write() as session:
-    if (class_id, term_id, rater_id) in viewed:
-        stored = moral_grid.grid_for(session, class_id=class_id, term_id=term_id, rater_id=rater_id)
-    else:
-        stored = moral_grid.open_grid(session, user, class_id=class_id, term_id=term_id, rater_id=rater_id)
-        viewed.add((class_id, term_id, rater_id))
+if grid in viewed:
+    with data.read_session() as session:
+        stored = moral_grid.grid_for(session, class_id=grid.class_id, term_id=grid.term_id, rater_id=grid.rater_id)
+else:
+    ok, opened = forms.record_view(
+        lambda session: moral_grid.open_grid(
+            session, user, class_id=grid.class_id, term_id=grid.term_id, rater_id=grid.rater_id
+        )
+    )
+    if not ok or opened is None:
+        st.stop()
+    stored = opened
+    viewed.add(grid)
 if stored.empty:
     st.info("该班级在这个学期没有学生。")
     st.stop()
@@ -62,14 +66,14 @@ if st.button("保存全部", type="primary", disabled=not changes, key="moral-sa
         lambda session: moral_grid.save_grid(
             session,
             user,
-            class_id=class_id,
-            term_id=term_id,
-            rater_id=rater_id,
+            class_id=grid.class_id,
+            term_id=grid.term_id,
+            rater_id=grid.rater_id,
             scores=changes,
             today=data.today(),
         )
     )
-    if ok:
+    if ok and result is not None:
         st.session_state.pop(f"moral-grid-{class_id}-{term_id}-{rater_id}", None)
         forms.flash(
             f"已保存：新增 {result.added} 格，修改 {result.changed} 格，清除 {result.cleared} 格。德育评价页已更新。"

@@ -17,16 +17,15 @@ options = ([(0, "全校问卷")] if school_wide else []) + classes
 if not options:
     st.info("您本学年没有可录入的班级。")
     st.stop()
-terms = dict(data.school_terms(user.school_id))
-current = data.current_term_id(user.school_id)
-term_ids = list(reversed(list(terms)))
+terms = data.school_terms(user.school_id)
+if not terms:
+    st.info("学校尚未设置学期。")
+    st.stop()
 st.caption(
     "填写问卷的答卷人数和选择“满意”或“非常满意”的人数。全校问卷优先于各班问卷之和。再次录入同一学期、同一范围即为更正。"
 )
 with st.form("satisfaction-form"):
-    term_id = st.selectbox(
-        "学期", term_ids, index=term_ids.index(current) if current in term_ids else 0, format_func=terms.get
-    )
+    term_id = forms.pick_term("学期", terms, data.current_term_id(user.school_id))
     class_id = forms.pick("范围", options, key="satisfaction-class", placeholder="请选择范围")
     cols = st.columns(2)
     respondents = cols[0].number_input("答卷人数", min_value=0, value=None, step=1, key="satisfaction-n")

@@ -17,6 +17,8 @@ classes = forms.classes_or_stop(user)
 today = data.today()
 forms.show_flash()
 class_id = forms.pick("班级", classes, key="volunteer-class", placeholder="请选择班级…")
+if class_id is None:
+    st.stop()
 guardians = data.class_guardians(class_id, today)
 activities = data.categories(user.school_id, "volunteer_activity")
 
@@ -47,7 +49,7 @@ if submitted:
     ok, saved = forms.save(
         lambda session: records.record_volunteering(session, user, entry, today=today, submission_key=key)
     )
-    if ok:
+    if ok and saved is not None:
         forms.next_submission(FORM)
         forms.flash("已保存。" if saved.created else "这条记录已经保存过了。")
 

@@ -100,3 +100,8 @@ def reset_password(session: Session, user: CurrentUser, account_id: int) -> str:
     session.flush()
     audit(session, user, "update", "user_account", account.id, detail="password reset")
     return password
+
+
+def change_own_password(session: Session, user: CurrentUser, old_password: str, new_password: str) -> None:
+    """The signed-in user's new password, after the old one is checked (auth.PasswordError says why not)."""
+    auth.change_password(session, user_id=user.id, old_password=old_password, new_password=new_password)

@@ -27,6 +27,15 @@ Cell = tuple[int, int]  # (student_id, dimension_id)
 
 
 @dataclass(frozen=True)
+class Grid:
+    """Which grid: one class, one term, one rater."""
+
+    class_id: int
+    term_id: int
+    rater_id: int
+
+
+@dataclass(frozen=True)
 class GridChange:
     """What a grid save did."""
 
@@ -111,8 +120,10 @@ def save_grid(
         student = students.get(student_id)
         if student is None:
             other = session.get(Student, student_id)
-            known = other is not None and other.school_id == term.school_id
-            where = f"{other.name}（{other.student_no}）" if known else f"学生 {student_id}"
+            if other is not None and other.school_id == term.school_id:
+                where = f"{other.name}（{other.student_no}）"
+            else:
+                where = f"学生 {student_id}"
             problems.add("学生", f"{where}不在{school_class.name}")
             continue
         where = f"{student.name}（{student.student_no}）"

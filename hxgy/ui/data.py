@@ -275,13 +275,6 @@ def meeting_figures(period: terms.Period, classes: ClassFilter, now: datetime) -
         return meeting_slides.gather(session, period, classes, now=now)
 
 
-def change_password(user: auth.CurrentUser, old_password: str, new_password: str) -> None:
-    """Change the signed-in user's password (raises auth.PasswordError with a Chinese message)."""
-    with db.write_session(engine()) as session:
-        auth.change_password(session, user_id=user.id, old_password=old_password, new_password=new_password)
-    clear_caches()
-
-
 # ---- what the entry forms offer (cleared with every write, like the figures) ----
 
 

@@ -1,22 +1,27 @@
-"""Shared pieces of the entry pages: one submission key per form, saving with clear messages, pickers."""
+"""Shared pieces of the entry pages: one submission key per form, saving with clear messages, pickers.
+
+Every write of a page is a function of ``hxgy.entry`` run here (``save``, ``record_view``, ``write``): one
+transaction opened by ``hxgy.db.run_write``, which runs it again after lock contention.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date
-from typing import TypeVar
+from typing import Any, SupportsInt, TypeVar
 
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from hxgy.auth import CurrentUser
+from hxgy import db
+from hxgy.auth import SchoolUser
 from hxgy.entry.rules import InvalidEntry, WriteRefused
 from hxgy.queries import entry as entry_queries
 from hxgy.ui import data
-from hxgy.ui.gate import db_write
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 
 def submission_key(form: str) -> str:
@@ -32,14 +37,28 @@ def next_submission(form: str) -> None:
     st.session_state.pop(f"_hxgy_submission_{form}", None)
 
 
+def write(action: Callable[[Session], T]) -> T:
+    """Run a write of ``hxgy.entry`` in one transaction and return its result; its errors go up to the page."""
+    return db.run_write(action, data.engine())  # lock contention: the keyed write runs again
+
+
+def record_view(action: Callable[[Session], T]) -> tuple[bool, T | None]:
+    """Run a read that is written to the audit log (德育评分 opened): (True, its result), or (False, None) with the
+    refusal shown in Chinese. Nothing changes, so the cached figures stay."""
+    try:
+        return True, write(action)
+    except WriteRefused as refused:
+        st.error(str(refused))
+        return False, None
+
+
 def save(action: Callable[[Session], T]) -> tuple[bool, T | None]:
     """Run a write in one transaction: (True, its result), or (False, None) with what went wrong shown in Chinese.
 
     A LikelyDuplicate goes up to the page, which asks before saving again. Caches are cleared after a save.
     """
     try:
-        with db_write() as session:
-            result = action(session)
+        result = write(action)
     except InvalidEntry as problems:
         lines = "\n".join(f"- **{p.field}**：{p.message}" for p in problems.problems)
         st.error("未保存，请修改以下内容：\n\n" + lines)
@@ -51,10 +70,34 @@ def save(action: Callable[[Session], T]) -> tuple[bool, T | None]:
     return True, result
 
 
-def pick(label: str, options: Sequence[tuple[int, str]], *, key: str, index: int | None = 0, **kwargs) -> int | None:
+def choose(label: str, names: Mapping[K, str], *, index: int | None = 0, **kwargs: Any) -> K | None:
+    """A selectbox over a mapping of value → name that returns the value (None when there is none to choose)."""
+    options = list(names)
+    if index is None or not options:
+        return st.selectbox(label, options, index=None, format_func=names.__getitem__, **kwargs)
+    return st.selectbox(label, options, index=index, format_func=names.__getitem__, **kwargs)
+
+
+def choose_one(label: str, names: Mapping[K, str], **kwargs: Any) -> K:
+    """A selectbox over a non-empty mapping, the first chosen; the page stops when there is nothing to choose."""
+    chosen = choose(label, names, **kwargs)
+    if chosen is None:
+        st.stop()
+    return chosen
+
+
+def pick(
+    label: str, options: Sequence[tuple[int, str]], *, key: str, index: int | None = 0, **kwargs: Any
+) -> int | None:
     """A selectbox over (id, name) pairs that returns the id (type to search)."""
-    names = dict(options)
-    return st.selectbox(label, list(names), index=index if names else None, format_func=names.get, key=key, **kwargs)
+    return choose(label, dict(options), index=index, key=key, **kwargs)
+
+
+def pick_term(label: str, terms: Sequence[tuple[int, str]], current: int | None, **kwargs: Any) -> int:
+    """A 学期 box, latest first, the current term chosen (else the latest); the page stops without terms."""
+    names = dict(reversed(list(terms)))
+    ids = list(names)
+    return choose_one(label, names, index=ids.index(current) if current in ids else 0, **kwargs)
 
 
 def flash(message: str) -> None:
@@ -69,15 +112,17 @@ def show_flash() -> None:
         st.success(message)
 
 
-def index_of(options: Sequence[int], value: object) -> int:
+def index_of(options: Iterable[int], value: object) -> int:
     """Where a stored id sits among a selectbox's options (0 when it is missing, None or NaN)."""
+    if not isinstance(value, SupportsInt):
+        return 0
     try:
-        return list(options).index(int(value))  # type: ignore[call-overload]
-    except (TypeError, ValueError):
+        return list(options).index(int(value))
+    except (ValueError, OverflowError):
         return 0
 
 
-def classes_or_stop(user: CurrentUser) -> list[tuple[int, str]]:
+def classes_or_stop(user: SchoolUser) -> list[tuple[int, str]]:
     """The classes the user may enter records for this school year; a note and stop when there are none."""
     classes = data.writable_classes(user)
     if not classes:
@@ -91,11 +136,6 @@ def backlog_term(school_id: int, today: date, *, key: str) -> int | None:
     with data.read_session() as session:
         term_options, first_term = entry_queries.backlog_terms(session, school_id, today)
     names = dict(term_options)
-    return st.selectbox(
-        "学期",
-        list(names),
-        index=list(names).index(first_term) if first_term in names else None,
-        format_func=names.get,
-        key=key,
-        placeholder="请选择学期…",
-    )
+    ids = list(names)
+    first = ids.index(first_term) if first_term in names else None
+    return choose("学期", names, index=first, key=key, placeholder="请选择学期…")
