@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import DateTime, and_, case, func, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from hxgy.metrics.roster import ClassFilter, period_roster
@@ -162,7 +162,7 @@ def students_not_reached(
     return pd.DataFrame(session.execute(stmt).all(), columns=columns)
 
 
-def request_status(limit_hours: ColumnElement, now: datetime) -> ColumnElement[str]:
+def request_status(limit_hours: ColumnElement[int] | InstrumentedAttribute[int], now: datetime) -> ColumnElement[str]:
     """on_time, late, overdue or pending for each request, judged at ``now``."""
     taken = hours_between(ParentRequest.received_at, ParentRequest.replied_at)
     waited = hours_between(ParentRequest.received_at, literal(now, DateTime()))
