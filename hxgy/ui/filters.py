@@ -95,7 +95,7 @@ def _open_picked(key: str, grade: int | None) -> None:
         open_level(grade, int(picked))
 
 
-def view_filters(user: auth.CurrentUser) -> View | None:
+def view_filters(user: auth.SchoolUser) -> View | None:
     """Draw the breadcrumb and filters at the top of the page and return the view; None when there are no terms."""
     school_id = user.school_id
     terms = data.school_terms(school_id)

@@ -31,7 +31,7 @@ STATUS_COLUMN = "目标状态"
 class MeasurePage:
     """One run of a measure page: who looks, at what, and the figures of that view."""
 
-    user: auth.CurrentUser
+    user: auth.SchoolUser
     view: filters.View
     now: datetime
     evaluation: bool = False  # targets of the evaluation term (德育: a custom range uses its last term)
