@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from hxgy import formats
+from hxgy import formats, rights
 from hxgy.auth import SchoolUser
 from hxgy.entry import accounts, school_classes
 from hxgy.glossary import ASSIGNMENT_ROLE_LABELS, ROLE_LABELS
 from hxgy.queries import school_setup
+from hxgy.rights import Role
 from hxgy.ui import data
 from hxgy.ui import entry as forms
 from hxgy.ui.settings_years import NO_YEAR
@@ -102,9 +103,8 @@ def accounts_tab(user: SchoolUser) -> None:
         st.markdown("**新建账户**")
         username = st.text_input("用户名", max_chars=60)
         display_name = st.text_input("姓名", max_chars=60)
-        roles = {
-            r: name for r, name in ROLE_LABELS.items() if r != "district" and (r != "admin" or user.role == "admin")
-        }
+        admins = rights.can(user.role, rights.Action.MANAGE_ADMIN_ACCOUNTS)  # only an admin makes another
+        roles = {r: name for r, name in ROLE_LABELS.items() if r in rights.SCHOOL_ROLES and (r != Role.ADMIN or admins)}
         role = forms.choose("角色", roles) or ""
         linked = forms.pick(
             "关联教职工（班主任、任课教师必填）", staff, key="account-staff", index=None, placeholder="请选择教职工"
