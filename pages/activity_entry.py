@@ -97,10 +97,9 @@ if st.button("保存活动", type="primary", width="stretch", key="activity-save
         outcome=outcome,
         parents_attended={c: n for c, n in came.items() if n is not None},
     )
-    key = forms.submission_key(FORM)
-    ok, saved = forms.save(
-        lambda session: records.record_activity(session, user, entry, today=today, submission_key=key)
+    forms.save_once(
+        FORM,
+        lambda session, key: records.record_activity(session, user, entry, today=today, submission_key=key),
+        done="已保存。 协同活动页已更新。",
+        again="这项活动已经保存过了。 协同活动页已更新。",
     )
-    if ok and saved is not None:
-        forms.next_submission(FORM)
-        forms.flash(("已保存。" if saved.created else "这项活动已经保存过了。") + " 协同活动页已更新。")

@@ -15,13 +15,8 @@ user = ui.guard("log_contact")
 FORM = "contact"
 PENDING = "_hxgy_contact_pending"  # an entry waiting for "仍然保存" after a likely-duplicate warning
 
-st.title("记录沟通")
-classes = forms.classes_or_stop(user)
+class_id = forms.class_page(user, "记录沟通", key="contact-class")
 today = data.today()
-forms.show_flash()
-class_id = forms.pick("班级", classes, key="contact-class", placeholder="请选择班级…")
-if class_id is None:
-    st.stop()
 students = data.class_students(class_id, today)
 with data.read_session() as session:
     channels = entry_queries.channels(session, user.school_id)  # (id, name, may be class-wide)

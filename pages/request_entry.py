@@ -88,10 +88,9 @@ with st.form("request-form"):
             class_id=class_id or None,
             category_id=category_id,
         )
-        key = forms.submission_key(FORM)
-        ok, saved = forms.save(
-            lambda session: records.record_request(session, user, entry, today=today, submission_key=key)
+        forms.save_once(
+            FORM,
+            lambda session, key: records.record_request(session, user, entry, today=today, submission_key=key),
+            done="已登记。",
+            again="这件诉求已经登记过了。",
         )
-        if ok and saved is not None:
-            forms.next_submission(FORM)
-            forms.flash("已登记。" if saved.created else "这件诉求已经登记过了。")

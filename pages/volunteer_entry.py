@@ -12,13 +12,8 @@ from hxgy.ui import entry as forms
 user = ui.guard("volunteer_entry")
 FORM = "volunteer"
 
-st.title("志愿登记")
-classes = forms.classes_or_stop(user)
+class_id = forms.class_page(user, "志愿登记", key="volunteer-class")
 today = data.today()
-forms.show_flash()
-class_id = forms.pick("班级", classes, key="volunteer-class", placeholder="请选择班级…")
-if class_id is None:
-    st.stop()
 guardians = data.class_guardians(class_id, today)
 activities = data.categories(user.school_id, "volunteer_activity")
 
@@ -45,13 +40,12 @@ if submitted:
         note=note,
         confirmed=confirmed,
     )
-    key = forms.submission_key(FORM)
-    ok, saved = forms.save(
-        lambda session: records.record_volunteering(session, user, entry, today=today, submission_key=key)
+    forms.save_once(
+        FORM,
+        lambda session, key: records.record_volunteering(session, user, entry, today=today, submission_key=key),
+        done="已保存。",
+        again="这条记录已经保存过了。",
     )
-    if ok and saved is not None:
-        forms.next_submission(FORM)
-        forms.flash("已保存。" if saved.created else "这条记录已经保存过了。")
 
 st.subheader("待确认的志愿时长")
 term_id = forms.backlog_term(user.school_id, today, key="volunteer-term")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any, SupportsInt, TypeVar
+from typing import Any, Protocol, SupportsInt, TypeVar
 
 import streamlit as st
 from sqlalchemy.orm import Session
@@ -22,6 +22,15 @@ from hxgy.ui import data
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
+
+
+class SavedOnce(Protocol):
+    """What saving a form's new record returns (hxgy.entry.saving.Saved)."""
+
+    @property
+    def created(self) -> bool:
+        """False when the same submission key had saved it already."""
+        ...
 
 
 def submission_key(form: str) -> str:
@@ -40,6 +49,16 @@ def next_submission(form: str) -> None:
 def write(action: Callable[[Session], T]) -> T:
     """Run a write of ``hxgy.entry`` in one transaction and return its result; its errors go up to the page."""
     return db.run_write(action, data.engine())  # lock contention: the keyed write runs again
+
+
+def save_once(form: str, action: Callable[[Session, str], SavedOnce], *, done: str, again: str) -> None:
+    """Save a form's new record under the form's submission key (a double click saves it once) and flash ``done``,
+    or ``again`` when the key had saved it already; the form then gets a fresh key for the next record."""
+    key = submission_key(form)
+    ok, saved = save(lambda session: action(session, key))
+    if ok and saved is not None:
+        next_submission(form)
+        flash(done if saved.created else again)
 
 
 def record_view(action: Callable[[Session], T]) -> tuple[bool, T | None]:
@@ -120,6 +139,17 @@ def index_of(options: Iterable[int], value: object) -> int:
         return list(options).index(int(value))
     except (ValueError, OverflowError):
         return 0
+
+
+def class_page(user: SchoolUser, title: str, *, key: str) -> int:
+    """The top of a one-class entry page: its title, the last save's message and the class (stop without one)."""
+    st.title(title)
+    classes = classes_or_stop(user)
+    show_flash()
+    class_id = pick("班级", classes, key=key, placeholder="请选择班级…")
+    if class_id is None:
+        st.stop()
+    return class_id
 
 
 def classes_or_stop(user: SchoolUser) -> list[tuple[int, str]]:
