@@ -8,6 +8,9 @@ python -m hxgy year add 2026 --start D --end D --term1 D:D --term2 D:D   a schoo
 python -m hxgy year edit 2026 [--start D] [--end D] [--term1 D:D] [--term2 D:D]   change its dates
 python -m hxgy year list            school years and terms
 python -m hxgy accounts             list accounts
+python -m hxgy metrics [--term NAME | --from D --to D] [--grade N | --class NAME] [--compare] [-o FILE]
+                                    the per-class table of every measure (CSV, Excel or JSON)
+python -m hxgy refresh-stats        recompute the pre-aggregated figures
 python -m hxgy template KIND FILE   write the .xlsx import template of a kind of data
 python -m hxgy import KIND FILE --user NAME [--good-rows-only]   import a filled template (.xlsx or .csv)
 python -m hxgy export KIND FILE --user NAME [--term NAME]        export records in the template's columns
