@@ -30,7 +30,8 @@ def test_every_page_is_registered_and_only_the_roles_own_are_in_its_menu() -> No
 
 
 @pytest.mark.parametrize(
-    ("role", "page_key"), [("teacher", "settings"), ("head_teacher", "audit"), ("meeting", "overview")]
+    ("role", "page_key"),
+    [("teacher", "settings"), ("head_teacher", "audit"), ("meeting", "overview"), ("district", "overview")],
 )
 def test_a_page_outside_the_role_opened_in_the_app_is_refused_in_chinese(make_app, demo_url, role, page_key) -> None:
     at = make_app(demo_url, USERNAME[role])

@@ -76,6 +76,25 @@ def test_create_user_and_sign_in_details(school) -> None:
     assert session.scalar(select(AuditLog.action).where(AuditLog.entity == "user_account")) == "create"
 
 
+def test_a_school_account_signs_in_as_a_school_user_and_the_district_as_a_district_user(school) -> None:
+    """Pages after ui.guard get a SchoolUser whose school_id is an int; 全区 gets a DistrictUser."""
+    session = school.session
+    for username, role, school_id in (("wangls", "head_teacher", school.school.id), ("quju", "district", None)):
+        staff = school.staff["王老师"].id if role == "head_teacher" else None
+        auth.create_user(
+            session, username=username, password="a-long-passphrase", role=role, display_name=username,
+            school_id=school_id, district="测试区", staff_id=staff,
+        )  # fmt: skip
+    session.commit()
+    teacher, district = auth.load_user(session, "wangls"), auth.load_user(session, "quju")
+    assert isinstance(teacher, auth.SchoolUser) and teacher.school_id == school.school.id
+    assert isinstance(district, auth.DistrictUser) and district.school_id is None and district.district == "测试区"
+    with pytest.raises(auth.AccountError):
+        auth.create_user(
+            session, username="noschool", password="a-long-passphrase", role="dean", display_name="x", school_id=None
+        )
+
+
 def test_disabled_accounts_cannot_sign_in(school) -> None:
     session = school.session
     user = auth.create_user(
