@@ -1,0 +1,174 @@
+"""家校沟通: saving and correcting a contact with a family (or a class); the rules are hxgy.entry.checks'."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hxgy.auth import CurrentUser
+from hxgy.entry import checks
+from hxgy.entry.rules import (
+    LikelyDuplicate,
+    Problems,
+    as_dict,
+    audit,
+    check_category,
+    check_class_term,
+    check_day,
+    check_text,
+    require_class_write,
+    roll_day,
+    student_in_class,
+)
+from hxgy.entry.saving import (
+    Saved,
+    checked,
+    existing_record,
+    insert_once,
+    record_for_change,
+    refresh_part,
+)
+from hxgy.models import (
+    Category,
+    Communication,
+)
+from hxgy.models.records import DIRECTIONS
+from hxgy.rights import Action
+
+# ---- 家校沟通 -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ContactEntry:
+    """A home–school contact as entered: no student means the whole class."""
+
+    class_id: int
+    contact_date: date | None
+    channel_id: int | None
+    student_id: int | None = None
+    direction: str = "to_home"
+    topic_id: int | None = None
+    duration_min: int | None = None
+    summary: str = ""
+    follow_up: bool = False
+
+
+def class_wide_channels(session: Session, school_id: int) -> list[str]:
+    """Names of the school's active channels a class-wide record (no student) may use, in list order."""
+    stmt = (
+        select(Category.name)
+        .where(
+            Category.school_id == school_id,
+            Category.kind == "channel",
+            Category.active.is_(True),
+            Category.class_wide.is_(True),
+        )
+        .order_by(Category.sort_order, Category.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def _check_contact(session: Session, school_id: int, entry: ContactEntry, today: date) -> ContactEntry:
+    problems = Problems()
+    term = check_day(session, problems, school_id, entry.contact_date, today, "沟通日期")
+    check_class_term(session, problems, entry.class_id, term)
+    check_category(session, problems, school_id, "channel", entry.channel_id, "沟通方式")
+    if entry.topic_id is not None:
+        check_category(session, problems, school_id, "topic", entry.topic_id, "沟通内容")
+    if entry.direction not in DIRECTIONS:
+        problems.add("方向", "只能是“学校→家庭”或“家庭→学校”")
+    minutes = checked(problems, "时长", checks.contact_minutes, entry.duration_min)
+    summary = check_text(problems, entry.summary, "简要记录")
+    if (
+        entry.student_id is not None
+        and entry.contact_date is not None
+        and not student_in_class(
+            session, entry.student_id, entry.class_id, roll_day(session, school_id, entry.contact_date)
+        )
+    ):
+        problems.add("学生", "该学生在这一天不在所选班级")
+    channel = session.get(Category, entry.channel_id) if entry.channel_id is not None else None
+    if channel is not None and channel.school_id == school_id and not channel.class_wide:
+        wide = class_wide_channels(session, school_id) if entry.student_id is None else []
+        checked(problems, "学生", checks.contact_reaches, channel.name, False, entry.student_id is not None, wide)
+    problems.raise_if_any()
+    return replace(entry, summary=summary, duration_min=minutes)
+
+
+def log_contact(
+    session: Session,
+    user: CurrentUser,
+    entry: ContactEntry,
+    *,
+    today: date,
+    submission_key: str | None = None,
+    confirm_duplicate: bool = False,
+) -> Saved:
+    """Save one communication (a call, a message, a 家访 …)."""
+    seen = existing_record(session, Communication, submission_key)
+    if seen is not None:
+        return Saved(seen.id, False)
+    school_class = require_class_write(session, user, entry.class_id, "登记沟通记录", action=Action.WRITE_CONTACT)
+    entry = _check_contact(session, school_class.school_id, entry, today)
+    if not confirm_duplicate:
+        similar = session.scalar(
+            select(Communication.id).where(
+                Communication.class_id == entry.class_id,
+                Communication.deleted_at.is_(None),
+                Communication.contact_date == entry.contact_date,
+                Communication.channel_id == entry.channel_id,
+                Communication.student_id.is_(None)
+                if entry.student_id is None
+                else Communication.student_id == entry.student_id,
+                Communication.staff_id.is_(None) if user.staff_id is None else Communication.staff_id == user.staff_id,
+            )
+        )
+        if similar is not None:
+            raise LikelyDuplicate(similar, "同一天已有一条相同学生、相同方式、同一登记人的沟通记录。确定要再记一条吗？")
+    record = Communication(
+        school_id=school_class.school_id,
+        class_id=entry.class_id,
+        student_id=entry.student_id,
+        staff_id=user.staff_id,
+        channel_id=entry.channel_id,
+        topic_id=entry.topic_id,
+        direction=entry.direction,
+        contact_date=entry.contact_date,
+        duration_min=entry.duration_min,
+        summary=entry.summary,
+        follow_up=entry.follow_up,
+        created_by=user.id,
+        submission_key=submission_key or None,
+    )
+    saved = insert_once(session, user, record, submission_key)
+    if saved.created:
+        refresh_part(session, "communication", school_class.school_id, [record.contact_date], today, [record.class_id])
+    return saved
+
+
+def update_contact(session: Session, user: CurrentUser, record_id: int, entry: ContactEntry, *, today: date) -> None:
+    """Correct a communication record; the class may change only to another class the user may write for."""
+    record: Communication = record_for_change(session, user, "communication", record_id, "修改")  # type: ignore[assignment]
+    school_class = require_class_write(session, user, entry.class_id, "修改沟通记录", action=Action.WRITE_CONTACT)
+    entry = _check_contact(session, school_class.school_id, entry, today)
+    before = as_dict(record)
+    old_day, old_class = record.contact_date, record.class_id
+    for name in (
+        "class_id",
+        "student_id",
+        "channel_id",
+        "topic_id",
+        "direction",
+        "contact_date",
+        "duration_min",
+        "summary",
+        "follow_up",
+    ):
+        setattr(record, name, getattr(entry, name))
+    session.flush()
+    audit(session, user, "update", "communication", record.id, before=before, after=as_dict(record))
+    classes = sorted({old_class, record.class_id})
+    refresh_part(session, "communication", record.school_id, [old_day, record.contact_date], today, classes)
