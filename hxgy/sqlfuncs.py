@@ -13,18 +13,26 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 
-class week_start(FunctionElement[Any]):
+class _PeriodStart(FunctionElement[Any]):
+    """The first day of the period a date falls in; ``unit`` names the period as PostgreSQL's date_trunc does."""
+
+    type = Date()
+    inherit_cache = True
+    unit: str
+
+
+class week_start(_PeriodStart):
     """The Monday of the week a date falls in."""
 
-    type = Date()
     inherit_cache = True
+    unit = "week"
 
 
-class month_start(FunctionElement[Any]):
+class month_start(_PeriodStart):
     """The first day of the month a date falls in."""
 
-    type = Date()
     inherit_cache = True
+    unit = "month"
 
 
 class hours_between(FunctionElement[Any]):
@@ -34,25 +42,26 @@ class hours_between(FunctionElement[Any]):
     inherit_cache = True
 
 
+def _day(element: _PeriodStart, compiler: Any, **kw: Any) -> str:
+    """The compiled date argument of a period start."""
+    return str(compiler.process(next(iter(element.clauses)), **kw))
+
+
 @compiles(week_start, "sqlite")
 def _week_start_sqlite(element: week_start, compiler: Any, **kw: Any) -> str:
-    day = compiler.process(next(iter(element.clauses)), **kw)
+    day = _day(element, compiler, **kw)
     return f"date({day}, '-' || ((CAST(strftime('%w', {day}) AS INTEGER) + 6) % 7) || ' days')"
-
-
-@compiles(week_start, "postgresql")
-def _week_start_pg(element: week_start, compiler: Any, **kw: Any) -> str:
-    return f"CAST(date_trunc('week', {compiler.process(next(iter(element.clauses)), **kw)}) AS DATE)"
 
 
 @compiles(month_start, "sqlite")
 def _month_start_sqlite(element: month_start, compiler: Any, **kw: Any) -> str:
-    return f"date({compiler.process(next(iter(element.clauses)), **kw)}, 'start of month')"
+    return f"date({_day(element, compiler, **kw)}, 'start of month')"
 
 
+@compiles(week_start, "postgresql")
 @compiles(month_start, "postgresql")
-def _month_start_pg(element: month_start, compiler: Any, **kw: Any) -> str:
-    return f"CAST(date_trunc('month', {compiler.process(next(iter(element.clauses)), **kw)}) AS DATE)"
+def _period_start_pg(element: _PeriodStart, compiler: Any, **kw: Any) -> str:
+    return f"CAST(date_trunc('{element.unit}', {_day(element, compiler, **kw)}) AS DATE)"
 
 
 @compiles(hours_between, "sqlite")
