@@ -16,8 +16,8 @@ from hxgy import config, glossary
 from hxgy.auth import CurrentUser
 from hxgy.entry.rules import Problems, as_dict, audit, require_settings_write
 from hxgy.metrics import stats
+from hxgy.metrics.measures import TARGET_MEASURES, is_rate
 from hxgy.models import (
-    TARGET_MEASURES,
     MoralDimension,
     MoralLevel,
     MoralRater,
@@ -27,9 +27,6 @@ from hxgy.models import (
 )
 from hxgy.models.base import utcnow
 from hxgy.terms import HOLIDAY_POLICIES
-
-RATE_TARGETS = {"contact_coverage", "home_visit_coverage", "volunteer_participation", "moral_good_rate",
-                "satisfaction", "response_on_time"}  # fmt: skip
 
 
 def update_moral_scheme(
@@ -100,8 +97,9 @@ def set_target(session: Session, user: CurrentUser, *, term_id: int, measure: st
     if measure not in TARGET_MEASURES:
         problems.add("指标", "不能设目标的指标")
     label = glossary.MEASURE_LABELS.get(measure, measure)
-    if value is not None and (math.isnan(value) or value < 0 or (measure in RATE_TARGETS and value > 100)):
-        problems.add(label, "应在 0 到 100 之间" if measure in RATE_TARGETS else "不能为负数")
+    rate = is_rate(measure)  # stored in %
+    if value is not None and (math.isnan(value) or value < 0 or (rate and value > 100)):
+        problems.add(label, "应在 0 到 100 之间" if rate else "不能为负数")
     problems.raise_if_any()
     target = session.scalar(select(Target).where(Target.term_id == term_id, Target.measure == measure))
     before = as_dict(target) if target else None

@@ -23,8 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hxgy import formats
-from hxgy.entry.school_settings import RATE_TARGETS
 from hxgy.glossary import MEASURE_LABELS, ROLE_LABELS, grade_name
+from hxgy.metrics.measures import is_rate
 from hxgy.models import AuditLog
 from hxgy.queries.audit_fields import (
     AUDIT_ENTITIES,
@@ -131,7 +131,7 @@ def _target_value(old: Mapping[str, Any], new: Mapping[str, Any]) -> Field:
     measure = new.get("measure") or old.get("measure")
     if not isinstance(measure, str) or measure not in MEASURE_LABELS:
         return FIELDS["value"]
-    return Field(f"{MEASURE_LABELS[measure]}目标", unit="%" if measure in RATE_TARGETS else "")
+    return Field(f"{MEASURE_LABELS[measure]}目标", unit="%" if is_rate(measure) else "")
 
 
 def _class_map(entity: str, key: str, old: object, new: object, names: Names, action: str) -> list[str]:

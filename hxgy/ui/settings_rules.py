@@ -8,7 +8,7 @@ import streamlit as st
 from hxgy.auth import SchoolUser
 from hxgy.entry import categories, school_settings
 from hxgy.glossary import CATEGORY_KIND_LABELS, HOLIDAY_POLICY_LABELS, MEASURE_LABELS
-from hxgy.models import TARGET_MEASURES
+from hxgy.metrics.measures import TARGET_MEASURES
 from hxgy.queries import entry as entry_queries
 from hxgy.queries import school_setup
 from hxgy.ui import data
