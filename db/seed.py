@@ -6,7 +6,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from hxgy.models import Category, MoralDimension, MoralLevel, MoralRater
-from hxgy.models.settings import CLASS_WIDE_CHANNEL_CODES
+from hxgy.models.school_setup import CLASS_WIDE_CHANNEL_CODES
 
 # kind -> [(code, name)], from the vocabulary of the schools' own documents
 DEFAULT_CATEGORIES: dict[str, list[tuple[str, str]]] = {

@@ -19,7 +19,7 @@ down_revision: str | Sequence[str] | None = '0004'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-CLASS_WIDE_CODES = ('wechat', 'parent_meeting', 'online')  # as hxgy.models.settings.CLASS_WIDE_CHANNEL_CODES today
+CLASS_WIDE_CODES = ('wechat', 'parent_meeting', 'online')  # as hxgy.models.school_setup.CLASS_WIDE_CHANNEL_CODES today
 
 
 def upgrade() -> None:

@@ -26,7 +26,7 @@ from hxgy.models.records import (
     VolunteerRecord,
 )
 from hxgy.models.school import School, SchoolClass, SchoolYear, Term
-from hxgy.models.settings import (
+from hxgy.models.school_setup import (
     CATEGORY_KINDS,
     HOME_VISIT_CODE,
     Category,
