@@ -6,7 +6,9 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy import func, select
 
@@ -17,6 +19,8 @@ from hxgy.glossary import ROLE_LABELS
 from hxgy.migrate import upgrade_to_head
 from hxgy.models import AppMeta, School, UserAccount
 from hxgy.rights import Role
+
+T = TypeVar("T")
 
 
 def _print_accounts(accounts: list[tuple[str, str, str]], password: str | None) -> None:
@@ -112,34 +116,44 @@ def cmd_refresh_stats(_args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_backup(args: argparse.Namespace) -> int:
-    """Write a backup of the configured database."""
-    from hxgy.backup import BackupError, backup, row_counts
+def _on_database(step: Callable[[str], T], *, error_note: str = "") -> tuple[T, int] | None:
+    """Run a backup step on the configured database: what it returned and the database's rows after it.
+
+    A refused step (hxgy.backup.BackupError) is printed with ``error_note`` after it and gives None.
+    """
+    from hxgy.backup import BackupError, row_counts
 
     url = config.database_url()
     try:
-        path = backup(url, args.file)
+        done = step(url)
     except BackupError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        print(f"错误：{exc}{error_note}", file=sys.stderr)
+        return None
+    return done, sum(row_counts(url).values())
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write a backup of the configured database."""
+    from hxgy.backup import backup
+
+    result = _on_database(lambda url: backup(url, args.file))
+    if result is None:
         return 2
-    rows = sum(row_counts(url).values())
+    path, rows = result
     print(f"backed up {safe_url()} ({rows:,} rows) to {path} ({path.stat().st_size // 1024:,} KB)")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Replace the configured database's contents with a backup."""
-    from hxgy.backup import BackupError, restore, row_counts
+    from hxgy.backup import restore
 
     if not args.yes:
         print(f"错误：恢复会用备份替换 {safe_url()} 中的全部数据；确认请加 --yes", file=sys.stderr)
         return 2
-    url = config.database_url()
-    try:
-        restore(url, args.file)
-    except BackupError as exc:
-        print(f"错误：{exc}（数据库未改动）", file=sys.stderr)
+    result = _on_database(lambda url: restore(url, args.file), error_note="（数据库未改动）")
+    if result is None:
         return 2
-    rows = sum(row_counts(url).values())
+    _, rows = result
     print(f"restored {safe_url()} from {args.file} ({rows:,} rows); restart the app or wait 10 minutes for its caches")
     return 0
