@@ -177,7 +177,7 @@ def _volunteering(session: Session, lk: Lookup, term: Term | None) -> list[list]
     guardian_family = dict(
         session.execute(select(Guardian.id, Guardian.family_id).where(Guardian.school_id == lk.school_id)).all()
     )
-    children: dict[int, list[tuple[int, str]]] = {}
+    children: dict[int | None, list[tuple[int, str]]] = {}  # by family (None: students without one)
     for sid, no, family in session.execute(
         select(Student.id, Student.student_no, Student.family_id)
         .where(Student.school_id == lk.school_id)
@@ -225,12 +225,12 @@ def _activities(session: Session, lk: Lookup, term: Term | None) -> list[list]:
         .order_by(m.activity_date, m.id)
     ).all()
     attended: dict[int, list[tuple[int, int | None]]] = {}
-    for a in session.execute(
+    for link in session.execute(
         select(ActivityClass.activity_id, ActivityClass.class_id, ActivityClass.parents_attended)
         .where(ActivityClass.activity_id.in_([a.id for a in activities]))
         .order_by(ActivityClass.class_id)
     ):
-        attended.setdefault(a.activity_id, []).append((a.class_id, a.parents_attended))
+        attended.setdefault(link.activity_id, []).append((link.class_id, link.parents_attended))
     for a in activities:
         classes = attended.get(a.id, [])
         if lk.own_classes is not None:
@@ -248,7 +248,8 @@ def _activities(session: Session, lk: Lookup, term: Term | None) -> list[list]:
             a.families_count,
             a.outcome,
         ]
-        for class_id, parents in classes or [(None, None)]:
+        rows: list[tuple[int | None, int | None]] = [*classes] or [(None, None)]  # a school activity: one row
+        for class_id, parents in rows:
             out.append([*head, lk.class_names.get(class_id, "") if class_id else "", parents])
     return out
 
@@ -337,7 +338,7 @@ def _guardians_export(session: Session, lk: Lookup, term: Term | None) -> list[l
     year = _year_of(session, lk, term)
     if year is None:
         return []
-    children: dict[int, str] = {}
+    children: dict[int | None, str] = {}
     for family_id, no in session.execute(
         select(Student.family_id, Student.student_no)
         .join(Enrolment, Enrolment.student_id == Student.id)
@@ -371,7 +372,7 @@ def _staff_export(session: Session, lk: Lookup, term: Term | None) -> list[list]
     for s in session.scalars(select(Staff).where(Staff.school_id == lk.school_id).order_by(Staff.staff_no)):
         head = [s.staff_no, s.name, s.gender, s.phone, s.title]
         for class_name, role, subject in assignments.get(s.id) or [("", "", "")]:
-            out.append([*head, year.name if class_name else "", class_name, role, subject])
+            out.append([*head, year.name if class_name and year is not None else "", class_name, role, subject])
     return out
 
 

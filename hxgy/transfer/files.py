@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.cell import range_boundaries
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml import DEFUSEDXML
 
@@ -60,7 +61,8 @@ class RowNo(int):
         obj.number, obj.sheet, obj.index = int(number), sheet, index
         return obj
 
-    def __getnewargs__(self) -> tuple[int, str, int]:  # pickling (a plan kept in st.session_state)
+    # pickling (a plan kept in st.session_state) needs all three; int's own takes only the value
+    def __getnewargs__(self) -> tuple[int, str, int]:  # type: ignore[override]
         return self.number, self.sheet, self.index
 
     def __str__(self) -> str:
@@ -181,7 +183,7 @@ def _read_xlsx(data: bytes, progress: Progress | None) -> list[Table]:
     return tables
 
 
-def _sheet_rows(reader: ExcelReader, wb: object, title: str, target: str, progress: Progress | None) -> list[Row]:
+def _sheet_rows(reader: ExcelReader, wb: Workbook, title: str, target: str, progress: Progress | None) -> list[Row]:
     """The non-empty rows of one sheet, read from the cells that exist (a declared size is not trusted).
 
     Reading stops after EMPTY_RUN empty rows in a row (a sheet formatted down to row 1,048,576); cells merged

@@ -184,10 +184,11 @@ def locate_all(tables: list[Table], kind: Kind, *, extra: Iterable[Column] = ())
         )
     if not found:
         visible = [(t, e) for t, e in refusals if not t.hidden and t.source.strip() != INSTRUCTIONS_SHEET]
-        table, exc = next(iter(visible or refusals), (None, None))
-        if exc is None:
+        first = next(iter(visible or refusals), None)
+        if first is None:
             raise FileRefused(f"工作簿里只有“{INSTRUCTIONS_SHEET}”，没有填写数据的工作表")
-        raise FileRefused(f"工作表“{table.source}”：{exc}") from exc
+        table, refused = first
+        raise FileRefused(f"工作表“{table.source}”：{refused}") from refused
     others = []
     for table, _exc in refusals:
         other = _other_kind(table, kind)

@@ -150,13 +150,13 @@ class Lookup:
         }
         categories: dict[str, dict[str, int]] = {}
         category_names: dict[str, list[str]] = {}
-        for c in session.execute(
+        for cat in session.execute(
             select(Category.id, Category.kind, Category.name)
             .where(Category.school_id == school_id, Category.active.is_(True))
             .order_by(Category.sort_order, Category.id)
         ):
-            categories.setdefault(c.kind, {})[key_text(c.name)] = c.id
-            category_names.setdefault(c.kind, []).append(c.name)
+            categories.setdefault(cat.kind, {})[key_text(cat.name)] = cat.id
+            category_names.setdefault(cat.kind, []).append(cat.name)
         partners = {
             key_text(p.name): p.id
             for p in session.execute(select(Partner.id, Partner.name).where(Partner.school_id == school_id))

@@ -56,8 +56,9 @@ class RowReader:
         self.warnings: list[Problem] = []  # shown in the preview and by the command line, not stopping the row
         self.failed: set[str] = set()
         for key, position in located.positions.items():
-            if position < len(values) and isinstance(values[position], str) and is_error_value(values[position]):
-                self.fail(key, f"单元格显示的是错误值 {values[position]}（公式出错），不是数据；请改正公式或填入数值")
+            cell = values[position] if position < len(values) else None
+            if isinstance(cell, str) and is_error_value(cell):
+                self.fail(key, f"单元格显示的是错误值 {cell}（公式出错），不是数据；请改正公式或填入数值")
 
     def raw(self, key: str) -> object:
         """The cell as stored (None when the column is absent, the row is short or the cell already failed)."""

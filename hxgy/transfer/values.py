@@ -164,18 +164,20 @@ def read_datetime(value: object) -> datetime | None:
             return None
         if float(value).is_integer() and 19000101 <= value <= 29991231:
             return datetime.combine(_ymd(clean_text(value)), time(8, 0))
-        day = _serial(float(value), clean_text(value))
+        serial_day = _serial(float(value), clean_text(value))
         seconds = round((float(value) % 1) * 86400)
-        return datetime.combine(day, time()) + timedelta(seconds=seconds)
+        return datetime.combine(serial_day, time()) + timedelta(seconds=seconds)
     text = _plain(value)
     if not text:
         return None
     plain = WEEKDAY.sub("", text).strip()
     m = TIME_OF_DAY.fullmatch(plain)
     if not m or not re.search(r"\d{4}\D+\d{1,2}\D+\d{1,2}|^\d{8}$", m["day"].strip()):
-        day = read_date(text)
-        return datetime.combine(day, time(8, 0)) if day else None
+        only_day = read_date(text)
+        return datetime.combine(only_day, time(8, 0)) if only_day else None
     day = read_date(m["day"].strip())
+    if day is None:  # the pattern above matched a date, so read_date found one
+        return None
     hour, minute, second = int(m["h"]), int(m["m"] or 0), int(m["s"] or 0)
     half = (m["half"] or m["half2"] or "").upper()
     if half in ("下午", "晚上", "PM") and hour < 12:

@@ -155,7 +155,8 @@ def merged(first: Prepared[R], record: R, row: int) -> Prepared[R]:
 FIELD_COLUMN = {"topic_id": "topic", "category_id": "category", "type_id": "type", "partner_id": "partner"}
 
 
-def between(model_date: InstrumentedAttribute[date] | InstrumentedAttribute[datetime], prepared: Sequence[Prepared[R]]
+def between(
+    model_date: InstrumentedAttribute[date] | InstrumentedAttribute[datetime], prepared: Sequence[Prepared[R]]
 ) -> ColumnElement[bool]:
     """Stored records dated from the first to the last day of the prepared ones."""
     days = [p.day for p in prepared]
