@@ -4,11 +4,12 @@ import streamlit as st
 
 from hxgy import charts, formats
 from hxgy.glossary import SCOPE_LABELS
+from hxgy.metrics import activities
 from hxgy.ui import details, widgets
 from hxgy.ui.measure_page import open_page
 
 page = open_page("activities", "协同活动")
-view, allowed, stamp = page.view, page.allowed, page.stamp
+view = page.view
 totals = details.participation_totals(view.period, view.classes)
 page.cards(("activities", "parent_attendance"))
 attendance_note = formats.class_attendance_note(totals)
@@ -38,18 +39,11 @@ shown = by_month.assign(
     活动类型=by_month["type_name"],
     场次=by_month["activities"],
 )
-title = "各月协同活动"
+months, title, stamp = list(dict.fromkeys(shown["月份"])), "各月协同活动", page.stamp
 chart = charts.bars(
-    shown,
-    category="月份",
-    value="场次",
-    colour="活动类型",
-    title=title,
-    stamp=stamp,
-    horizontal=False,
-    order=list(dict.fromkeys(shown["月份"])),
+    shown, category="月份", value="场次", colour="活动类型", title=title, stamp=stamp, horizontal=False, order=months
 )
-widgets.chart_block(chart, shown[["月份", "活动类型", "场次"]], title=title, stamp=stamp, allowed=allowed, key="month")
+page.chart(chart, shown, ["月份", "活动类型", "场次"], title=title, key="month")
 
 st.subheader("各班家长到场")
 extra = {"到场人次": "parents_attended", "应到人次": "attendance_base", "参与活动": "class_activities"}
@@ -61,33 +55,9 @@ st.caption(
 
 st.subheader("合作单位")
 partners = details.partner_summary(view.period, view.classes)
-widgets.table_block(
-    widgets.labelled(partners, ["partner_name", "partner_type", "activities", "latest", "titles"]),
-    title="合作单位与协同活动",
-    stamp=stamp,
-    allowed=allowed,
-    key="partners",
-)
+columns = ["partner_name", "partner_type", "activities", "latest", "titles"]
+page.table(partners, columns, title="合作单位与协同活动", key="partners")
 
 st.subheader("活动一览")
 listing = listing.assign(scope=listing["scope"].map(SCOPE_LABELS))
-widgets.table_block(
-    widgets.labelled(
-        listing,
-        [
-            "activity_date",
-            "title",
-            "type_name",
-            "scope",
-            "partner_name",
-            "students_count",
-            "parents_count",
-            "families_count",
-            "outcome",
-        ],
-    ),
-    title="协同活动一览",
-    stamp=stamp,
-    allowed=allowed,
-    key="list",
-)
+page.table(listing, activities.LIST_COLUMNS, title="协同活动一览", key="list")

@@ -76,9 +76,7 @@ with left:
     shown = frame.assign(班级=frame["class_name"], 沟通次数=frame["contacts"], 个别沟通=frame["individual_contacts"])
     title = "各班沟通次数"
     chart = charts.class_bars(shown, value="沟通次数", title=title, stamp=stamp, tooltip=["个别沟通"])
-    widgets.chart_block(
-        chart, shown[["班级", "沟通次数", "个别沟通"]], title=title, stamp=stamp, allowed=allowed, key="contacts"
-    )
+    page.chart(chart, shown, ["班级", "沟通次数", "个别沟通"], title=title, key="contacts")
 with right:
     mix = details.channel_mix(view.period, view.classes)
     shown = mix.assign(沟通方式=mix["channel_name"], 次数=mix["contacts"])
@@ -86,7 +84,7 @@ with right:
     chart = charts.bars(
         shown, category="沟通方式", value="次数", title=title, stamp=stamp, order=mix["channel_name"].tolist()
     )
-    widgets.chart_block(chart, shown[["沟通方式", "次数"]], title=title, stamp=stamp, allowed=allowed, key="mix")
+    page.chart(chart, shown, ["沟通方式", "次数"], title=title, key="mix")
 
 weekly = details.contacts_by_week(view.period, view.classes)
 if not weekly.empty:
@@ -97,22 +95,13 @@ if not weekly.empty:
         次数=weekly["contacts"],
         周一=weekly["week"].astype(str),
     )
-    week_order = list(dict.fromkeys(shown.sort_values("周一")["周"]))
+    weeks = list(dict.fromkeys(shown.sort_values("周一")["周"]))
     title = "每周沟通次数"
+    classes = frame["class_name"].tolist()
     chart = charts.heatmap(
-        shown,
-        x="周",
-        y="班级",
-        colour="次数",
-        text="次数",
-        title=title,
-        stamp=stamp,
-        x_order=week_order,
-        y_order=frame["class_name"].tolist(),
+        shown, x="周", x_order=weeks, y="班级", y_order=classes, colour="次数", text="次数", title=title, stamp=stamp
     )
-    widgets.chart_block(
-        chart, shown[["班级", "周", "周一", "次数"]], title=title, stamp=stamp, allowed=allowed, key="weeks"
-    )
+    page.chart(chart, shown, ["班级", "周", "周一", "次数"], title=title, key="weeks")
 
 st.subheader("家长诉求答复")
 limit = data.response_limit_hours(view.school_id)
@@ -124,13 +113,8 @@ st.markdown(
     f"（{int(figures['requests_on_time'])} / {int(figures['requests_due'])} 件已到期的诉求）。"
 )
 shown = requests.rename(columns={"class_name": "班级", "requests": "诉求", **REQUEST_STATUS_LABELS})
-widgets.table_block(
-    shown[["班级", "诉求", *REQUEST_STATUS_LABELS.values()]],
-    title="各班家长诉求答复",
-    stamp=stamp,
-    allowed=allowed,
-    key="requests",
-)
+columns = ["班级", "诉求", *REQUEST_STATUS_LABELS.values()]
+widgets.table_block(shown[columns], title="各班家长诉求答复", stamp=stamp, allowed=allowed, key="requests")
 
 named = filters.names_for(user, view)
 if view.class_id is not None:
@@ -145,10 +129,6 @@ if view.class_id is not None:
                 if missing.empty:
                     st.success("本期每位学生都已" + ("家访" if home_visit else "沟通") + "。")
                 else:
-                    widgets.table_block(
-                        widgets.labelled(missing, ["student_no", "student_name", "guardian_name"]),
-                        title="尚未家访名单" if home_visit else "尚未沟通名单",
-                        stamp=stamp,
-                        allowed=allowed,
-                        key=f"missing-{home_visit}",
-                    )
+                    columns = ["student_no", "student_name", "guardian_name"]
+                    title = "尚未家访名单" if home_visit else "尚未沟通名单"
+                    page.table(missing, columns, title=title, key=f"missing-{home_visit}")

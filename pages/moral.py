@@ -9,7 +9,7 @@ from hxgy.ui import data, details, widgets
 from hxgy.ui.measure_page import open_page
 
 page = open_page("moral", "德育评价", evaluation=True)
-view, now, allowed, stamp = page.view, page.now, page.allowed, page.stamp
+view, now, stamp = page.view, page.now, page.stamp
 term_id = view.period.evaluation_term_id
 if term_id is None:
     st.info("所选时间内没有学期，暂无德育评价。")
@@ -29,13 +29,13 @@ if figures["moral_evaluated"] == 0:
     st.info("本学期尚无德育评分。")
     st.stop()
 
-details = details.moral_details(term_id, view.classes)
+scores = details.moral_details(term_id, view.classes)
 names = dict(zip(frame["class_id"], frame["class_name"], strict=True))
 dimension_names = {i: n for i, _, n in scheme.dimensions}
 class_order = frame["class_name"].tolist()
 
 st.subheader("各班各维度平均分")
-dims = details["dimensions"]
+dims = scores["dimensions"]
 shown = dims.assign(
     班级=dims["class_id"].map(names), 维度=dims["dimension_id"].map(dimension_names), 平均分=dims["average"].round(1)
 )
@@ -43,59 +43,57 @@ title = "各班各维度平均分"
 chart = charts.heatmap(
     shown,
     x="维度",
+    x_order=list(dimension_names.values()),
     y="班级",
+    y_order=class_order,
     colour="平均分",
+    scheme="greens",
     text="平均分",
     title=title,
     stamp=stamp,
-    x_order=list(dimension_names.values()),
-    y_order=class_order,
-    scheme="greens",
 )
-widgets.chart_block(chart, shown[["班级", "维度", "平均分"]], title=title, stamp=stamp, allowed=allowed, key="dims")
+page.chart(chart, shown, ["班级", "维度", "平均分"], title=title, key="dims")
 
 left, right = st.columns(2)
 with left:
     extra = {"优良学生": "moral_good", "参评学生": "moral_evaluated"}
     page.class_bars("moral_good_rate", extra, download_key="good")
 with right:
-    lv = details["levels"]
+    lv = scores["levels"]
     shown = lv.assign(班级=lv["class_id"].map(names), 等级=lv["level"], 人数=lv["students"])
     title = "各班等级分布"
     level_names = [name for name, _, _ in scheme.levels]
     chart = charts.bars(
         shown,
         category="班级",
-        value="人数",
-        colour="等级",
-        title=title,
-        stamp=stamp,
         order=class_order,
+        colour="等级",
         colour_order=level_names,
         colours=charts.LEVEL_COLOURS[: len(level_names)],
+        value="人数",
+        title=title,
+        stamp=stamp,
     )
-    widgets.chart_block(chart, shown[["班级", "等级", "人数"]], title=title, stamp=stamp, allowed=allowed, key="levels")
+    page.chart(chart, shown, ["班级", "等级", "人数"], title=title, key="levels")
 
 st.subheader("教师评、家长评与自评")
-raters = details["raters"]
+raters = scores["raters"]
 rater_names = {i: n for i, _, n, _ in scheme.raters}
 shown = raters.assign(
     班级=raters["class_id"].map(names), 评价主体=raters["rater_id"].map(rater_names), 平均分=raters["average"].round(1)
 )
-title = "各班三方评价对比"
+title, groups = "各班三方评价对比", list(rater_names.values())
 chart = charts.dots(
     shown,
     category="班级",
+    order=class_order,
     value="平均分",
     group="评价主体",
+    group_order=groups,
     title=title,
     stamp=stamp,
-    order=class_order,
-    group_order=list(rater_names.values()),
 )
-widgets.chart_block(
-    chart, shown[["班级", "评价主体", "平均分"]], title=title, stamp=stamp, allowed=allowed, key="raters"
-)
+page.chart(chart, shown, ["班级", "评价主体", "平均分"], title=title, key="raters")
 gaps = moral.rater_gaps(raters, scheme)
 if gaps.empty:
     st.caption(f"各班家长评、自评与教师评的差距均在 {moral.GAP_FLAG_POINTS:g} 分以内。")
@@ -122,5 +120,5 @@ shown = pd.DataFrame(
         "评价完成率": [formats.percent(v) for v in frame["moral_completion"]],
     }
 )
-widgets.table_block(shown, title="各班优良率变化与评价完成率", stamp=stamp, allowed=allowed, key="change")
+widgets.table_block(shown, title="各班优良率变化与评价完成率", stamp=page.stamp, allowed=page.allowed, key="change")
 st.caption("“上学期”指同一批学生所在的班级（年级升级后按原班号对应）。")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from hxgy import charts
 from hxgy.metrics import measures, volunteers
-from hxgy.ui import details, filters, widgets
+from hxgy.ui import details, filters
 from hxgy.ui.measure_page import open_page
 
 page = open_page("volunteers", "家长志愿")
@@ -32,9 +32,7 @@ with left:
     )
     title = "各班志愿服务时长"
     chart = charts.class_bars(shown, value="志愿时长", title=title, stamp=stamp, tooltip=["人次", "户均时长"])
-    widgets.chart_block(
-        chart, shown[["班级", "志愿时长", "人次", "户均时长"]], title=title, stamp=stamp, allowed=allowed, key="hours"
-    )
+    page.chart(chart, shown, ["班级", "志愿时长", "人次", "户均时长"], title=title, key="hours")
 with right:
     extra = {"参与家庭": "volunteer_families", "学生数": "students"}
     page.class_bars("volunteer_participation", extra, download_key="participation")
@@ -48,17 +46,13 @@ with left:
     )
     title = "每周志愿服务时长"
     chart = charts.lines(shown, x="周", y="志愿时长", title=title, stamp=stamp)
-    widgets.chart_block(
-        chart, shown[["周", "志愿时长", "人次"]], title=title, stamp=stamp, allowed=allowed, key="trend"
-    )
+    page.chart(chart, shown, ["周", "志愿时长", "人次"], title=title, key="trend")
 with right:
     mix = details.volunteer_activity_mix(view.period, view.classes)
     shown = mix.assign(志愿项目=mix["activity_name"], 志愿时长=mix["volunteer_hours"], 人次=mix["volunteer_records"])
     title = "志愿服务项目构成"
     chart = charts.bars(shown, category="志愿项目", value="志愿时长", title=title, stamp=stamp)
-    widgets.chart_block(
-        chart, shown[["志愿项目", "志愿时长", "人次"]], title=title, stamp=stamp, allowed=allowed, key="mix"
-    )
+    page.chart(chart, shown, ["志愿项目", "志愿时长", "人次"], title=title, key="mix")
 
 st.subheader("优秀家长志愿者推荐")
 named = filters.names_for(user, view)
@@ -69,22 +63,6 @@ else:
     if ranking.empty:
         st.info("本期暂无已确认的志愿服务记录。")
     else:
-        widgets.table_block(
-            widgets.labelled(
-                ranking,
-                [
-                    "rank",
-                    "guardian_name",
-                    "relation",
-                    "child_name",
-                    "class_name",
-                    "volunteer_records",
-                    "volunteer_hours",
-                ],
-            ),
-            title="优秀家长志愿者推荐名单",
-            stamp=stamp,
-            allowed=allowed,
-            key="ranking",
-        )
+        columns = ["rank", *volunteers.RANKING_COLUMNS]
+        page.table(ranking, columns, title="优秀家长志愿者推荐名单", key="ranking")
         st.caption("按已确认的服务时长排序（人次也只计已确认的记录）；仅显示您有权查看的班级。")

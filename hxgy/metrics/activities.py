@@ -48,6 +48,13 @@ def _class_attendance(period: Period, classes: ClassFilter) -> Subquery:
     )
 
 
+# what activity_list shows of each activity (after its activity_id)
+LIST_COLUMNS = [
+    "activity_date", "title", "type_name", "scope", "partner_name",
+    "students_count", "parents_count", "families_count", "outcome",
+]  # fmt: skip
+
+
 def activity_list(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:
     """Every activity in view: date, title, type, scope, partner, students, parents, families, outcome.
 
@@ -78,19 +85,7 @@ def activity_list(session: Session, period: Period, classes: ClassFilter) -> pd.
     )
     if attendance is not None:
         stmt = stmt.outerjoin(attendance, attendance.c.activity_id == Activity.id)
-    columns = [
-        "activity_id",
-        "activity_date",
-        "title",
-        "type_name",
-        "scope",
-        "partner_name",
-        "students_count",
-        "parents_count",
-        "families_count",
-        "outcome",
-    ]
-    return pd.DataFrame(session.execute(stmt).all(), columns=columns)
+    return pd.DataFrame(session.execute(stmt).all(), columns=["activity_id", *LIST_COLUMNS])
 
 
 def activities_by_type_month(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:

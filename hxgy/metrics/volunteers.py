@@ -102,6 +102,10 @@ def activity_mix(session: Session, period: Period, classes: ClassFilter) -> pd.D
     return frame
 
 
+# what volunteer_ranking shows of each volunteer (after the guardian_id; a rank is put before them)
+RANKING_COLUMNS = ["guardian_name", "relation", "child_name", "class_name", "volunteer_records", "volunteer_hours"]
+
+
 def volunteer_ranking(session: Session, period: Period, classes: ClassFilter, *, top: int = 20) -> pd.DataFrame:
     """The guardians with the most confirmed hours — names included, for the 优秀家长志愿者 award.
 
@@ -137,16 +141,7 @@ def volunteer_ranking(session: Session, period: Period, classes: ClassFilter, *,
         .order_by(hours.desc(), Guardian.id)
         .limit(top)
     )
-    columns = [
-        "guardian_id",
-        "guardian_name",
-        "relation",
-        "child_name",
-        "class_name",
-        "volunteer_records",
-        "volunteer_hours",
-    ]
-    frame = pd.DataFrame(session.execute(stmt).all(), columns=columns)
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=["guardian_id", *RANKING_COLUMNS])
     frame["volunteer_hours"] = frame["volunteer_hours"].astype(float)
     frame.insert(0, "rank", range(1, len(frame) + 1))
     return frame

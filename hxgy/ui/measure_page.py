@@ -9,10 +9,11 @@ figure cards against their targets, and each class's bar coloured by its status.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -99,6 +100,17 @@ class MeasurePage:
     def cards(self, keys: tuple[str, ...], notes: Mapping[str, str] | None = None) -> None:
         """Draw the cards of these measures and say what their changes compare with."""
         widgets.card_grid(self.figure_cards(keys, notes), self.baseline)
+
+    def chart(
+        self, chart: alt.TopLevelMixin, shown: pd.DataFrame, columns: Sequence[str], *, title: str, key: str
+    ) -> None:
+        """A chart with its PNG and the Excel of ``columns`` of ``shown`` (for roles that may download)."""
+        widgets.chart_block(chart, shown[list(columns)], title=title, stamp=self.stamp, allowed=self.allowed, key=key)
+
+    def table(self, frame: pd.DataFrame, columns: Sequence[str], *, title: str, key: str) -> None:
+        """``columns`` of ``frame`` under their Chinese headers, with the Excel download."""
+        shown = widgets.labelled(frame, columns)
+        widgets.table_block(shown, title=title, stamp=self.stamp, allowed=self.allowed, key=key)
 
     def holiday_note(self) -> None:
         """含暑期家访 N 次… under the title, when the period counts holiday records."""
