@@ -10,7 +10,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from hxgy.formats import excel_format
-from hxgy.metrics.measures import header_measure
+from hxgy.metrics.measures import MEASURES, header_measure
 from hxgy.metrics.overview import COUNT_COLUMNS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -63,6 +63,7 @@ METRIC_COLUMNS = [
     "satisfaction_respondents", "satisfaction_satisfied", "satisfaction",
     "class_activities", "parents_attended", "attendance_base", "parent_attendance",
 ]  # fmt: skip
+METRIC_COLUMNS += [k for k, m in MEASURES.items() if m.per_class and k not in METRIC_COLUMNS]  # measures added later
 SCHOOL_ROW = "全校合计"
 
 

@@ -65,6 +65,11 @@ class Measure:
         return self.pace == "elapsed"
 
     @property
+    def per_class(self) -> bool:
+        """Each class has its own figure (an activity shared by classes is counted only for the whole view)."""
+        return self.rollup != "distinct"
+
+    @property
     def change_words(self) -> tuple[str, str]:
         """How a change is said: totals 增加/减少, rates and averages 提高/下降."""
         return ("增加", "减少") if self.rollup in ("sum", "distinct") else ("提高", "下降")
