@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, object_session
 
 from hxgy.models import SchoolYear, Term
 
@@ -21,6 +21,19 @@ class PeriodError(ValueError):
 
 
 SAME_PERIOD = "同期"  # a running term is compared with the same number of days of the previous one
+
+
+def midnight(day: date) -> datetime:
+    """Midnight at the start of ``day``, naive like the stored timestamps."""
+    return datetime.combine(day, time())
+
+
+def on_days(
+    moment: ColumnElement[datetime] | InstrumentedAttribute[datetime], first: date, last: date
+) -> ColumnElement[bool]:
+    """A timestamp falls on a day from ``first`` to ``last`` (both count): from midnight of the first day
+    up to, not including, midnight after the last."""
+    return and_(moment >= midnight(first), moment < midnight(last + timedelta(days=1)))
 
 
 @dataclass(frozen=True)
@@ -82,12 +95,12 @@ class Period:
     @property
     def first_moment(self) -> datetime:
         """Midnight at the start of the first day whose records count."""
-        return datetime.combine(self.first_day, time())
+        return midnight(self.first_day)
 
     @property
     def after_last_moment(self) -> datetime:
         """Midnight after the last day whose records count (timestamps compare strictly below it)."""
-        return datetime.combine(self.last_day + timedelta(days=1), time())
+        return midnight(self.last_day + timedelta(days=1))
 
     def week_of(self, day: date) -> int:
         """第几周 of the period ``day`` falls in: weeks run Monday to Sunday, week 1 holds the first day.

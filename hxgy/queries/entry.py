@@ -5,11 +5,11 @@ Plain reads (no Streamlit); hxgy.entry decides what may be written.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from hxgy import rights
@@ -32,7 +32,7 @@ from hxgy.models import (
     VolunteerRecord,
 )
 from hxgy.rights import Action
-from hxgy.terms import HolidayRefused, counting_term
+from hxgy.terms import HolidayRefused, counting_term, on_days
 
 
 def writable_classes(session: Session, user: CurrentUser, today: date) -> list[tuple[int, str]]:
@@ -114,24 +114,53 @@ def partners(session: Session, school_id: int) -> list[tuple[int, str]]:
     return [(pid, name) for pid, name in session.execute(stmt)]
 
 
+def _listed(
+    record: type[Communication] | type[VolunteerRecord], day: InstrumentedAttribute[date], *columns: ColumnElement[Any]
+) -> Select[*tuple[Any, ...]]:
+    """Live records of one kind as the entry pages list them: id, 日期 (``day``), 班级, then ``columns``."""
+    return (
+        select(record.id, day.label("日期"), SchoolClass.name.label("班级"), *columns)
+        .join(SchoolClass, SchoolClass.id == record.class_id)
+        .where(record.deleted_at.is_(None))
+    )
+
+
+def _contact_list() -> Select[*tuple[Any, ...]]:
+    """Communication records listed: id, 日期, 班级, 学生 (class-wide: 全班), 方式."""
+    channel = aliased(Category)
+    student = func.coalesce(Student.name, "全班").label("学生")
+    return (
+        _listed(Communication, Communication.contact_date, student, channel.name.label("方式"))
+        .join(channel, channel.id == Communication.channel_id)
+        .outerjoin(Student, Student.id == Communication.student_id)
+    )
+
+
+def _volunteer_list(school_id: int) -> Select[*tuple[Any, ...]]:
+    """A school's volunteer records listed: id, 日期, 班级, 家长, 项目, 时长, 备注."""
+    activity = aliased(Category)
+    shown = (
+        Guardian.name.label("家长"),
+        activity.name.label("项目"),
+        VolunteerRecord.hours.label("时长"),
+        VolunteerRecord.note.label("备注"),
+    )
+    return (
+        _listed(VolunteerRecord, VolunteerRecord.service_date, *shown)
+        .join(Guardian, Guardian.id == VolunteerRecord.guardian_id)
+        .join(activity, activity.id == VolunteerRecord.activity_id)
+        .where(VolunteerRecord.school_id == school_id)
+    )
+
+
 def recent_contacts(session: Session, user: CurrentUser, limit: int = 20) -> pd.DataFrame:
     """The user's latest communication records (not deleted), newest first."""
-    channel, topic = aliased(Category), aliased(Category)
+    topic = aliased(Category)
     stmt = (
-        select(
-            Communication.id,
-            Communication.contact_date,
-            SchoolClass.name,
-            func.coalesce(Student.name, "全班"),
-            channel.name,
-            func.coalesce(topic.name, ""),
-            func.coalesce(Communication.summary, ""),
-        )
-        .join(SchoolClass, SchoolClass.id == Communication.class_id)
-        .join(channel, channel.id == Communication.channel_id)
+        _contact_list()
+        .add_columns(func.coalesce(topic.name, ""), func.coalesce(Communication.summary, ""))
         .outerjoin(topic, topic.id == Communication.topic_id)
-        .outerjoin(Student, Student.id == Communication.student_id)
-        .where(Communication.created_by == user.id, Communication.deleted_at.is_(None))
+        .where(Communication.created_by == user.id)
         .order_by(Communication.id.desc())
         .limit(limit)
     )
@@ -195,25 +224,9 @@ def volunteering_to_confirm(
     columns = ["id", "服务日期", "班级", "家长", "志愿项目", "时长", "备注"]
     if user.school_id is None:
         return pd.DataFrame(columns=columns)
-    activity = aliased(Category)
     stmt = (
-        select(
-            VolunteerRecord.id,
-            VolunteerRecord.service_date,
-            SchoolClass.name,
-            Guardian.name,
-            activity.name,
-            VolunteerRecord.hours,
-            VolunteerRecord.note,
-        )
-        .join(SchoolClass, SchoolClass.id == VolunteerRecord.class_id)
-        .join(Guardian, Guardian.id == VolunteerRecord.guardian_id)
-        .join(activity, activity.id == VolunteerRecord.activity_id)
-        .where(
-            VolunteerRecord.school_id == user.school_id,
-            VolunteerRecord.deleted_at.is_(None),
-            VolunteerRecord.confirmed_at.is_(None),
-        )
+        _volunteer_list(user.school_id)
+        .where(VolunteerRecord.confirmed_at.is_(None))
         .order_by(VolunteerRecord.service_date, VolunteerRecord.id)
     )
     own = rights.class_scope(session, user, Action.CONFIRM_VOLUNTEERING, on_day=today)
@@ -262,11 +275,7 @@ def open_requests(
         stmt = stmt.where(ParentRequest.class_id.in_(class_ids))
     span = _term_span(session, user.school_id, term_id)
     if span is not None:
-        first, last = span
-        stmt = stmt.where(
-            ParentRequest.received_at >= datetime.combine(first, datetime.min.time()),
-            ParentRequest.received_at < datetime.combine(last + timedelta(days=1), datetime.min.time()),
-        )
+        stmt = stmt.where(on_days(ParentRequest.received_at, *span))
     columns = ["id", "收到时间", "班级", "渠道", "诉求内容", "status"]
     frame = pd.DataFrame(session.execute(stmt).all(), columns=columns)
     frame["收到时间"] = [_with_year(d, time_too=True) for d in frame["收到时间"]]
@@ -296,14 +305,9 @@ def records_to_manage(
     stmt: Select[*tuple[Any, ...]]
     class_column: InstrumentedAttribute[int] | InstrumentedAttribute[int | None] | None
     if kind == "communication":
-        channel = aliased(Category)
         stmt = (
-            select(
-                Communication.id,
-                Communication.contact_date.label("日期"),
-                SchoolClass.name.label("班级"),
-                func.coalesce(Student.name, "全班").label("学生"),
-                channel.name.label("方式"),
+            _contact_list()
+            .add_columns(
                 Communication.summary.label("记录"),
                 Communication.class_id,
                 Communication.student_id,
@@ -313,31 +317,15 @@ def records_to_manage(
                 Communication.duration_min,
                 Communication.follow_up,
             )
-            .join(SchoolClass, SchoolClass.id == Communication.class_id)
-            .join(channel, channel.id == Communication.channel_id)
-            .outerjoin(Student, Student.id == Communication.student_id)
-            .where(Communication.school_id == user.school_id, Communication.deleted_at.is_(None))
+            .where(Communication.school_id == user.school_id)
             .where(Communication.contact_date.between(start, end))
             .order_by(Communication.contact_date.desc(), Communication.id.desc())
         )
         class_column = Communication.class_id
     elif kind == "volunteer_record":
-        activity = aliased(Category)
         stmt = (
-            select(
-                VolunteerRecord.id,
-                VolunteerRecord.service_date.label("日期"),
-                SchoolClass.name.label("班级"),
-                Guardian.name.label("家长"),
-                activity.name.label("项目"),
-                VolunteerRecord.hours.label("时长"),
-                VolunteerRecord.note.label("备注"),
-                VolunteerRecord.activity_id,
-            )
-            .join(SchoolClass, SchoolClass.id == VolunteerRecord.class_id)
-            .join(Guardian, Guardian.id == VolunteerRecord.guardian_id)
-            .join(activity, activity.id == VolunteerRecord.activity_id)
-            .where(VolunteerRecord.school_id == user.school_id, VolunteerRecord.deleted_at.is_(None))
+            _volunteer_list(user.school_id)
+            .add_columns(VolunteerRecord.activity_id)
             .where(VolunteerRecord.service_date.between(start, end))
             .order_by(VolunteerRecord.service_date.desc(), VolunteerRecord.id.desc())
         )
@@ -353,10 +341,7 @@ def records_to_manage(
             )
             .outerjoin(SchoolClass, SchoolClass.id == ParentRequest.class_id)
             .where(ParentRequest.school_id == user.school_id, ParentRequest.deleted_at.is_(None))
-            .where(
-                ParentRequest.received_at >= datetime.combine(start, datetime.min.time()),
-                ParentRequest.received_at < datetime.combine(end + timedelta(days=1), datetime.min.time()),
-            )
+            .where(on_days(ParentRequest.received_at, start, end))
             .order_by(ParentRequest.received_at.desc())
         )
         class_column = ParentRequest.class_id
