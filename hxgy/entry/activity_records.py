@@ -12,27 +12,9 @@ from sqlalchemy.orm import Session
 from hxgy import rights
 from hxgy.auth import CurrentUser
 from hxgy.entry import checks
-from hxgy.entry.rules import (
-    Problems,
-    audit,
-    check_category,
-    check_day,
-    check_text,
-    refuse,
-)
-from hxgy.entry.saving import (
-    Saved,
-    checked,
-    existing_record,
-    insert_once,
-    refresh,
-)
-from hxgy.models import (
-    Activity,
-    ActivityClass,
-    Partner,
-    SchoolClass,
-)
+from hxgy.entry.rules import Problems, audit, check_category, check_day, check_text, refuse
+from hxgy.entry.saving import Saved, checked, existing_record, insert_once, refresh
+from hxgy.models import Activity, ActivityClass, Partner, SchoolClass
 from hxgy.models.records import ACTIVITY_SCOPES
 from hxgy.rights import Action
 

@@ -23,18 +23,8 @@ from hxgy.entry.rules import (
     roll_day,
     student_in_class,
 )
-from hxgy.entry.saving import (
-    Saved,
-    checked,
-    existing_record,
-    insert_once,
-    record_for_change,
-    refresh_part,
-)
-from hxgy.models import (
-    Category,
-    Communication,
-)
+from hxgy.entry.saving import Saved, checked, existing_record, insert_once, record_for_change, refresh_part
+from hxgy.models import Category, Communication
 from hxgy.models.records import DIRECTIONS
 from hxgy.rights import Action
 
@@ -151,7 +141,8 @@ def log_contact(
 
 def update_contact(session: Session, user: CurrentUser, record_id: int, entry: ContactEntry, *, today: date) -> None:
     """Correct a communication record; the class may change only to another class the user may write for."""
-    record: Communication = record_for_change(session, user, "communication", record_id, "修改")  # type: ignore[assignment]
+    record = record_for_change(session, user, "communication", record_id, "修改")
+    assert isinstance(record, Communication)  # the kind's model
     school_class = require_class_write(session, user, entry.class_id, "修改沟通记录", action=Action.WRITE_CONTACT)
     entry = _check_contact(session, school_class.school_id, entry, today)
     before = as_dict(record)

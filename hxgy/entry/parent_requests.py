@@ -21,15 +21,8 @@ from hxgy.entry.rules import (
     refuse,
     require_class_write,
 )
-from hxgy.entry.saving import (
-    Saved,
-    checked,
-    existing_record,
-    insert_once,
-)
-from hxgy.models import (
-    ParentRequest,
-)
+from hxgy.entry.saving import Saved, checked, existing_record, insert_once
+from hxgy.models import ParentRequest
 from hxgy.rights import Action
 
 # ---- 家长诉求 -----------------------------------------------------------------------------------

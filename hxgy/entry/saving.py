@@ -16,20 +16,9 @@ from sqlalchemy.orm import Session
 from hxgy import rights
 from hxgy.auth import CurrentUser
 from hxgy.entry.checks import ValueRefused
-from hxgy.entry.rules import (
-    Problems,
-    as_dict,
-    audit,
-    refuse,
-    require_class_write,
-)
+from hxgy.entry.rules import Problems, as_dict, audit, refuse, require_class_write
 from hxgy.metrics import stats
-from hxgy.models import (
-    Activity,
-    Communication,
-    ParentRequest,
-    VolunteerRecord,
-)
+from hxgy.models import Activity, Communication, ParentRequest, VolunteerRecord
 from hxgy.models.base import utcnow
 from hxgy.rights import Action
 

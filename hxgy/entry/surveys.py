@@ -10,23 +10,10 @@ from sqlalchemy.orm import Session
 from hxgy import rights
 from hxgy.auth import CurrentUser
 from hxgy.entry import checks
-from hxgy.entry.rules import (
-    Problems,
-    as_dict,
-    audit,
-    check_text,
-    refuse,
-    require_class_write,
-)
-from hxgy.entry.saving import (
-    Saved,
-    checked,
-)
+from hxgy.entry.rules import Problems, as_dict, audit, check_text, refuse, require_class_write
+from hxgy.entry.saving import Saved, checked
 from hxgy.metrics import stats
-from hxgy.models import (
-    SatisfactionResult,
-    Term,
-)
+from hxgy.models import SatisfactionResult, Term
 from hxgy.models.base import utcnow
 from hxgy.rights import Action
 

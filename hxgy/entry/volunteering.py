@@ -25,20 +25,8 @@ from hxgy.entry.rules import (
     roll_day,
     student_in_class,
 )
-from hxgy.entry.saving import (
-    Saved,
-    checked,
-    existing_record,
-    insert_once,
-    record_for_change,
-    refresh_part,
-)
-from hxgy.models import (
-    Guardian,
-    SchoolClass,
-    Student,
-    VolunteerRecord,
-)
+from hxgy.entry.saving import Saved, checked, existing_record, insert_once, record_for_change, refresh_part
+from hxgy.models import Guardian, SchoolClass, Student, VolunteerRecord
 from hxgy.models.base import utcnow
 from hxgy.rights import Action
 
@@ -72,15 +60,7 @@ def record_volunteering(
         return Saved(seen.id, False)
     school_class = require_class_write(session, user, entry.class_id, "登记志愿服务", action=Action.WRITE_VOLUNTEERING)
     problems = Problems()
-    check_class_term(
-        session,
-        problems,
-        entry.class_id,
-        check_day(session, problems, school_class.school_id, entry.service_date, today, "服务日期"),
-    )
-    check_category(session, problems, school_class.school_id, "volunteer_activity", entry.activity_id, "志愿项目")
-    hours = checked(problems, "时长", checks.volunteer_hours, entry.hours)
-    note = check_text(problems, entry.note, "备注")
+    hours, note = _check_service(session, problems, school_class.school_id, entry.class_id, entry, today)
     guardian = session.get(Guardian, entry.guardian_id) if entry.guardian_id is not None else None
     if guardian is None or guardian.school_id != school_class.school_id:
         problems.add("家长", "必须选择本校学生的家长")
@@ -110,6 +90,17 @@ def record_volunteering(
     return saved
 
 
+def _check_service(
+    session: Session, problems: Problems, school_id: int, class_id: int, entry: VolunteerEntry, today: date
+) -> tuple[float | None, str]:
+    """The day (in a term of the class's year), the 志愿项目, the hours and the note of a record; (hours, note)."""
+    day_term = check_day(session, problems, school_id, entry.service_date, today, "服务日期")
+    check_class_term(session, problems, class_id, day_term)
+    check_category(session, problems, school_id, "volunteer_activity", entry.activity_id, "志愿项目")
+    hours = checked(problems, "时长", checks.volunteer_hours, entry.hours)
+    return hours, check_text(problems, entry.note, "备注")
+
+
 def _family_in_class(session: Session, family_id: int, class_id: int, day: date) -> bool:
     children = session.scalars(select(Student.id).where(Student.family_id == family_id)).all()
     school_id = session.scalar(select(SchoolClass.school_id).where(SchoolClass.id == class_id))
@@ -120,7 +111,7 @@ def _family_in_class(session: Session, family_id: int, class_id: int, day: date)
 def confirm_volunteering(session: Session, user: CurrentUser, record_ids: Sequence[int], *, today: date) -> int:
     """Confirm volunteer records (head teacher of the class, dean, principal, admin); returns how many."""
     records = session.scalars(select(VolunteerRecord).where(VolunteerRecord.id.in_(list(record_ids)))).all()
-    touched: dict[int, set[date]] = {}
+    touched: dict[tuple[int, int], set[date]] = {}  # (school, class) -> days
     for record in records:
         if record.school_id != user.school_id or not _may_confirm(session, user, record.class_id, record.service_date):
             raise refuse(session, user, f"确认志愿服务记录 {record.id}")
@@ -132,10 +123,10 @@ def confirm_volunteering(session: Session, user: CurrentUser, record_ids: Sequen
         record.confirmed_by, record.confirmed_at = user.id, utcnow()
         session.flush()
         audit(session, user, "confirm", "volunteer_record", record.id, before=before, after=as_dict(record))
-        touched.setdefault(record.class_id, set()).add(record.service_date)
+        touched.setdefault((record.school_id, record.class_id), set()).add(record.service_date)
         count += 1
-    for class_id, days in touched.items():
-        refresh_part(session, "volunteering", user.school_id, sorted(days), today, [class_id])  # type: ignore[arg-type]
+    for (school_id, class_id), days in touched.items():
+        refresh_part(session, "volunteering", school_id, sorted(days), today, [class_id])
     return count
 
 
@@ -143,17 +134,10 @@ def update_volunteering(
     session: Session, user: CurrentUser, record_id: int, entry: VolunteerEntry, *, today: date
 ) -> None:
     """Correct the hours, date, activity or note of a volunteer record (same class and guardian)."""
-    record: VolunteerRecord = record_for_change(session, user, "volunteer_record", record_id, "修改")  # type: ignore[assignment]
+    record = record_for_change(session, user, "volunteer_record", record_id, "修改")
+    assert isinstance(record, VolunteerRecord)  # the kind's model
     problems = Problems()
-    check_class_term(
-        session,
-        problems,
-        record.class_id,
-        check_day(session, problems, record.school_id, entry.service_date, today, "服务日期"),
-    )
-    check_category(session, problems, record.school_id, "volunteer_activity", entry.activity_id, "志愿项目")
-    hours = checked(problems, "时长", checks.volunteer_hours, entry.hours)
-    note = check_text(problems, entry.note, "备注")
+    hours, note = _check_service(session, problems, record.school_id, record.class_id, entry, today)
     problems.raise_if_any()
     # all three were checked: refused above otherwise
     assert entry.service_date is not None and entry.activity_id is not None and hours is not None

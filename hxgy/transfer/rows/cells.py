@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import ParamSpec, TypeVar
 
@@ -62,6 +63,26 @@ def checked(r: RowReader, key: str, rule: Callable[P, T], *args: P.args, **kwarg
     except ValueRefused as refused:
         r.fail(key, str(refused))
         return None
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A record's day, its class and (when named) its student, each None when its cell was refused."""
+
+    day: date | None
+    class_id: int | None
+    student: StudentInfo | None
+
+
+def dated_in_class(r: RowReader, lk: Lookup, day_key: str) -> Dated:
+    """A record's day, class and student, the student in that class on that day (沟通记录, 志愿服务)."""
+    when = record_day(r, day_key, lk)
+    day, year = when if when else (None, None)
+    class_id = class_cell(r, lk, year)
+    student = student_cell(r, lk, class_id=class_id, day=day)
+    if day is not None:
+        in_class_on(r, lk, student, class_id, day)
+    return Dated(day, class_id, student)
 
 
 def class_cell(r: RowReader, lk: Lookup, year: Year | None, key: str = "class") -> int | None:

@@ -20,11 +20,8 @@ from hxgy.transfer.rows.base import Handler, Key, Prepared, Stored, between, occ
 from hxgy.transfer.rows.cells import (
     category_cell,
     checked,
-    class_cell,
+    dated_in_class,
     duration_cell,
-    in_class_on,
-    record_day,
-    student_cell,
     words_cell,
     yes_no_cell,
 )
@@ -53,12 +50,8 @@ class Communications(Handler[ContactRow]):
     compared = ("topic_id", "direction", "duration_min", "summary", "follow_up")
 
     def convert(self, r: RowReader, lk: Lookup, user: CurrentUser) -> list[Prepared[ContactRow]]:
-        when = record_day(r, "contact_date", lk)
-        day, year = when if when else (None, None)
-        class_id = class_cell(r, lk, year)
-        student = student_cell(r, lk, class_id=class_id, day=day)
-        if day is not None:
-            in_class_on(r, lk, student, class_id, day)
+        dated = dated_in_class(r, lk, "contact_date")
+        day, class_id, student = dated.day, dated.class_id, dated.student
         channel_id = category_cell(r, lk, "channel")
         direction = words_cell(r, "direction", DIRECTION_WORDS, "to_home")
         topic_id = category_cell(r, lk, "topic")

@@ -19,12 +19,9 @@ from hxgy.transfer.rows.base import Handler, Key, Prepared, Stored, Values, betw
 from hxgy.transfer.rows.cells import (
     category_cell,
     checked,
-    class_cell,
+    dated_in_class,
     duration_cell,
-    in_class_on,
     name_cell,
-    record_day,
-    student_cell,
     yes_no_cell,
 )
 
@@ -47,12 +44,8 @@ class Volunteering(Handler[VolunteerRow]):
     compared = ("hours", "note", "confirmed")
 
     def convert(self, r: RowReader, lk: Lookup, user: CurrentUser) -> list[Prepared[VolunteerRow]]:
-        when = record_day(r, "service_date", lk)
-        day, year = when if when else (None, None)
-        class_id = class_cell(r, lk, year)
-        student = student_cell(r, lk, class_id=class_id, day=day)
-        if day is not None:
-            in_class_on(r, lk, student, class_id, day)
+        dated = dated_in_class(r, lk, "service_date")
+        day, class_id, student = dated.day, dated.class_id, dated.student
         guardian_id = None
         name = name_cell(r, "guardian_name")
         if student is not None and name:
