@@ -7,6 +7,7 @@ the message after it is the same. tests/unit/test_one_validation.py runs one tab
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -73,6 +74,13 @@ def time_without_reply(replied: datetime | None, reply: str) -> None:
     """Refused when the time of a reply is given without its text."""
     if replied is not None and not reply:
         raise ValueRefused("填写了答复时间，也要填写答复内容")
+
+
+def moral_score(score: float) -> float:
+    """A 德育 score: 0 to 100. The grid says whose score it is before the message, the importer 分数."""
+    if math.isnan(score) or not 0 <= score <= 100:
+        raise ValueRefused("应在 0 到 100 之间")
+    return float(score)
 
 
 def at_least(value: int | None, low: int) -> int | None:

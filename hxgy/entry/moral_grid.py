@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from hxgy.auth import CurrentUser
+from hxgy.entry import checks
 from hxgy.entry.rules import Problems, audit, refuse, require_class_write, students_of_class
 from hxgy.metrics import stats
 from hxgy.metrics.moral import moral_scheme
@@ -130,8 +131,11 @@ def save_grid(
         if dimension_id not in dimensions:
             problems.add("评价维度", f"{where}：维度 {dimension_id} 不是本校启用的维度")
             continue
-        if value is not None and (math.isnan(value) or not 0 <= value <= 100):
-            problems.add(dimensions[dimension_id], f"{where}的分数 {value:g} 应在 0 到 100 之间")
+        if value is not None:
+            try:
+                checks.moral_score(value)  # the importer keeps the same rule
+            except checks.ValueRefused as refused:
+                problems.add(dimensions[dimension_id], f"{where}的分数 {value:g} {refused}")
     problems.raise_if_any()
 
     existing = {

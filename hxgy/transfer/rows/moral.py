@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hxgy.auth import CurrentUser
+from hxgy.entry import checks
 from hxgy.models import MoralScore
 from hxgy.models.base import utcnow
 from hxgy.transfer.kinds import NUMBER, Column
@@ -60,10 +61,13 @@ class MoralScores(Handler[ScoreRow]):
 
     def _score(self, r: RowReader, key: str) -> float | None:
         score = r.read(key, read_number)
-        if score is not None and not 0 <= score <= 100:
-            r.fail(key, "分数应在 0 到 100 之间")
+        if score is None:
             return None
-        return score
+        try:
+            return checks.moral_score(score)  # the 德育 grid keeps the same rule
+        except checks.ValueRefused as refused:
+            r.fail(key, f"分数{refused}")
+            return None
 
     def _rater(self, r: RowReader, lk: Lookup) -> int | None:
         return r.lookup("rater", lambda t: named(lk.raters, lk.rater_names, t, "评价主体"))
