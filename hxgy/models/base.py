@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, ForeignKey, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints let Alembic see constraint changes on SQLite too.
@@ -28,6 +28,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+class SchoolOwned:
+    """A row of one school, deleted with it: its key and its indexed school, the table's first two columns.
+
+    (sort_order puts a mixin's columns first; they would otherwise come last.) Tables whose school_id leads
+    a composite index (the records, the stats, the import batches) or may be empty (accounts) spell it out.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True, sort_order=-1)
+
+
 class CreatedAt:
     """When a row was created."""
 
@@ -35,7 +46,10 @@ class CreatedAt:
 
 
 class Tracked(CreatedAt):
-    """A record people enter: when changed, and soft-deleted instead of removed."""
+    """A record people enter: who entered it, its submission key, when changed, and soft-deleted instead of removed."""
 
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # the same form submitted twice, or the same import row, carries the same key
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime, onupdate=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, index=False)

@@ -7,21 +7,19 @@ from datetime import date
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hxgy.models.base import Base, CreatedAt
+from hxgy.models.base import Base, CreatedAt, SchoolOwned
 
 HEAD_TEACHER = "head_teacher"  # 班主任
 SUBJECT_TEACHER = "subject_teacher"  # 任课教师
 ASSIGNMENT_ROLES = (HEAD_TEACHER, SUBJECT_TEACHER)
 
 
-class Family(CreatedAt, Base):
+class Family(SchoolOwned, CreatedAt, Base):
     """A household: siblings share one, and volunteering counts per family."""
 
     __tablename__ = "family"
     __table_args__ = (UniqueConstraint("school_id", "code"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(40))
     address: Mapped[str] = mapped_column(String(200), default="")
 
@@ -29,14 +27,12 @@ class Family(CreatedAt, Base):
     guardians: Mapped[list[Guardian]] = relationship(back_populates="family")
 
 
-class Student(CreatedAt, Base):
+class Student(SchoolOwned, CreatedAt, Base):
     """A child, known to the school by 学号; classes come from enrolments."""
 
     __tablename__ = "student"
     __table_args__ = (UniqueConstraint("school_id", "student_no"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     family_id: Mapped[int | None] = mapped_column(ForeignKey("family.id", ondelete="SET NULL"), index=True)
     student_no: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(40))
@@ -75,14 +71,12 @@ class Enrolment(Base):
     student: Mapped[Student] = relationship(back_populates="enrolments")
 
 
-class Guardian(CreatedAt, Base):
+class Guardian(SchoolOwned, CreatedAt, Base):
     """A parent or other guardian (监护人) of a family's children."""
 
     __tablename__ = "guardian"
     __table_args__ = (UniqueConstraint("family_id", "name"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("family.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(40))
     relation: Mapped[str] = mapped_column(String(10))  # 父亲, 母亲, 祖父, 祖母, 外公, 外婆, 其他
@@ -93,14 +87,12 @@ class Guardian(CreatedAt, Base):
     family: Mapped[Family] = relationship(back_populates="guardians")
 
 
-class Staff(CreatedAt, Base):
+class Staff(SchoolOwned, CreatedAt, Base):
     """A teacher or other member of staff, known by 工号."""
 
     __tablename__ = "staff"
     __table_args__ = (UniqueConstraint("school_id", "staff_no"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     staff_no: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(40))
     gender: Mapped[str] = mapped_column(String(2), default="")

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hxgy.models.base import Base, CreatedAt, Tracked
+from hxgy.models.base import Base, CreatedAt, SchoolOwned, Tracked
 
 TO_HOME = "to_home"  # 学校→家庭
 TO_SCHOOL = "to_school"  # 家庭→学校
@@ -50,9 +50,6 @@ class Communication(Tracked, Base):
     duration_min: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(Text, default="")
     follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    # the same form submitted twice, or the same import row, carries the same key
-    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class ParentRequest(Tracked, Base):
@@ -76,8 +73,6 @@ class ParentRequest(Tracked, Base):
     replied_at: Mapped[datetime | None] = mapped_column(DateTime)
     reply: Mapped[str] = mapped_column(Text, default="")
     handled_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class VolunteerRecord(Tracked, Base):
@@ -101,18 +96,14 @@ class VolunteerRecord(Tracked, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
-class Partner(CreatedAt, Base):
+class Partner(SchoolOwned, CreatedAt, Base):
     """An organisation the school works with (社区服务中心, 企事业单位, 文化场馆, 实践基地)."""
 
     __tablename__ = "partner"
     __table_args__ = (UniqueConstraint("school_id", "name"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     type_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"))
     contact_person: Mapped[str] = mapped_column(String(40), default="")
@@ -146,8 +137,6 @@ class Activity(Tracked, Base):
     parents_count: Mapped[int | None] = mapped_column(Integer)  # 参与家长人次
     families_count: Mapped[int | None] = mapped_column(Integer)  # 参与家庭户数
     outcome: Mapped[str] = mapped_column(Text, default="")
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class ActivityClass(Base):
@@ -185,7 +174,7 @@ class MoralScore(Base):
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class SatisfactionResult(CreatedAt, Base):
+class SatisfactionResult(SchoolOwned, CreatedAt, Base):
     """A 家长满意度 survey result for a term, for the school (no class) or one class."""
 
     __tablename__ = "satisfaction_result"
@@ -202,8 +191,6 @@ class SatisfactionResult(CreatedAt, Base):
         CheckConstraint("satisfied >= 0 AND satisfied <= respondents", name="satisfied_range"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     term_id: Mapped[int] = mapped_column(ForeignKey("term.id"))
     class_id: Mapped[int | None] = mapped_column(ForeignKey("school_class.id"))
     respondents: Mapped[int] = mapped_column(Integer)

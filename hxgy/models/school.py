@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hxgy.models.base import Base, CreatedAt
+from hxgy.models.base import Base, CreatedAt, SchoolOwned
 
 DEFAULT_RESPONSE_LIMIT_HOURS = 72
 DEFAULT_MORAL_COMPLETION_MIN = 90  # % of students scored by the teacher before 德育优良率 is judged
@@ -35,14 +35,12 @@ class School(CreatedAt, Base):
     classes: Mapped[list[SchoolClass]] = relationship(back_populates="school")
 
 
-class SchoolYear(Base):
+class SchoolYear(SchoolOwned, Base):
     """A 学年, e.g. 2025-2026学年, running from September to July."""
 
     __tablename__ = "school_year"
     __table_args__ = (UniqueConstraint("school_id", "start_year"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     start_year: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(40))
     start_date: Mapped[date] = mapped_column(Date)
@@ -51,7 +49,7 @@ class SchoolYear(Base):
     terms: Mapped[list[Term]] = relationship(back_populates="school_year", order_by="Term.term_no")
 
 
-class Term(Base):
+class Term(SchoolOwned, Base):
     """A 学期 with its first and last day (both count)."""
 
     __tablename__ = "term"
@@ -60,8 +58,6 @@ class Term(Base):
         CheckConstraint("start_date <= end_date", name="dates_ordered"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     school_year_id: Mapped[int] = mapped_column(ForeignKey("school_year.id", ondelete="CASCADE"))
     term_no: Mapped[int] = mapped_column(Integer)  # 1 = 第一学期 (autumn), 2 = 第二学期 (spring)
     name: Mapped[str] = mapped_column(String(60))
@@ -71,7 +67,7 @@ class Term(Base):
     school_year: Mapped[SchoolYear] = relationship(back_populates="terms")
 
 
-class SchoolClass(CreatedAt, Base):
+class SchoolClass(SchoolOwned, CreatedAt, Base):
     """A 班级 in one school year, e.g. 三(2)班 of 2025-2026学年.
 
     ``cohort`` is the year its students entered 一年级, which links a class to
@@ -84,8 +80,6 @@ class SchoolClass(CreatedAt, Base):
         CheckConstraint("grade_level BETWEEN 1 AND 9", name="grade_level_range"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     school_year_id: Mapped[int] = mapped_column(ForeignKey("school_year.id", ondelete="CASCADE"), index=True)
     grade_level: Mapped[int] = mapped_column(Integer)
     class_no: Mapped[int] = mapped_column(Integer)

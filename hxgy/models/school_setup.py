@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hxgy.models.base import Base
+from hxgy.models.base import Base, SchoolOwned
 
 # Kinds of configurable category lists.
 CATEGORY_KINDS = (
@@ -22,7 +22,7 @@ HOME_VISIT_CODE = "home_visit"  # the channel whose records count for 家访覆�
 CLASS_WIDE_CHANNEL_CODES = frozenset({"wechat", "parent_meeting", "online"})
 
 
-class Category(Base):
+class Category(SchoolOwned, Base):
     """One entry of a configurable list; ``code`` is stable, ``name`` is what people see."""
 
     __tablename__ = "category"
@@ -31,8 +31,6 @@ class Category(Base):
         UniqueConstraint("school_id", "kind", "name"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(40))
@@ -42,21 +40,19 @@ class Category(Base):
     class_wide: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
-class MoralDimension(Base):
+class MoralDimension(SchoolOwned, Base):
     """A 德育 dimension every student is scored on, e.g. 文明礼仪."""
 
     __tablename__ = "moral_dimension"
     __table_args__ = (UniqueConstraint("school_id", "code"), UniqueConstraint("school_id", "name"))
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(40))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class MoralRater(Base):
+class MoralRater(SchoolOwned, Base):
     """Who gives a 德育 score (教师评, 家长评, 学生自评) and the weight it carries."""
 
     __tablename__ = "moral_rater"
@@ -66,8 +62,6 @@ class MoralRater(Base):
         CheckConstraint("weight >= 0", name="weight_non_negative"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(20))  # teacher, parent, self
     name: Mapped[str] = mapped_column(String(20))
     weight: Mapped[float] = mapped_column(Float)
@@ -75,27 +69,23 @@ class MoralRater(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class MoralLevel(Base):
+class MoralLevel(SchoolOwned, Base):
     """A 德育 level and the lowest total that reaches it; ``is_good`` counts toward 优良率."""
 
     __tablename__ = "moral_level"
     __table_args__ = (UniqueConstraint("school_id", "name"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(20))
     min_score: Mapped[float] = mapped_column(Float)
     is_good: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Target(Base):
+class Target(SchoolOwned, Base):
     """The school's target for one measure in one term (a measure of TARGET_MEASURES)."""
 
     __tablename__ = "target"
     __table_args__ = (UniqueConstraint("term_id", "measure"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     term_id: Mapped[int] = mapped_column(ForeignKey("term.id", ondelete="CASCADE"))
     measure: Mapped[str] = mapped_column(String(40))
     value: Mapped[float] = mapped_column(Float)
