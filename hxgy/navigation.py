@@ -17,14 +17,18 @@ from hxgy.rights import TRANSFER_ACTIONS, WRITE_ACTIONS, Action, Role, any_allow
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A page: its file under pages/, title, icon, section and the actions of hxgy.rights that open it."""
+    """A page (its file is pages/<key>.py): title, icon, section and the actions of hxgy.rights that open it."""
 
     key: str
-    path: str
     title: str
     icon: str
     section: str
     actions: tuple[Action, ...]  # a role may open the page when it may do one of these
+
+    @property
+    def path(self) -> str:
+        """The page's file, from the project root."""
+        return f"pages/{self.key}.py"
 
     @property
     def roles(self) -> frozenset[str]:
@@ -33,45 +37,28 @@ class PageSpec:
 
 
 DASHBOARD = (Action.VIEW_FIGURES,)
+VOLUNTEER_ENTRY = (Action.WRITE_VOLUNTEERING, Action.CONFIRM_VOLUNTEERING)  # hours entered, and confirmed
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("overview", "pages/overview.py", "总览", ":material/dashboard:", "概览", DASHBOARD),
-    PageSpec("district", "pages/district.py", "全区", ":material/account_balance:", "概览", (Action.DISTRICT_VIEW,)),
-    PageSpec("communication", "pages/communication.py", "家校沟通", ":material/forum:", "指标", DASHBOARD),
-    PageSpec("volunteers", "pages/volunteers.py", "家长志愿", ":material/volunteer_activism:", "指标", DASHBOARD),
-    PageSpec("moral", "pages/moral.py", "德育评价", ":material/workspace_premium:", "指标", DASHBOARD),
-    PageSpec("activities", "pages/activities.py", "协同活动", ":material/groups:", "指标", DASHBOARD),
-    PageSpec("report", "pages/report.py", "学期报告", ":material/description:", "概览", (Action.REPORT,)),
-    PageSpec("meeting", "pages/meeting.py", "会议投屏", ":material/slideshow:", "概览", (Action.MEETING_SCREEN,)),
-    PageSpec(
-        "log_contact", "pages/log_contact.py", "记录沟通", ":material/edit_note:", "录入", (Action.WRITE_CONTACT,)
-    ),
-    PageSpec(
-        "volunteer_entry",
-        "pages/volunteer_entry.py",
-        "志愿登记",
-        ":material/schedule:",
-        "录入",
-        (Action.WRITE_VOLUNTEERING, Action.CONFIRM_VOLUNTEERING),
-    ),
-    PageSpec("request_entry", "pages/request_entry.py", "家长诉求", ":material/mail:", "录入", (Action.WRITE_REQUEST,)),
-    PageSpec("moral_entry", "pages/moral_entry.py", "德育评分", ":material/grading:", "录入", (Action.WRITE_MORAL,)),
-    PageSpec(
-        "activity_entry", "pages/activity_entry.py", "活动录入", ":material/event:", "录入", (Action.WRITE_ACTIVITY,)
-    ),
-    PageSpec(
-        "satisfaction_entry",
-        "pages/satisfaction_entry.py",
-        "满意度录入",
-        ":material/thumb_up:",
-        "录入",
-        (Action.WRITE_SATISFACTION,),
-    ),
-    PageSpec("records", "pages/records.py", "记录管理", ":material/edit_document:", "录入", WRITE_ACTIONS),
-    PageSpec("data_transfer", "pages/data_transfer.py", "导入导出", ":material/upload_file:", "录入", TRANSFER_ACTIONS),
-    PageSpec("settings", "pages/settings.py", "设置", ":material/settings:", "管理", (Action.MANAGE_SETTINGS,)),
-    PageSpec("audit", "pages/audit.py", "操作日志", ":material/history:", "管理", (Action.AUDIT,)),
-    PageSpec("account", "pages/account.py", "我的账户", ":material/person:", "账户", (Action.OWN_ACCOUNT,)),
-)
+    PageSpec("overview", "总览", ":material/dashboard:", "概览", DASHBOARD),
+    PageSpec("district", "全区", ":material/account_balance:", "概览", (Action.DISTRICT_VIEW,)),
+    PageSpec("communication", "家校沟通", ":material/forum:", "指标", DASHBOARD),
+    PageSpec("volunteers", "家长志愿", ":material/volunteer_activism:", "指标", DASHBOARD),
+    PageSpec("moral", "德育评价", ":material/workspace_premium:", "指标", DASHBOARD),
+    PageSpec("activities", "协同活动", ":material/groups:", "指标", DASHBOARD),
+    PageSpec("report", "学期报告", ":material/description:", "概览", (Action.REPORT,)),
+    PageSpec("meeting", "会议投屏", ":material/slideshow:", "概览", (Action.MEETING_SCREEN,)),
+    PageSpec("log_contact", "记录沟通", ":material/edit_note:", "录入", (Action.WRITE_CONTACT,)),
+    PageSpec("volunteer_entry", "志愿登记", ":material/schedule:", "录入", VOLUNTEER_ENTRY),
+    PageSpec("request_entry", "家长诉求", ":material/mail:", "录入", (Action.WRITE_REQUEST,)),
+    PageSpec("moral_entry", "德育评分", ":material/grading:", "录入", (Action.WRITE_MORAL,)),
+    PageSpec("activity_entry", "活动录入", ":material/event:", "录入", (Action.WRITE_ACTIVITY,)),
+    PageSpec("satisfaction_entry", "满意度录入", ":material/thumb_up:", "录入", (Action.WRITE_SATISFACTION,)),
+    PageSpec("records", "记录管理", ":material/edit_document:", "录入", WRITE_ACTIONS),
+    PageSpec("data_transfer", "导入导出", ":material/upload_file:", "录入", TRANSFER_ACTIONS),
+    PageSpec("settings", "设置", ":material/settings:", "管理", (Action.MANAGE_SETTINGS,)),
+    PageSpec("audit", "操作日志", ":material/history:", "管理", (Action.AUDIT,)),
+    PageSpec("account", "我的账户", ":material/person:", "账户", (Action.OWN_ACCOUNT,)),
+)  # fmt: skip
 
 PAGES_BY_KEY: dict[str, PageSpec] = {page.key: page for page in PAGES}
 
