@@ -1,4 +1,6 @@
-"""Accounts and who may do what: passwords, the signed-in user, roles and scope.
+"""Accounts: passwords, creating and signing in, the signed-in user (SchoolUser or DistrictUser).
+
+Who may do what, for which classes, is hxgy.rights.
 
 No Streamlit here; hxgy.ui wires this to streamlit-authenticator.
 """

@@ -1,4 +1,4 @@
-"""The pages of the app and which roles may open each.
+"""The pages of the app and which roles may open each (those the actions of hxgy.rights.TABLE allow).
 
 app.py builds st.navigation from ``navigation_for_role``: the role's pages in
 its menu, and every other page registered but hidden, so that opening one by
