@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hxgy import glossary
 from hxgy.auth import CurrentUser
 from hxgy.entry.rules import Problems, as_dict, audit, refuse, require_settings_write
 from hxgy.metrics import stats
@@ -46,7 +47,7 @@ def _check_year(session: Session, school_id: int, plan: YearPlan, problems: Prob
     if plan.term1[1] >= plan.term2[0]:
         problems.add("第二学期", "必须在第一学期结束之后开始")
     if plan.start_date.year != plan.start_year:
-        problems.add("学年", f"{plan.start_year}-{plan.start_year + 1}学年应在 {plan.start_year} 年开始")
+        problems.add("学年", f"{glossary.school_year_name(plan.start_year)}应在 {plan.start_year} 年开始")
     same = session.scalar(
         select(SchoolYear.id).where(
             SchoolYear.school_id == school_id,
@@ -55,7 +56,7 @@ def _check_year(session: Session, school_id: int, plan: YearPlan, problems: Prob
         )
     )
     if same:
-        problems.add("学年", f"{plan.start_year}-{plan.start_year + 1}学年已存在")
+        problems.add("学年", f"{glossary.school_year_name(plan.start_year)}已存在")
     overlap = session.scalar(
         select(SchoolYear.name).where(
             SchoolYear.school_id == school_id,
@@ -74,27 +75,33 @@ def add_school_year(session: Session, user: CurrentUser, plan: YearPlan) -> Scho
     problems = Problems()
     _check_year(session, school_id, plan, problems, None)
     problems.raise_if_any()
-    name = f"{plan.start_year}-{plan.start_year + 1}学年"
     year = SchoolYear(
-        school_id=school_id, start_year=plan.start_year, name=name, start_date=plan.start_date, end_date=plan.end_date
+        school_id=school_id,
+        start_year=plan.start_year,
+        name=glossary.school_year_name(plan.start_year),
+        start_date=plan.start_date,
+        end_date=plan.end_date,
     )
     session.add(year)
     session.flush()
     for term_no, (start, end) in ((1, plan.term1), (2, plan.term2)):
-        term_name = f"{name}{'第一学期' if term_no == 1 else '第二学期'}"
-        session.add(
-            Term(
-                school_id=school_id,
-                school_year_id=year.id,
-                term_no=term_no,
-                name=term_name,
-                start_date=start,
-                end_date=end,
-            )
-        )
+        term = _new_term(session, year, term_no)
+        term.start_date, term.end_date = start, end
     session.flush()
     audit(session, user, "create", "school_year", year.id, after=as_dict(year))
     return year
+
+
+def _new_term(session: Session, year: SchoolYear, term_no: int) -> Term:
+    """A term of the year, named 2025-2026学年第一学期 (its dates set by the caller)."""
+    term = Term(
+        school_id=year.school_id,
+        school_year_id=year.id,
+        term_no=term_no,
+        name=glossary.term_name(year.start_year, term_no),
+    )
+    session.add(term)
+    return term
 
 
 def update_school_year(session: Session, user: CurrentUser, year_id: int, plan: YearPlan, *, today: date) -> None:
@@ -116,12 +123,8 @@ def update_school_year(session: Session, user: CurrentUser, year_id: int, plan: 
     old_start = year.start_date
     year.start_date, year.end_date = plan.start_date, plan.end_date
     for term_no, (start, end) in ((1, plan.term1), (2, plan.term2)):
-        term = terms.get(term_no)
-        if term is None:
-            name = f"{year.name}{'第一学期' if term_no == 1 else '第二学期'}"
-            term = Term(school_id=school_id, school_year_id=year.id, term_no=term_no, name=name)
-            session.add(term)
-            terms[term_no] = term
+        term = terms.get(term_no) or _new_term(session, year, term_no)
+        terms[term_no] = term
         term.start_date, term.end_date = start, end
     if old_start != plan.start_date:
         class_ids = select(SchoolClass.id).where(SchoolClass.school_year_id == year.id)

@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from hxgy import glossary
 from hxgy.auth import SchoolUser
 from hxgy.entry import promotion, school_years
 from hxgy.entry.school_years import YearPlan
@@ -104,7 +105,7 @@ def promotion_tab(user: SchoolUser, terms: pd.DataFrame) -> None:
         latest = session.get_one(SchoolYear, int(terms["year_id"].iloc[0]))
         plan = school_years.next_year_plan(latest)
     st.markdown(
-        f"从 **{latest.name}** 升入 **{plan.start_year}-{plan.start_year + 1}学年**："
+        f"从 **{latest.name}** 升入 **{glossary.school_year_name(plan.start_year)}**："
         "各班升一个年级，学生和任课安排随班升级，六年级学生毕业。原学年的班级、学生名单和全部记录保留不变。"
     )
     with st.form("promote"):
