@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import Column
 
 from hxgy.glossary import (
     ASSIGNMENT_ROLE_LABELS,
@@ -20,48 +20,7 @@ from hxgy.glossary import (
     SCOPE_LABELS,
     TERM_NO_LABELS,
 )
-from hxgy.models import (
-    Activity,
-    Category,
-    Family,
-    Guardian,
-    MoralDimension,
-    MoralRater,
-    Partner,
-    SchoolClass,
-    SchoolYear,
-    Staff,
-    Student,
-    Term,
-    UserAccount,
-)
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A table entries point to by id: its id column, the column people know a row by, and its school."""
-
-    id: InstrumentedAttribute[int]
-    name: InstrumentedAttribute[str]
-    school_id: InstrumentedAttribute[int] | InstrumentedAttribute[int | None]
-
-
-# what each referenced table is called by: the column people know it by
-REFERENCES: dict[str, Reference] = {
-    "school_class": Reference(SchoolClass.id, SchoolClass.name, SchoolClass.school_id),
-    "student": Reference(Student.id, Student.name, Student.school_id),
-    "staff": Reference(Staff.id, Staff.name, Staff.school_id),
-    "category": Reference(Category.id, Category.name, Category.school_id),
-    "guardian": Reference(Guardian.id, Guardian.name, Guardian.school_id),
-    "partner": Reference(Partner.id, Partner.name, Partner.school_id),
-    "user_account": Reference(UserAccount.id, UserAccount.display_name, UserAccount.school_id),
-    "term": Reference(Term.id, Term.name, Term.school_id),
-    "school_year": Reference(SchoolYear.id, SchoolYear.name, SchoolYear.school_id),
-    "moral_dimension": Reference(MoralDimension.id, MoralDimension.name, MoralDimension.school_id),
-    "moral_rater": Reference(MoralRater.id, MoralRater.name, MoralRater.school_id),
-    "activity": Reference(Activity.id, Activity.title, Activity.school_id),
-    "family": Reference(Family.id, Family.code, Family.school_id),
-}
+from hxgy.models import Base
 
 
 @dataclass(frozen=True)
@@ -180,6 +139,32 @@ FIELDS_BY_ENTITY: dict[tuple[str, str], Field] = {
     ("school_year", "name"): Field("学年"),
     ("term", "name"): Field("学期"),
     ("activity_class", "activity_id"): Field("活动", "activity"),
+}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A table entries point to by id (a Field's reference): its id column, the column people know a row by,
+    and its school."""
+
+    id: Column[int]
+    name: Column[str]
+    school_id: Column[int | None]
+
+
+# the column people know a referenced row by, where it is not ``name``
+KNOWN_BY = {"user_account": "display_name", "activity": "title", "family": "code"}
+
+
+def _reference(table: str) -> Reference:
+    columns = Base.metadata.tables[table].c
+    return Reference(columns.id, columns[KNOWN_BY.get(table, "name")], columns.school_id)
+
+
+REFERENCES: dict[str, Reference] = {
+    field.reference: _reference(field.reference)
+    for field in (*FIELDS.values(), *FIELDS_BY_ENTITY.values())
+    if field.reference is not None
 }
 
 # bookkeeping nobody reads in a change: ids, keys, who typed it (the 用户 column says), technical timestamps
