@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hxgy.models.base import Base, CreatedAt, utcnow
+from hxgy.models.base import Base, CreatedAt, one_of, utcnow
 from hxgy.rights import ROLES
 
 
@@ -15,9 +15,7 @@ class UserAccount(CreatedAt, Base):
     """Someone who logs in, with one role; school-bound except the district role."""
 
     __tablename__ = "user_account"
-    __table_args__ = (
-        CheckConstraint("role IN ({})".format(", ".join(f"'{role}'" for role in ROLES)), name="role_known"),
-    )
+    __table_args__ = (one_of("role", ROLES, name="role_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(60), unique=True)  # stored lower-case

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints let Alembic see constraint changes on SQLite too.
@@ -20,6 +21,12 @@ NAMING_CONVENTION = {
 def utcnow() -> datetime:
     """The current time in UTC, naive (stored the same way on every database)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def one_of(column: str, values: Iterable[str], *, name: str) -> CheckConstraint:
+    """A CHECK that ``column`` holds one of ``values``: the constant the code uses, so the two cannot drift apart."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name)
 
 
 class Base(DeclarativeBase):

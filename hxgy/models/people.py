@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hxgy.models.base import Base, CreatedAt, SchoolOwned
+from hxgy.models.base import Base, CreatedAt, SchoolOwned, one_of
 
 HEAD_TEACHER = "head_teacher"  # 班主任
 SUBJECT_TEACHER = "subject_teacher"  # 任课教师
@@ -107,7 +107,7 @@ class ClassAssignment(Base):
     __tablename__ = "class_assignment"
     __table_args__ = (
         UniqueConstraint("class_id", "staff_id", "role", "subject"),
-        CheckConstraint("role IN ('head_teacher', 'subject_teacher')", name="role_known"),
+        one_of("role", ASSIGNMENT_ROLES, name="role_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hxgy.models.base import Base, CreatedAt, SchoolOwned, Tracked
+from hxgy.models.base import Base, CreatedAt, SchoolOwned, Tracked, one_of
 
 TO_HOME = "to_home"  # 学校→家庭
 TO_SCHOOL = "to_school"  # 家庭→学校
@@ -34,7 +34,7 @@ class Communication(Tracked, Base):
     __table_args__ = (
         Index("ix_communication_class_date", "class_id", "contact_date"),
         Index("ix_communication_school_date", "school_id", "contact_date"),
-        CheckConstraint("direction IN ('to_home', 'to_school')", name="direction_known"),
+        one_of("direction", DIRECTIONS, name="direction_known"),
         CheckConstraint("duration_min IS NULL OR duration_min >= 0", name="duration_non_negative"),
     )
 
@@ -123,7 +123,7 @@ class Activity(Tracked, Base):
     __table_args__ = (
         UniqueConstraint("school_id", "title", "activity_date"),
         Index("ix_activity_school_date", "school_id", "activity_date"),
-        CheckConstraint("scope IN ('school', 'grade', 'class')", name="scope_known"),
+        one_of("scope", ACTIVITY_SCOPES, name="scope_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
