@@ -94,14 +94,18 @@ def class_grades(session: Session, class_ids: list[int]) -> dict[int, int]:
     return {cid: grade for cid, grade in session.execute(stmt)}
 
 
-def categories(session: Session, school_id: int, kind: str) -> list[tuple[int, str]]:
-    """(id, name) of a school's active categories of one kind, in its order."""
-    stmt = (
-        select(Category.id, Category.name)
+def _active_categories(school_id: int, kind: str) -> Select[int, str, bool]:
+    """id, name, may be class-wide (channels) of a school's active categories of one kind, in its order."""
+    return (
+        select(Category.id, Category.name, Category.class_wide)
         .where(Category.school_id == school_id, Category.kind == kind, Category.active.is_(True))
         .order_by(Category.sort_order, Category.id)
     )
-    return [(cid, name) for cid, name in session.execute(stmt)]
+
+
+def categories(session: Session, school_id: int, kind: str) -> list[tuple[int, str]]:
+    """(id, name) of a school's active categories of one kind, in its order."""
+    return [(cid, name) for cid, name, _ in session.execute(_active_categories(school_id, kind))]
 
 
 def partners(session: Session, school_id: int) -> list[tuple[int, str]]:
@@ -170,12 +174,7 @@ def recent_contacts(session: Session, user: CurrentUser, limit: int = 20) -> pd.
 
 def channels(session: Session, school_id: int) -> list[tuple[int, str, bool]]:
     """(id, name, may be class-wide) of the school's active 沟通方式, in its order."""
-    stmt = (
-        select(Category.id, Category.name, Category.class_wide)
-        .where(Category.school_id == school_id, Category.kind == "channel", Category.active.is_(True))
-        .order_by(Category.sort_order, Category.id)
-    )
-    return [(cid, name, bool(wide)) for cid, name, wide in session.execute(stmt)]
+    return [(cid, name, bool(wide)) for cid, name, wide in session.execute(_active_categories(school_id, "channel"))]
 
 
 def channel_class_wide(session: Session, school_id: int) -> dict[int, bool]:
