@@ -8,6 +8,7 @@ and exports to PNG with the stamp under the title.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import altair as alt
 import pandas as pd
@@ -30,7 +31,15 @@ ROW_STEP = 20  # pixels per class row: every class name stays readable
 LEVEL_COLOURS = ("#1b5e20", "#66bb6a", "#ffca28", "#e53935", "#8d6e63", "#9e9e9e")  # best level first
 
 
-def _finish(chart: alt.TopLevelMixin, title: str, stamp: str) -> alt.TopLevelMixin:
+def _layer(*charts: alt.Chart | alt.LayerChart, data: pd.DataFrame) -> alt.LayerChart:
+    """alt.layer, which gives a LayerChart whenever it is not asked to facet (never here)."""
+    chart = alt.layer(*charts, data=data)
+    if not isinstance(chart, alt.LayerChart):  # pragma: no cover - alt.layer facets only when asked to
+        raise TypeError("a layered chart was expected")
+    return chart
+
+
+def _finish(chart: alt.LayerChart, title: str, stamp: str) -> alt.LayerChart:
     subtitle = [stamp] if stamp else alt.Undefined
     return (
         chart.properties(title=alt.Title(title, subtitle=subtitle, anchor="start", fontSize=16, subtitleFontSize=11))
@@ -60,7 +69,7 @@ def class_bars(
     rules: Sequence[tuple[float, str, str]] = (),
     pick: str | None = None,
     domain: tuple[float, float] | None = None,
-) -> alt.TopLevelMixin:
+) -> alt.LayerChart:
     """Horizontal bars, one per class (or school) in order; coloured by status, with the target as a line.
 
     ``rules``: (value, label, colour) lines labelled above the bars. ``pick``: the name of a click selection
@@ -89,7 +98,7 @@ def class_bars(
         rule = pd.DataFrame({"目标": [target]})
         layers.append(alt.Chart(rule).mark_rule(color="#333", strokeDash=[4, 3]).encode(x="目标:Q"))
     layers += _labelled_rules(rules, percent)
-    chart = alt.layer(*layers, data=frame).properties(height=alt.Step(ROW_STEP))
+    chart = _layer(*layers, data=frame).properties(height=alt.Step(ROW_STEP))
     return _finish(chart, title, stamp)
 
 
@@ -131,7 +140,7 @@ def coverage_bars(
     term_target: float | None,
     tooltip: Sequence[str] = (),
     pick: str | None = None,
-) -> alt.TopLevelMixin:
+) -> alt.LayerChart:
     """Coverage per class against 100 % and the target for today (the term's target scaled by time gone).
 
     The 100 % rule and the on-pace line are labelled in Chinese; the term's own target is drawn too when it
@@ -142,7 +151,7 @@ def coverage_bars(
     late = on_pace is not None and term_target is not None and abs(term_target - on_pace) > 1e-9
     if on_pace is not None and abs(on_pace - 1.0) > 1e-9:
         rules.append((on_pace, f"{'按进度目标' if late else '目标'} {formats.percent(on_pace)}", "#c0392b"))
-    if late and not whole:
+    if late and not whole and term_target is not None:
         rules.append((term_target, f"学期目标 {formats.percent(term_target)}", "#8e44ad"))
     return class_bars(
         frame,
@@ -170,9 +179,9 @@ def heatmap(
     x_order: Sequence[str],
     y_order: Sequence[str],
     status_colours: bool = False,
-    scheme: str = "blues",
+    scheme: Literal["blues", "greens"] = "blues",
     pick: str | None = None,
-) -> alt.TopLevelMixin:
+) -> alt.LayerChart:
     """A grid of cells (e.g. class × measure) coloured by status or value, each labelled.
 
     ``pick``: the name of a click selection on ``class_id`` (the frame must carry it) for drill-down; the
@@ -188,17 +197,18 @@ def heatmap(
         y=alt.Y(f"{y}:N", sort=list(y_order), title=None),
     )
     cells = base.mark_rect(stroke="white").encode(color=colour_enc, tooltip=[y, x, text])
-    label_colour = alt.value("black")
-    if status_colours:  # white on the dark colours, dark on amber and light grey
-        light = alt.FieldOneOfPredicate(field=colour, oneOf=[s for s in STATUS_COLOURS if s in LIGHT_STATUSES])
-        label_colour = alt.condition(light, alt.value("#212121"), alt.value("white"))
+    # white on the dark colours, dark on amber and light grey
+    light = alt.FieldOneOfPredicate(field=colour, oneOf=[s for s in STATUS_COLOURS if s in LIGHT_STATUSES])
+    label_colour = (
+        alt.condition(light, alt.value("#212121"), alt.value("white")) if status_colours else alt.value("black")
+    )
     labels = base.mark_text(fontSize=11).encode(text=f"{text}:N", color=label_colour, tooltip=[y, x, text])
     if pick:
         cells = cells.add_params(alt.selection_point(name=pick, fields=["class_id"], on="click", empty=False))
         labels = labels.add_params(
             alt.selection_point(name=f"{pick}_label", fields=["class_id"], on="click", empty=False)
         )
-    chart = alt.layer(cells, labels, data=frame).properties(height=alt.Step(ROW_STEP + 2))
+    chart = _layer(cells, labels, data=frame).properties(height=alt.Step(ROW_STEP + 2))
     return _finish(chart, title, stamp)
 
 
@@ -221,7 +231,7 @@ def status_grid(
     stamp: str,
     cells: pd.DataFrame | None = None,
     pick: str | None = None,
-) -> alt.TopLevelMixin:
+) -> alt.LayerChart:
     """Class × measure cells coloured by target status, each labelled with its figure (总览, report, slides).
 
     ``cells``: status_cells(statuses) when the caller already has it (总览 shows it as the download too).
@@ -244,14 +254,14 @@ def status_grid(
 
 def lines(
     frame: pd.DataFrame, *, x: str, y: str, title: str, stamp: str, colour: str | None = None, x_type: str = "T"
-) -> alt.TopLevelMixin:
+) -> alt.LayerChart:
     """A line over time (weeks or months), one line per ``colour`` value if given."""
     axis = alt.Axis(format="%-m月%-d日", labelAngle=0) if x_type == "T" else alt.Axis(labelAngle=0)
     encoding = {"x": alt.X(f"{x}:{x_type}", title=x, axis=axis), "y": alt.Y(f"{y}:Q", title=y), "tooltip": [x, y]}
     if colour:
         encoding["color"] = alt.Color(f"{colour}:N", title=colour)
         encoding["tooltip"] = [x, colour, y]
-    chart = alt.layer(alt.Chart().mark_line(point=True).encode(**encoding), data=frame).properties(height=260)
+    chart = _layer(alt.Chart().mark_line(point=True).encode(**encoding), data=frame).properties(height=260)
     return _finish(chart, title, stamp)
 
 
@@ -269,29 +279,35 @@ def bars(
     colour_order: Sequence[str] | None = None,
     colours: Sequence[str] | None = None,
     whole: bool = False,
-) -> alt.TopLevelMixin:
+) -> alt.LayerChart:
     """Bars per category, stacked by ``colour`` when given (in ``colour_order``, with ``colours``).
 
     ``whole``: the values are counts, so the axis shows whole numbers only.
     """
     axis = alt.Axis(format="%") if percent else alt.Axis(format="d", tickMinStep=1) if whole else alt.Axis()
-    cat = (
-        alt.Y(f"{category}:N", sort=list(order) if order else "-x", title=None)
-        if horizontal
-        else alt.X(f"{category}:N", sort=list(order) if order else None, title=None, axis=alt.Axis(labelAngle=0))
-    )
-    val = alt.X(f"{value}:Q", title=value, axis=axis) if horizontal else alt.Y(f"{value}:Q", title=value, axis=axis)
-    encoding = {"y": cat, "x": val} if horizontal else {"x": cat, "y": val}
-    encoding["tooltip"] = [category, alt.Tooltip(f"{value}:Q", format=".1%" if percent else ",.1f")]
+    mark = alt.Chart().mark_bar()
+    if horizontal:
+        mark = mark.encode(
+            y=alt.Y(f"{category}:N", sort=list(order) if order else "-x", title=None),
+            x=alt.X(f"{value}:Q", title=value, axis=axis),
+        )
+    else:
+        mark = mark.encode(
+            x=alt.X(f"{category}:N", sort=list(order) if order else None, title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(f"{value}:Q", title=value, axis=axis),
+        )
+    tooltip = [category, alt.Tooltip(f"{value}:Q", format=".1%" if percent else ",.1f")]
     if colour:
         scale = alt.Scale(domain=list(colour_order), range=list(colours)) if colour_order and colours else alt.Scale()
-        encoding["color"] = alt.Color(f"{colour}:N", title=colour, sort=list(colour_order or []) or None, scale=scale)
+        mark = mark.encode(
+            color=alt.Color(f"{colour}:N", title=colour, sort=list(colour_order or []) or None, scale=scale)
+        )
         if colour_order:
-            encoding["order"] = alt.Order("_rank:Q")
+            mark = mark.encode(order=alt.Order("_rank:Q"))
             frame = frame.assign(_rank=frame[colour].map({c: i for i, c in enumerate(colour_order)}))
-        encoding["tooltip"] = [category, colour, alt.Tooltip(f"{value}:Q", format=",.1f")]
+        tooltip = [category, colour, alt.Tooltip(f"{value}:Q", format=",.1f")]
     height = alt.Step(ROW_STEP + 4) if horizontal else 280
-    chart = alt.layer(alt.Chart().mark_bar().encode(**encoding), data=frame).properties(height=height)
+    chart = _layer(mark.encode(tooltip=tooltip), data=frame).properties(height=height)
     return _finish(chart, title, stamp)
 
 
@@ -305,7 +321,7 @@ def dots(
     stamp: str,
     order: Sequence[str],
     group_order: Sequence[str],
-) -> alt.TopLevelMixin:
+) -> alt.LayerChart:
     """One row per category with a dot per group on a shared scale (e.g. teacher, parent, self per class)."""
     base = alt.Chart().encode(y=alt.Y(f"{category}:N", sort=list(order), title=None))
     spread = base.mark_rule(color="#bbb").encode(
@@ -316,10 +332,10 @@ def dots(
         color=alt.Color(f"{group}:N", sort=list(group_order), title=group),
         tooltip=[category, group, alt.Tooltip(f"{value}:Q", format=".1f")],
     )
-    return _finish(alt.layer(spread, points, data=frame).properties(height=alt.Step(ROW_STEP)), title, stamp)
+    return _finish(_layer(spread, points, data=frame).properties(height=alt.Step(ROW_STEP)), title, stamp)
 
 
-def for_projector(chart: alt.TopLevelMixin, *, height: int, font_size: int) -> alt.TopLevelMixin:
+def for_projector(chart: alt.LayerChart, *, height: int, font_size: int) -> alt.LayerChart:
     """The same chart for a projected slide: a fixed height and large type, readable from the back of a room."""
     chart = chart.copy(deep=True)
     for layer in getattr(chart, "layer", ()):
@@ -341,7 +357,7 @@ def for_projector(chart: alt.TopLevelMixin, *, height: int, font_size: int) -> a
     )
 
 
-def to_png(chart: alt.TopLevelMixin, *, width: int = PNG_WIDTH) -> bytes:
+def to_png(chart: alt.LayerChart, *, width: int = PNG_WIDTH) -> bytes:
     """The chart as a PNG with Chinese rendered (needs fonts-noto-cjk on the machine)."""
     spec = chart.to_dict()
     spec["width"] = width

@@ -16,7 +16,7 @@ def missing(value: float | None) -> bool:
 
 def percent(value: float | None, digits: int = 1) -> str:
     """0.9655 → 96.6%."""
-    return NO_DATA if missing(value) else f"{value * 100:.{digits}f}%"
+    return NO_DATA if value is None or missing(value) else f"{value * 100:.{digits}f}%"
 
 
 def number(value: float | None, digits: int = 1) -> str:
@@ -42,7 +42,7 @@ def measure_value(key: str, value: float | None) -> str:
     96.5%, 2.9 次, 366.5 小时, 89.8 分, 6 场 (the precision is the measure's ``digits``).
     """
     m = measure(key)
-    if missing(value):
+    if value is None or missing(value):
         return NO_DATA
     if m.is_rate:
         return percent(value, m.digits)
@@ -52,7 +52,7 @@ def measure_value(key: str, value: float | None) -> str:
 def target_value(key: str, value: float | None) -> str:
     """A target as the school typed it: 100%, 3 次, 95.5%, 10 场 (no padding zeros)."""
     m = measure(key)
-    if missing(value):
+    if value is None or missing(value):
         return NO_DATA
     if m.is_rate:
         return f"{number(value * 100, m.digits + 1)}%"

@@ -68,7 +68,7 @@ class Slide:
     section: str  # a key of SECTIONS
     title: str
     figures: tuple[BigFigure, ...] = ()
-    chart: alt.TopLevelMixin | None = None
+    chart: alt.LayerChart | None = None
     notes: tuple[str, ...] = ()
 
 
@@ -83,7 +83,7 @@ class MeetingFigures:
     before: Figures | None  # the same figures for the comparison period
     goals: dict[str, float]  # judging.targets
     activity_types: pd.DataFrame  # type_name, activities
-    participation: dict[str, int]  # activities.participation_totals
+    participation: dict[str, int | None]  # activities.participation_totals
     partners_active: int  # partners with at least one activity in the period
     completion_min: float = judging.DEFAULT_COMPLETION_MIN  # below it 德育 rates show 评价未完成
 
@@ -196,7 +196,7 @@ def _left_out(hidden: int) -> tuple[str, ...]:
     return (f"为保护学生隐私，{hidden} 个班级未单独显示（学生不足 {MIN_GROUP} 人，或可据此推算出这样的班级）。",)
 
 
-def _measure_grid(data: MeetingFigures, kept: pd.DataFrame, key: str, title: str) -> alt.TopLevelMixin | None:
+def _measure_grid(data: MeetingFigures, kept: pd.DataFrame, key: str, title: str) -> alt.LayerChart | None:
     """Grades down, class numbers across, each cell the class's figure coloured by its target status."""
     if kept.empty:
         return None

@@ -62,7 +62,11 @@ def activity_list(session: Session, period: Period, classes: ClassFilter) -> pd.
     blank where none was recorded) and families are not known (blank), as in ``participation_totals``.
     """
     if classes.grade_level is None and classes.class_ids is None:
-        counts = (Activity.students_count, Activity.parents_count, Activity.families_count)
+        counts: tuple[ColumnElement[int | None], ...] = (
+            Activity.students_count.expression,
+            Activity.parents_count.expression,
+            Activity.families_count.expression,
+        )
         attendance = None
     else:
         attendance = _class_attendance(period, classes)
@@ -119,10 +123,10 @@ def participation_totals(session: Session, period: Period, classes: ClassFilter)
         ).where(live_activities(period, classes))
         activities, students, parents, families = session.execute(stmt).one()
         return {
-            "activities": int(activities),
-            "students": int(students),
-            "parents": int(parents),
-            "families": int(families),
+            "activities": int(activities or 0),
+            "students": int(students or 0),
+            "parents": int(parents or 0),
+            "families": int(families or 0),
             "without_class_figures": 0,
         }
     per_class = _class_attendance(period, classes)
@@ -139,11 +143,11 @@ def participation_totals(session: Session, period: Period, classes: ClassFilter)
     )
     activities, students, parents, without = session.execute(stmt).one()
     return {
-        "activities": int(activities),
-        "students": int(students),
-        "parents": int(parents),
+        "activities": int(activities or 0),
+        "students": int(students or 0),
+        "parents": int(parents or 0),
         "families": None,
-        "without_class_figures": int(without),
+        "without_class_figures": int(without or 0),
     }
 
 

@@ -189,7 +189,7 @@ def requests_by_class(session: Session, period: Period, classes: ClassFilter, *,
     status = request_status(limit, now)
     whole_school = classes.grade_level is None and classes.class_ids is None
     in_view = classes.ids_in(period)
-    class_condition = ParentRequest.class_id.in_(in_view)
+    class_condition: ColumnElement[bool] = ParentRequest.class_id.in_(in_view)
     if whole_school:
         class_condition = class_condition | ParentRequest.class_id.is_(None)
     counts = [func.sum(case((status == name, 1), else_=0)) for name in REQUEST_STATUSES]
@@ -210,7 +210,7 @@ def late_requests(session: Session, period: Period, classes: ClassFilter, *, now
     topic = Category.__table__.alias("topic")
     in_view = classes.ids_in(period)
     whole_school = classes.grade_level is None and classes.class_ids is None
-    class_condition = ParentRequest.class_id.in_(in_view)
+    class_condition: ColumnElement[bool] = ParentRequest.class_id.in_(in_view)
     if whole_school:
         class_condition = class_condition | ParentRequest.class_id.is_(None)
     stmt = (

@@ -159,7 +159,7 @@ def school_figures(
     figures["requests"] = float(requests["requests"].sum())
     figures["requests_on_time"], figures["requests_due"] = float(requests["on_time"].sum()), float(due)
     figures["response_on_time"] = ratio(requests["on_time"].sum(), due)
-    figures["activities"] = float(activities.participation_totals(session, period, classes)["activities"])
+    figures["activities"] = float(activities.participation_totals(session, period, classes)["activities"] or 0)
     figures["students_not_contacted"] = figures["students"] - figures["contacted_students"]
     figures["students_not_visited"] = figures["students"] - figures["visited_students"]
     return Figures(figures)

@@ -126,7 +126,7 @@ def refresh_part(
     measure, columns = PARTS[part]
     for term_id in counted_terms(session, school_id=school_id, days=days):
         term = session.scalar(select(Term).where(Term.id == term_id).with_for_update())  # writers take turns
-        if term.start_date > today:
+        if term is None or term.start_date > today:
             continue
         stored = set(
             session.scalars(

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.section import Section
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -94,7 +95,7 @@ def _styles(doc: DocxDocument) -> None:
     normal.space_after = Pt(4)
 
 
-def _page(section: object, *, landscape: bool = False) -> None:
+def _page(section: Section, *, landscape: bool = False) -> None:
     width, height = Cm(21.0), Cm(29.7)
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (height, width) if landscape else (width, height)
@@ -102,7 +103,7 @@ def _page(section: object, *, landscape: bool = False) -> None:
     section.top_margin = section.bottom_margin = Cm(2.2 if not landscape else 1.8)
 
 
-def _page_number(section: object) -> None:
+def _page_number(section: Section) -> None:
     """第 N 页 centred in the footer (a PAGE field Word and WPS fill in)."""
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -56,7 +56,7 @@ class ReportFigures:
     scheme: moral.MoralScheme
     levels: pd.DataFrame  # moral.level_distribution: class_id, level, students
     dimensions: pd.DataFrame  # moral.dimension_averages: class_id, dimension_id, average
-    participation: dict[str, int]  # activities.participation_totals
+    participation: dict[str, int | None]  # activities.participation_totals
     activity_list: pd.DataFrame  # activities.activity_list
     activity_months: pd.DataFrame  # activities.activities_by_type_month
     partners: pd.DataFrame  # activities.partner_summary

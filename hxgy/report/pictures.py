@@ -20,7 +20,7 @@ from hxgy.report.figures import ReportFigures
 REPORT_WIDTH = 720  # pixels; placed 16 cm wide on an A4 page
 
 
-def _status_grid(fig: ReportFigures) -> alt.TopLevelMixin:
+def _status_grid(fig: ReportFigures) -> alt.LayerChart:
     return charts.status_grid(
         fig.statuses,
         measures=measures.CLASS_STATUS_MEASURES,
@@ -30,13 +30,13 @@ def _status_grid(fig: ReportFigures) -> alt.TopLevelMixin:
     )
 
 
-def _channels(fig: ReportFigures) -> alt.TopLevelMixin:
+def _channels(fig: ReportFigures) -> alt.LayerChart:
     mix = fig.channels
     shown = mix.assign(沟通方式=mix["channel_name"], 次数=mix["contacts"])
     return charts.bars(shown, category="沟通方式", value="次数", title="", stamp="", order=mix["channel_name"].tolist())
 
 
-def _class_rate(fig: ReportFigures, key: str) -> alt.TopLevelMixin:
+def _class_rate(fig: ReportFigures, key: str) -> alt.LayerChart:
     statuses = judging.class_status(fig.classes, fig.goals, fig.period, (key,), completion_min=fig.completion_min)
     label = measures.label(key)
     shown = pd.DataFrame(
@@ -50,7 +50,7 @@ def _class_rate(fig: ReportFigures, key: str) -> alt.TopLevelMixin:
     return charts.class_bars(shown, value=label, title="", stamp="", percent=True, status="目标状态", target=target)
 
 
-def _moral_levels(fig: ReportFigures) -> alt.TopLevelMixin:
+def _moral_levels(fig: ReportFigures) -> alt.LayerChart:
     names = dict(zip(fig.classes["class_id"], fig.classes["class_name"], strict=True))
     levels = fig.levels
     shown = pd.DataFrame({"班级": levels["class_id"].map(names), "等级": levels["level"], "人数": levels["students"]})
@@ -68,7 +68,7 @@ def _moral_levels(fig: ReportFigures) -> alt.TopLevelMixin:
     )
 
 
-def _activities(fig: ReportFigures) -> alt.TopLevelMixin:
+def _activities(fig: ReportFigures) -> alt.LayerChart:
     by_month = fig.activity_months
     shown = pd.DataFrame(
         {
@@ -89,7 +89,7 @@ def _activities(fig: ReportFigures) -> alt.TopLevelMixin:
     )
 
 
-CHARTS: dict[str, Callable[[ReportFigures], alt.TopLevelMixin]] = {
+CHARTS: dict[str, Callable[[ReportFigures], alt.LayerChart]] = {
     "status": _status_grid,
     "channels": _channels,
     "home_visits": lambda fig: _class_rate(fig, "home_visit_coverage"),

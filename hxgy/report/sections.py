@@ -246,11 +246,11 @@ def activities(w: Writer) -> None:
     if active.empty:
         text = f"学校登记的 {len(partners)} 家合作单位本学期均未开展共同活动。"
     else:
-        items = "、".join(
+        listed = "、".join(
             f"{name}（{kind}）{whole(n)} 场" if isinstance(kind, str) and kind else f"{name} {whole(n)} 场"
             for name, kind, n in zip(active["partner_name"], active["partner_type"], active["activities"], strict=True)
         )
-        text = f"与 {len(active)} 家合作单位共同开展活动 {whole(active['activities'].sum())} 场：{items}"
+        text = f"与 {len(active)} 家合作单位共同开展活动 {whole(active['activities'].sum())} 场：{listed}"
         text += f"；另有 {idle} 家合作单位本学期未开展共同活动。" if idle else "。"
     w.paragraph(text, lead="合作单位")
 

@@ -155,9 +155,9 @@ def next_steps(w: Writer) -> None:
 def appendix(w: Writer) -> None:
     fig = w.fig
     w.blocks.append(Block("heading", "附表", level=1))
-    rows = [appendix_row(record) for record in fig.classes.to_dict("records")]
+    rows = [appendix_row(str(record["class_name"]), record) for record in fig.classes.to_dict("records")]
     total_name = "全校合计" if fig.grade_level is None else f"{grade_name(fig.grade_level)}合计"
-    rows.append(appendix_row({**fig.figures, "class_name": total_name}))
+    rows.append(appendix_row(total_name, fig.figures))
     w.table(
         "classes",
         Table(
@@ -170,7 +170,7 @@ def appendix(w: Writer) -> None:
     )
     listing = fig.activity_list
     if not listing.empty:
-        activity_rows = [
+        activity_rows: list[tuple[str, ...]] = [
             (
                 f"{day.month}月{day.day}日",
                 str(title),
@@ -197,13 +197,13 @@ def appendix(w: Writer) -> None:
         )
 
 
-def appendix_row(record: Mapping[str, object]) -> tuple[str, ...]:
+def appendix_row(name: str, record: Mapping[str, float]) -> tuple[str, ...]:
     """One class (or the total) as the appendix prints it: the measures formatted as on the 总览 page."""
     cells = []
     for column in APPENDIX_COLUMNS:
         value = record.get(column)
         if column == "class_name":
-            cells.append(str(value))
+            cells.append(name)
         elif column == "students":
             cells.append(whole(value))
         else:

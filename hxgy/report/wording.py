@@ -24,7 +24,7 @@ def missing(value: float | None) -> bool:
 
 def whole(value: float | None) -> str:
     """A count written with thousands separators: 1,412."""
-    return "0" if missing(value) else f"{round(value):,}"
+    return "0" if value is None or missing(value) else f"{round(value):,}"
 
 
 def value_text(key: str, value: float | None) -> str:

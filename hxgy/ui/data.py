@@ -62,7 +62,7 @@ def clear_caches() -> None:
     st.cache_data.clear()
 
 
-_seen = {"version": None}  # the data version this process's caches were filled at
+_seen: dict[str, str | None] = {"version": None}  # the data version this process's caches were filled at
 _seen_lock = threading.Lock()
 
 
@@ -121,7 +121,7 @@ def current_term_id(school_id: int) -> int | None:
 def period_for_term(term_id: int) -> terms.Period:
     """A term as a period (a term in progress ends today)."""
     with read_session() as session:
-        return terms.term_period(session.get(Term, term_id), today())
+        return terms.term_period(session.get_one(Term, term_id), today())
 
 
 @cached
@@ -141,7 +141,7 @@ def custom_period(school_id: int, start: date, end: date) -> terms.Period:
 def school_year_span(school_year_id: int) -> tuple[date, date]:
     """First and last day of a school year."""
     with read_session() as session:
-        year = session.get(SchoolYear, school_year_id)
+        year = session.get_one(SchoolYear, school_year_id)
         return year.start_date, year.end_date
 
 
@@ -258,7 +258,7 @@ def holiday_policy(school_id: int) -> str:
 def response_limit_hours(school_id: int) -> int:
     """The school's reply limit."""
     with read_session() as session:
-        return session.get(School, school_id).response_limit_hours
+        return session.get_one(School, school_id).response_limit_hours
 
 
 @cached

@@ -121,7 +121,7 @@ def activities_by_type_month(period: terms.Period, classes: ClassFilter) -> pd.D
 
 
 @cached
-def participation_totals(period: terms.Period, classes: ClassFilter) -> dict[str, int]:
+def participation_totals(period: terms.Period, classes: ClassFilter) -> dict[str, int | None]:
     """Activities, and students, parents and families taking part."""
     with read_session() as session:
         return activities.participation_totals(session, period, classes)

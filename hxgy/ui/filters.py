@@ -113,11 +113,12 @@ def view_filters(user: auth.SchoolUser) -> View | None:
     with bar.popover(
         f"筛选 · {names.get(shown_term, '学期')}", icon=":material/filter_list:", key="f-popover", width="content"
     ):
+        first: int | None = kept.get("term", current)
         term_id = st.selectbox(
             "学期",
             options,
-            index=options.index(kept.get("term", current)),
-            format_func=names.get,
+            index=options.index(first) if first in options else 0,
+            format_func=lambda t: names[t],
             key="f-term",
         )
         custom = st.toggle("自定义日期范围", value=kept.get("custom", False), key="f-custom")
@@ -150,7 +151,7 @@ def view_filters(user: auth.SchoolUser) -> View | None:
         )
     kept.update(term=term_id, custom=custom, grade=grade, **{"class": class_id})
     st.session_state[_GRADE_OF] = {cid: g for cid, _, g in classes}
-    _breadcrumb(crumbs, grade, class_id and class_names[class_id])
+    _breadcrumb(crumbs, grade, class_names[class_id] if class_id else None)
     if not _next_level(below, grade, class_id, grades, [(cid, name) for cid, name, g in classes if g == grade]):
         below.space("stretch")  # the 筛选 button stays at the right end of the row
     class_filter = ClassFilter(school_id, grade, (class_id,) if class_id else None)

@@ -102,7 +102,7 @@ class MeasurePage:
         widgets.card_grid(self.figure_cards(keys, notes), self.baseline)
 
     def chart(
-        self, chart: alt.TopLevelMixin, shown: pd.DataFrame, columns: Sequence[str], *, title: str, key: str
+        self, chart: alt.LayerChart, shown: pd.DataFrame, columns: Sequence[str], *, title: str, key: str
     ) -> None:
         """A chart with its PNG and the Excel of ``columns`` of ``shown`` (for roles that may download)."""
         widgets.chart_block(chart, shown[list(columns)], title=title, stamp=self.stamp, allowed=self.allowed, key=key)

@@ -120,7 +120,7 @@ def _file_stem(title: str) -> str:
 
 
 def downloads(
-    title: str, stamp: str, *, chart: alt.TopLevelMixin | None, data: pd.DataFrame, allowed: bool, key: str
+    title: str, stamp: str, *, chart: alt.LayerChart | None, data: pd.DataFrame, allowed: bool, key: str
 ) -> None:
     """PNG of the chart and Excel of the data behind it; nothing for roles that may not download."""
     if not allowed:
@@ -149,7 +149,7 @@ def downloads(
 
 
 def chart_block(
-    chart: alt.TopLevelMixin, data: pd.DataFrame, *, title: str, stamp: str, allowed: bool, key: str
+    chart: alt.LayerChart, data: pd.DataFrame, *, title: str, stamp: str, allowed: bool, key: str
 ) -> None:
     """A chart that fills the width, with its downloads under it."""
     st.altair_chart(chart, width="stretch")

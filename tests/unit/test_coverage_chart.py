@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 
 from hxgy import charts
-from hxgy.metrics.overview import target_on_pace
+from hxgy.metrics.judging import target_on_pace
 from hxgy.terms import Period
 
 
