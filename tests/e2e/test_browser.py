@@ -60,16 +60,19 @@ def test_the_overview_shows_real_demo_figures_and_charts(browser: Browser, app_s
     context.close()
 
 
+DOWNLOAD_TIMEOUT_MS = 90_000  # the suite runs a worker per core: a busy server may take longer than 30 s
+
+
 def test_chart_and_table_downloads(browser: Browser, app_server: AppServer, artifacts) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     log_in(page, app_server.url, "principal", PASSWORD)
-    with page.expect_download() as png:
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as png:
         page.get_by_role("button", name="下载图片").first.click()
     saved = artifacts / png.value.suggested_filename
     png.value.save_as(saved)
     assert saved.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    with page.expect_download() as xlsx:
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as xlsx:
         page.get_by_role("button", name="下载Excel").first.click()
     book = artifacts / xlsx.value.suggested_filename
     xlsx.value.save_as(book)
