@@ -477,11 +477,14 @@ def test_partial_refreshes_keep_the_stats_equal_to_a_full_recount(school: TinySc
 
 
 def test_an_audit_entry_without_before_or_after_describes_no_change() -> None:
-    """pandas reads a missing before/after as NaN next to entries that have one (the audit page must not fail)."""
-    from hxgy.queries.entry import describe_change
+    """pandas reads a missing before/after as NaN next to entries that have one (the audit page must not fail).
 
-    assert describe_change(float("nan"), float("nan")) == ""
-    assert describe_change(None, '{"hours": 2}') == "hours:  → 2"
+    The 操作日志 page's describer (an older copy of it in queries.entry, used by nothing, was removed).
+    """
+    from hxgy.queries.audit import describe_change
+
+    assert describe_change("volunteer_record", "update", float("nan"), float("nan")) == ""
+    assert describe_change("volunteer_record", "create", None, '{"hours": 2}') == "时长：2 小时"
 
 
 def test_a_change_gives_the_data_a_new_version_and_a_view_does_not(school: TinySchool) -> None:
