@@ -64,6 +64,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     table = exports.metrics_table(frame, figures, total_label)
     fmt = args.format or (args.output.rsplit(".", 1)[-1] if args.output and "." in args.output else "csv")
     stamp = f"{school.name}{'' if scope is None else ' ' + scope} · {period.label}（{period.start} 至 {period.end}）"
+    heading = {"school": school.name, "scope": scope or "全校", "period": period.label}  # how both JSON outputs begin
     if args.compare:
         if basis is None:
             comparison: dict[str, object] = {"baseline": None, "note": "没有可比较的上一学期（或为自定义日期范围）"}
@@ -80,13 +81,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
                 k: {"now": _plain(figures.get(k)), "before": _plain(before.get(k) if before else None)}
                 for k in COMPARED_MEASURES
             }
-            payload = {
-                "school": school.name,
-                "scope": scope or "全校",
-                "period": period.label,
-                "comparison": comparison,
-                "measures": rows,
-            }
+            payload = {**heading, "comparison": comparison, "measures": rows}
             sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
         else:
             sys.stdout.write(_comparison_text(stamp, figures, before, comparison))
@@ -94,9 +89,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
             return 0
     if fmt == "json":
         payload = {
-            "school": school.name,
-            "scope": scope or "全校",
-            "period": period.label,
+            **heading,
             "start": period.start.isoformat(),
             "end": period.end.isoformat(),
             "rows": json.loads(table.to_json(orient="records")),
