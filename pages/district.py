@@ -68,7 +68,7 @@ widgets.table_block(widgets.labelled(schools, columns), title="各校指标", st
 
 st.subheader("查看一所学校的各班")
 names = dict(zip(schools["school_id"], schools["school_name"], strict=True))
-school_id = st.selectbox("学校", list(names), format_func=names.get)
+school_id = st.selectbox("学校", list(names), format_func=lambda s: names[s])
 classes = details.district_class_table(user.district, school_id)
 class_columns = [
     "class_name",

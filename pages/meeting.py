@@ -39,7 +39,7 @@ if not state["presenting"]:
         left, right = st.columns(2)
         term_ids = [t for t, _ in reversed(terms)]
         options["term"] = left.selectbox(
-            "学期", term_ids, index=term_ids.index(options["term"]), format_func=names.get, key="m-term"
+            "学期", term_ids, index=term_ids.index(options["term"]), format_func=lambda t: names[t], key="m-term"
         )
         year = data.period_for_term(options["term"]).school_year_id
         grades = sorted({g for _, _, g in data.classes_of_year(user.school_id, year)})
@@ -57,7 +57,7 @@ if not state["presenting"]:
             list(SECTIONS),
             selection_mode="multi",
             default=options["sections"],
-            format_func=SECTIONS.get,
+            format_func=lambda s: SECTIONS[s],
             key="m-sections",
         )
         options["sections"] = [s for s in SECTIONS if s in (chosen or [])]
@@ -74,7 +74,7 @@ if not state["presenting"]:
             "自动翻页",
             list(AUTO_CHOICES),
             index=list(AUTO_CHOICES).index(options["auto"]),
-            format_func=AUTO_CHOICES.get,
+            format_func=lambda a: AUTO_CHOICES[a],
             key="m-auto",
         )
 

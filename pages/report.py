@@ -30,7 +30,7 @@ term_id = left.selectbox(
     "学期",
     options,
     index=options.index(default) if default in options else 0,
-    format_func=names.get,
+    format_func=lambda t: names[t],
     key="report-term",
     help="默认为最近一个已结束的学期。",
 )
@@ -58,18 +58,18 @@ kept = st.session_state.get(RESULT_KEY)
 if kept is None or kept[0] != (term_id, grade):
     st.info("选择学期和范围后，点击“生成报告”。生成约需十秒（图表较多）。")
     st.stop()
-drafted: report.Report = kept[1]
+made: report.Report = kept[1]
 st.download_button(
     "下载 Word 报告",
-    data=drafted.data,
-    file_name=drafted.file_name,
+    data=made.data,
+    file_name=made.file_name,
     mime=DOCX,
     icon=":material/download:",
     key="report-download",
 )
-st.caption(f"文件名：{drafted.file_name}")
+st.caption(f"文件名：{made.file_name}")
 
 
 st.subheader("预览")
 with st.container(border=True):
-    drafting.preview(drafted.draft)
+    drafting.preview(made.draft)

@@ -16,7 +16,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Inches, Pt
 
 from hxgy import charts
 from hxgy.meeting.slides import Slide
@@ -44,25 +44,26 @@ def _text(frame, text: str, size: int, *, bold: bool = False, colour: str = "333
     latin.addnext(east_asian)  # schema order: latin, ea
 
 
-def _box(slide, left: Emu, top: Emu, width: Emu, height: Emu):  # noqa: ANN001
+def _box(slide, left: int, top: int, width: int, height: int):  # noqa: ANN001
     box = slide.shapes.add_textbox(left, top, width, height)
     box.text_frame.word_wrap = True
     return box.text_frame
 
 
-def slide_pack(slides: Sequence[Slide], *, stamp: str, progress: Callable[[float, str], None] | None = None) -> bytes:
+def slide_pack(slides: Sequence[Slide], *, stamp: str, progress: Callable[[float, str], object] | None = None) -> bytes:
     """A .pptx of the slides: title, figures, chart and notes on each, the stamp and page number at the foot."""
     deck = Presentation()
-    deck.slide_width, deck.slide_height = WIDE
+    slide_width, slide_height = WIDE
+    deck.slide_width, deck.slide_height = slide_width, slide_height
     blank = deck.slide_layouts[6]
     margin = Inches(0.5)
-    inner = deck.slide_width - 2 * margin
+    inner = slide_width - 2 * margin
     for number, shown in enumerate(slides, start=1):
         if progress:
             progress((number - 1) / len(slides), f"第 {number} / {len(slides)} 页：{shown.title}")
         page = deck.slides.add_slide(blank)
         _text(_box(page, margin, Inches(0.3), inner, Inches(0.8)), shown.title, 32, bold=True)
-        top = Inches(1.15)
+        top: int = Inches(1.15)
         if shown.figures:
             alone = shown.chart is None  # a slide of figures only: three to a row, larger
             per_row = min(len(shown.figures), 3 if alone else 4)
@@ -82,17 +83,17 @@ def slide_pack(slides: Sequence[Slide], *, stamp: str, progress: Callable[[float
             pixels_high = CHART_PIXELS[1] if shown.figures else CHART_PIXELS[1] + 150
             chart = charts.for_projector(shown.chart, height=pixels_high, font_size=18)
             picture = io.BytesIO(charts.to_png(chart, width=CHART_PIXELS[0]))
-            room = deck.slide_height - top - Inches(0.9)
+            room = slide_height - top - Inches(0.9)
             placed = page.shapes.add_picture(picture, margin, top, height=room)
             if placed.width > inner:  # keep the picture inside the slide, proportions kept
                 placed.height = int(placed.height * inner / placed.width)
                 placed.width = inner
             top += placed.height
         if shown.notes:
-            notes = _box(page, margin, max(top, deck.slide_height - Inches(1.35)), inner, Inches(0.5))
+            notes = _box(page, margin, max(top, slide_height - Inches(1.35)), inner, Inches(0.5))
             for index, note in enumerate(shown.notes):
                 _text(notes, note, 14, new=index > 0)
-        foot = _box(page, margin, deck.slide_height - Inches(0.55), inner, Inches(0.4))
+        foot = _box(page, margin, slide_height - Inches(0.55), inner, Inches(0.4))
         _text(foot, f"{stamp}　　{number} / {len(slides)}", 12, colour="777777")
     if progress:
         progress(1.0, "完成")
