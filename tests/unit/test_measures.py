@@ -31,6 +31,7 @@ Students of each class in term 1 (where they were at its end): 一(1) A B C = 3,
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from datetime import date, datetime
 
@@ -38,7 +39,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from hxgy.metrics import activities, communication, judging, moral, overview, satisfaction, volunteers
+from hxgy.metrics import activities, communication, judging, measures, moral, overview, satisfaction, volunteers
 from hxgy.metrics.roster import ClassFilter
 from hxgy.models import MoralLevel, MoralRater, Target
 from hxgy.terms import PeriodError, comparison_period, custom_period, term_period
@@ -356,3 +357,26 @@ def test_following_the_same_children_into_last_term(school: TinySchool) -> None:
     assert followed.class_ids == (school.classes["一(2)班"].id,)
     assert overview.follow_classes(school.session, _whole(school), now, before) == _whole(school)
     assert select(MoralLevel.name) is not None
+
+
+def test_the_registry_says_how_every_measure_is_computed(school: TinySchool) -> None:
+    """Each measure names count columns that exist, has a Chinese name, and is in the class table when per class."""
+    for key, m in measures.MEASURES.items():
+        assert m.label and m.label != key, key
+        if m.rollup == "ratio":
+            assert m.numerator in overview.COUNT_COLUMNS and m.denominator in overview.COUNT_COLUMNS, key
+        if m.rollup in ("sum", "per_week"):
+            assert m.column in overview.COUNT_COLUMNS, key
+        if m.rollup == "mean":
+            assert m.weight in overview.COUNT_COLUMNS, key
+    frame = overview.class_measures(school.session, term_period(school.term1), _whole(school), now=NOW)
+    assert {k for k, m in measures.MEASURES.items() if m.per_class} <= set(frame.columns)
+    assert set(measures.TARGET_MEASURES) <= set(measures.MEASURES)
+    assert measures.header_measure("家访覆盖率") == "home_visit_coverage"
+
+
+def test_a_card_is_changed_by_making_a_new_one() -> None:
+    card = judging.FigureCard("activities", 6.0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        card.note = "x"  # type: ignore[misc]  # the point of the test: a card cannot be changed in place
+    assert card.with_note("含 2 场全校活动").note == "含 2 场全校活动" and card.note is None
