@@ -34,7 +34,7 @@ from hxgy.transfer.lookup import Lookup
 from hxgy.transfer.matching import match_repeats, number_repeats
 from hxgy.transfer.reading import Problem, RowReader
 from hxgy.transfer.rows import Handler, Prepared, Stored, handler_for
-from hxgy.transfer.rows.base import Key
+from hxgy.transfer.rows.base import Changes, Key
 from hxgy.transfer.values import clean_text
 
 Progress = Callable[[str, float], None]
@@ -258,7 +258,7 @@ def run_import(
         raise ImportBlocked(plan)
     handler, lookup = plan.handler, plan.lookup
     assert handler is not None and lookup is not None
-    handler.write(session, user, lookup, plan.new, plan.changed, progress)
+    handler.write(session, Changes(user, lookup, plan.new, plan.changed, progress))
     batch = ImportBatch(
         school_id=lookup.school_id,
         user_id=user.id,

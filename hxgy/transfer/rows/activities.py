@@ -15,7 +15,17 @@ from hxgy.models.base import utcnow
 from hxgy.transfer.kinds import SCOPE_WORDS
 from hxgy.transfer.lookup import Lookup, key_text
 from hxgy.transfer.reading import Problem, RowReader
-from hxgy.transfer.rows.base import Handler, Key, Prepared, Progress, Stored, Values, between, columns_of, merged
+from hxgy.transfer.rows.base import (
+    Changes,
+    Handler,
+    Key,
+    Prepared,
+    Stored,
+    Values,
+    between,
+    columns_of,
+    merged,
+)
 from hxgy.transfer.rows.cells import category_cell, class_cell, integer_cell, record_day, words_cell
 from hxgy.transfer.values import CellError, clean_text
 
@@ -137,15 +147,8 @@ class Activities(Handler[ActivityRow]):
             return True
         return any(stored.values["classes"].get(c, -1) != n for c, n in p.record.classes.items())
 
-    def write(
-        self,
-        session: Session,
-        user: CurrentUser,
-        lk: Lookup,
-        new: list[Prepared[ActivityRow]],
-        changed: list[tuple[Prepared[ActivityRow], Stored]],
-        progress: Progress | None,
-    ) -> None:
+    def write(self, session: Session, changes: Changes[ActivityRow]) -> None:
+        user, lk, new, changed = changes.user, changes.lk, changes.new, changes.changed
         for p in new:
             activity_id = session.scalar(
                 insert(Activity)

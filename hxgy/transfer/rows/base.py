@@ -55,6 +55,17 @@ class Stored:
     deleted: bool = False
 
 
+@dataclass(frozen=True)
+class Changes(Generic[R]):
+    """What an import writes for a user: the new records, and the changed ones with the stored records they match."""
+
+    user: CurrentUser
+    lk: Lookup
+    new: list[Prepared[R]]
+    changed: list[tuple[Prepared[R], Stored]]
+    progress: Progress | None = None
+
+
 def columns_of(record: DataclassInstance) -> Values:
     """A record's fields by name, as stored (not copied deeply, unlike dataclasses.asdict)."""
     return {f.name: getattr(record, f.name) for f in fields(record)}
@@ -104,16 +115,9 @@ class Handler(Generic[R]):
         """Whether writing the row would change the stored record."""
         return stored.deleted or any(p.value(c) != stored.values.get(c) for c in self.compared if self.said(p, c))
 
-    def write(
-        self,
-        session: Session,
-        user: CurrentUser,
-        lk: Lookup,
-        new: list[Prepared[R]],
-        changed: list[tuple[Prepared[R], Stored]],
-        progress: Progress | None,
-    ) -> None:
+    def write(self, session: Session, changes: Changes[R]) -> None:
         """Insert the new records and update the changed ones, in chunks."""
+        user, lk, new, changed, progress = changes.user, changes.lk, changes.new, changes.changed, changes.progress
         inserts = [self.insert_values(p, lk, user) for p in new]
         total = max(1, len(inserts) + len(changed))
         for start, chunk in chunks(inserts):

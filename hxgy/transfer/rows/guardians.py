@@ -14,7 +14,7 @@ from hxgy.models.base import utcnow
 from hxgy.transfer.kinds import RELATIONS
 from hxgy.transfer.lookup import Lookup, StudentInfo, key_text
 from hxgy.transfer.reading import RowReader
-from hxgy.transfer.rows.base import Handler, Key, Prepared, Progress, Stored, Values, chunks
+from hxgy.transfer.rows.base import Changes, Handler, Key, Prepared, Stored, Values, chunks
 from hxgy.transfer.rows.cells import choice_cell, name_cell, student_cell, yes_no_cell
 
 
@@ -63,15 +63,8 @@ class Guardians(Handler[GuardianRow]):
         rows = session.scalars(select(Guardian).where(Guardian.school_id == lk.school_id))
         return {(g.family_id, key_text(g.name)): Stored(g.id, {c: getattr(g, c) for c in self.compared}) for g in rows}
 
-    def write(
-        self,
-        session: Session,
-        user: CurrentUser,
-        lk: Lookup,
-        new: list[Prepared[GuardianRow]],
-        changed: list[tuple[Prepared[GuardianRow], Stored]],
-        progress: Progress | None,
-    ) -> None:
+    def write(self, session: Session, changes: Changes[GuardianRow]) -> None:
+        lk, new, changed = changes.lk, changes.new, changes.changed
         made: dict[int, int] = {}
         rows = []
         for p in new:

@@ -14,7 +14,7 @@ from hxgy.models.base import utcnow
 from hxgy.transfer.kinds import ASSIGNMENT_WORDS, GENDERS
 from hxgy.transfer.lookup import Lookup, key_text
 from hxgy.transfer.reading import Problem, RowReader
-from hxgy.transfer.rows.base import Handler, Key, Prepared, Progress, Stored, Values, merged
+from hxgy.transfer.rows.base import Changes, Handler, Key, Prepared, Stored, Values, merged
 from hxgy.transfer.rows.cells import choice_cell, class_cell, name_cell, words_cell, year_cell
 from hxgy.transfer.values import clean_text
 
@@ -109,15 +109,8 @@ class StaffRows(Handler[StaffRow]):
             p.record.assignments <= stored.values["assignments"]
         )
 
-    def write(
-        self,
-        session: Session,
-        user: CurrentUser,
-        lk: Lookup,
-        new: list[Prepared[StaffRow]],
-        changed: list[tuple[Prepared[StaffRow], Stored]],
-        progress: Progress | None,
-    ) -> None:
+    def write(self, session: Session, changes: Changes[StaffRow]) -> None:
+        lk, new, changed = changes.lk, changes.new, changes.changed
         pairs: list[tuple[Prepared[StaffRow], int, set[Assignment]]] = []
         for p in new:
             staff_id = session.scalar(

@@ -14,7 +14,7 @@ from hxgy.models.base import utcnow
 from hxgy.transfer.kinds import GENDERS
 from hxgy.transfer.lookup import Lookup, Year, key_text
 from hxgy.transfer.reading import Problem, RowReader
-from hxgy.transfer.rows.base import Handler, Key, Prepared, Progress, Stored, Values, chunks, merged
+from hxgy.transfer.rows.base import Changes, Handler, Key, Prepared, Stored, Values, chunks, merged
 from hxgy.transfer.rows.cells import EARLIEST_BIRTH, choice_cell, name_cell, year_cell, yes_no_cell
 from hxgy.transfer.values import class_label, read_class, read_date
 
@@ -189,15 +189,8 @@ class Students(Handler[StudentRow]):
             return True
         return any(e.class_id is None or e.class_id not in stored.values["classes"] for e in record.enrolments)
 
-    def write(
-        self,
-        session: Session,
-        user: CurrentUser,
-        lk: Lookup,
-        new: list[Prepared[StudentRow]],
-        changed: list[tuple[Prepared[StudentRow], Stored]],
-        progress: Progress | None,
-    ) -> None:
+    def write(self, session: Session, changes: Changes[StudentRow]) -> None:
+        lk, new, changed, progress = changes.lk, changes.new, changes.changed, changes.progress
         everyone = [*new, *(p for p, _s in changed)]
         classes = self._classes(session, lk, everyone)
         families = self._families(session, lk, new, changed)
