@@ -47,7 +47,7 @@ class Measure:
     target: bool = False  # the school sets a term target for it (设置 → 目标) and every view judges it
     by_class: bool = False  # judged class by class: 总览's grid, the report's 下一步需要关注, the class changes
     in_table: bool = False  # a column of 各班指标明细 (总览 and the report's appendix)
-    named: bool = False  # the people behind it are listed by name (尚未沟通名单, 志愿者排名): hxgy.rights decides who
+    named: bool = False  # its people are listed by name (尚未沟通名单, 排名) where rights.Action.VIEW_NAMES allows
 
     @property
     def label(self) -> str:
