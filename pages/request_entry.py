@@ -88,9 +88,6 @@ with st.form("request-form"):
             class_id=class_id or None,
             category_id=category_id,
         )
-        forms.save_once(
-            FORM,
-            lambda session, key: records.record_request(session, user, entry, today=today, submission_key=key),
-            done="已登记。",
-            again="这件诉求已经登记过了。",
+        forms.save_entry(
+            FORM, records.record_request, user, entry, today=today, done="已登记。", again="这件诉求已经登记过了。"
         )

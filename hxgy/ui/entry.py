@@ -15,13 +15,15 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from hxgy import db
-from hxgy.auth import SchoolUser
+from hxgy.auth import CurrentUser, SchoolUser
 from hxgy.entry.rules import InvalidEntry, WriteRefused
 from hxgy.queries import entry as entry_queries
 from hxgy.ui import data
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
+E = TypeVar("E")
+E_contra = TypeVar("E_contra", contravariant=True)
 
 
 class SavedOnce(Protocol):
@@ -31,6 +33,15 @@ class SavedOnce(Protocol):
     def created(self) -> bool:
         """False when the same submission key had saved it already."""
         ...
+
+
+class Recorder(Protocol[E_contra]):
+    """A function of hxgy.entry.records that saves a form's new record once per submission key
+    (record_request, record_volunteering, record_activity)."""
+
+    def __call__(
+        self, session: Session, user: CurrentUser, entry: E_contra, /, *, today: date, submission_key: str
+    ) -> SavedOnce: ...
 
 
 def submission_key(form: str) -> str:
@@ -59,6 +70,16 @@ def save_once(form: str, action: Callable[[Session, str], SavedOnce], *, done: s
     if ok and saved is not None:
         next_submission(form)
         flash(done if saved.created else again)
+
+
+def save_entry(
+    form: str, record: Recorder[E], user: CurrentUser, entry: E, *, today: date, done: str, again: str
+) -> None:
+    """Save the entry a form filled in with ``record`` (e.g. records.record_request) once per submission key, as
+    ``save_once`` does: ``done`` after the save, ``again`` when the key had saved it already."""
+    save_once(
+        form, lambda session, key: record(session, user, entry, today=today, submission_key=key), done=done, again=again
+    )
 
 
 def record_view(action: Callable[[Session], T]) -> tuple[bool, T | None]:
