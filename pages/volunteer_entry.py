@@ -18,33 +18,24 @@ guardians = data.class_guardians(class_id, today)
 activities = data.categories(user.school_id, "volunteer_activity")
 
 with st.form("volunteer-form", border=False):
-    guardian_id = forms.pick(
-        "家长（输入家长或孩子姓名查找）", guardians, key="volunteer-guardian", placeholder="请选择家长…"
+    entry = VolunteerEntry(
+        class_id=class_id,
+        guardian_id=forms.pick(
+            "家长（输入家长或孩子姓名查找）", guardians, key="volunteer-guardian", placeholder="请选择家长…"
+        ),
+        activity_id=forms.pick("志愿项目", activities, key="volunteer-activity", placeholder="请选择…"),
+        service_date=st.date_input("服务日期", value=today, max_value=today, format="YYYY-MM-DD", key="volunteer-date"),
+        hours=st.number_input(
+            "时长（小时）", min_value=0.5, max_value=records.MAX_HOURS_A_DAY, value=2.0, step=0.5, key="volunteer-hours"
+        ),
+        note=st.text_input("备注", max_chars=200, key="volunteer-note"),
+        confirmed=st.checkbox("我已核实，直接确认（班主任、德育主任）", value=True, key="volunteer-confirmed"),
     )
-    activity_id = forms.pick("志愿项目", activities, key="volunteer-activity", placeholder="请选择…")
-    day = st.date_input("服务日期", value=today, max_value=today, format="YYYY-MM-DD", key="volunteer-date")
-    hours = st.number_input(
-        "时长（小时）", min_value=0.5, max_value=records.MAX_HOURS_A_DAY, value=2.0, step=0.5, key="volunteer-hours"
-    )
-    note = st.text_input("备注", max_chars=200, key="volunteer-note")
-    confirmed = st.checkbox("我已核实，直接确认（班主任、德育主任）", value=True, key="volunteer-confirmed")
     submitted = st.form_submit_button("保存", type="primary", width="stretch", icon=":material/save:")
 
 if submitted:
-    entry = VolunteerEntry(
-        class_id=class_id,
-        guardian_id=guardian_id,
-        activity_id=activity_id,
-        service_date=day,
-        hours=hours,
-        note=note,
-        confirmed=confirmed,
-    )
-    forms.save_once(
-        FORM,
-        lambda session, key: records.record_volunteering(session, user, entry, today=today, submission_key=key),
-        done="已保存。",
-        again="这条记录已经保存过了。",
+    forms.save_entry(
+        FORM, records.record_volunteering, user, entry, today=today, done="已保存。", again="这条记录已经保存过了。"
     )
 
 st.subheader("待确认的志愿时长")
