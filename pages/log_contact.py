@@ -73,19 +73,25 @@ with st.form("contact-form", clear_on_submit=False, border=False):
     )
     contact_date = st.date_input("日期", value=today, max_value=today, format="YYYY-MM-DD", key="contact-date")
     with st.expander("更多（方向、内容、时长、备注）"):
-        direction = st.radio(
-            "方向",
-            [TO_HOME, TO_SCHOOL],
-            format_func={TO_HOME: "学校→家庭", TO_SCHOOL: "家庭→学校"}.get,
-            horizontal=True,
-            key="contact-direction",
+        entry = ContactEntry(
+            class_id=class_id,
+            contact_date=contact_date,
+            channel_id=channel_id,
+            student_id=student_id,
+            direction=st.radio(
+                "方向",
+                [TO_HOME, TO_SCHOOL],
+                format_func={TO_HOME: "学校→家庭", TO_SCHOOL: "家庭→学校"}.get,
+                horizontal=True,
+                key="contact-direction",
+            ),
+            topic_id=forms.pick("沟通内容", topics, key="contact-topic", index=None, placeholder="可不选"),
+            duration_min=st.number_input(
+                "时长（分钟）", min_value=1, max_value=records.MAX_DURATION_MIN, value=None, step=5, key="contact-min"
+            ),
+            summary=st.text_area("简要记录", max_chars=2000, key="contact-summary"),
+            follow_up=st.checkbox("需要跟进", key="contact-follow"),
         )
-        topic_id = forms.pick("沟通内容", topics, key="contact-topic", index=None, placeholder="可不选")
-        duration = st.number_input(
-            "时长（分钟）", min_value=1, max_value=records.MAX_DURATION_MIN, value=None, step=5, key="contact-min"
-        )
-        summary = st.text_area("简要记录", max_chars=2000, key="contact-summary")
-        follow_up = st.checkbox("需要跟进", key="contact-follow")
     submitted = st.form_submit_button("保存", type="primary", width="stretch", icon=":material/save:")
 
 if submitted and not whole_class and student_id is None:
@@ -93,20 +99,7 @@ if submitted and not whole_class and student_id is None:
 elif submitted and channel_id is None:
     st.error("请选择沟通方式。本校尚未指定可用于全班的沟通方式，请德育主任在 设置 → 类别 → 沟通方式 中勾选。")
 elif submitted:
-    _save(
-        ContactEntry(
-            class_id=class_id,
-            contact_date=contact_date,
-            channel_id=channel_id,
-            student_id=student_id,
-            direction=direction,
-            topic_id=topic_id,
-            duration_min=int(duration) if duration else None,
-            summary=summary,
-            follow_up=follow_up,
-        ),
-        confirm=False,
-    )
+    _save(entry, confirm=False)
 elif PENDING in st.session_state:
     st.warning("同一天已有一条相同学生、相同方式的沟通记录。")
     keep, drop = st.columns(2)
