@@ -81,25 +81,26 @@ if counted:
         st.warning(f"各班家长到场合计 {per_class} 人，多于参与家长人次 {parents}：请核对，保存时会被拒绝。")
     else:
         st.caption(f"已统计 {len(counted)} 个班，家长到场合计 {per_class} 人。")
-outcome = st.text_area("活动成效", max_chars=2000, key="activity-outcome")
-
+entry = ActivityEntry(
+    title=title,
+    type_id=type_id,
+    activity_date=day,
+    scope=scope,
+    class_ids=class_ids,
+    partner_id=partner_id,
+    students_count=students,
+    parents_count=parents,
+    families_count=families,
+    parents_attended={c: n for c, n in came.items() if n is not None},
+    outcome=st.text_area("活动成效", max_chars=2000, key="activity-outcome"),
+)
 if st.button("保存活动", type="primary", width="stretch", key="activity-save"):
-    entry = ActivityEntry(
-        title=title,
-        type_id=type_id,
-        activity_date=day,
-        scope=scope,
-        class_ids=class_ids,
-        partner_id=partner_id,
-        students_count=students,
-        parents_count=parents,
-        families_count=families,
-        outcome=outcome,
-        parents_attended={c: n for c, n in came.items() if n is not None},
-    )
-    forms.save_once(
+    forms.save_entry(
         FORM,
-        lambda session, key: records.record_activity(session, user, entry, today=today, submission_key=key),
+        records.record_activity,
+        user,
+        entry,
+        today=today,
         done="已保存。 协同活动页已更新。",
         again="这项活动已经保存过了。 协同活动页已更新。",
     )
