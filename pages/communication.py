@@ -105,7 +105,7 @@ if not weekly.empty:
 
 st.subheader("家长诉求答复")
 limit = data.response_limit_hours(view.school_id)
-requests = details.requests_by_class(view.period, view.classes, now)
+requests = details.requests_by_class(view.period, view.classes, now=now)
 names = dict(zip(frame["class_id"], frame["class_name"], strict=True))
 requests = requests.assign(class_name=requests["class_id"].map(names).fillna("全校（未指定班级）"))
 st.markdown(
@@ -125,7 +125,7 @@ if view.class_id is not None:
         tabs = st.tabs(["尚未沟通", "尚未家访"])
         for tab, home_visit in zip(tabs, (False, True), strict=True):
             with tab:
-                missing = details.students_not_reached(view.period, named, home_visit)
+                missing = details.students_not_reached(view.period, named, home_visit=home_visit)
                 if missing.empty:
                     st.success("本期每位学生都已" + ("家访" if home_visit else "沟通") + "。")
                 else:

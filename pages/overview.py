@@ -78,7 +78,7 @@ with middle, st.container(border=True):
     named = filters.names_for(user, view)
     if named is not None and (not_contacted or not_visited):
         with st.expander("查看名单"):
-            missing = details.students_not_reached(view.period, named, True)
+            missing = details.students_not_reached(view.period, named, home_visit=True)
             st.dataframe(
                 widgets.labelled(missing, ["class_name", "student_no", "student_name", "guardian_name"]),
                 hide_index=True,
@@ -88,7 +88,7 @@ with middle, st.container(border=True):
             st.caption("名单为尚未家访的学生；仅显示您有权查看的班级。")
 with right, st.container(border=True):
     st.markdown("**家长诉求答复**")
-    late = details.late_requests(view.period, view.classes, now)
+    late = details.late_requests(view.period, view.classes, now=now)
     limit = data.response_limit_hours(view.school_id)
     st.markdown(
         f"- 答复时限：{limit} 小时\n- 按时答复率：{formats.percent(figures['response_on_time'])}"

@@ -1,14 +1,18 @@
 """Cached reads behind the measure pages' detail charts and tables (家校沟通, 家长志愿, 德育, 协同活动, 全区).
 
 Like ``hxgy.ui.data``, each function takes the scope as arguments (st.cache_data is shared by every
-user of the process) and is called only after hxgy.ui.guard has checked the role.
+user of the process) and is called only after hxgy.ui.guard has checked the role. Most are a metrics
+function read in a session of its own (``_read``): the same arguments, less the session.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Concatenate, ParamSpec, TypeVar
 
 import pandas as pd
+from sqlalchemy.orm import Session
 
 from hxgy import terms
 from hxgy.metrics import activities, communication, moral, stats, volunteers
@@ -16,82 +20,40 @@ from hxgy.metrics.roster import ClassFilter
 from hxgy.queries.district import district_schools
 from hxgy.ui.data import cached, read_session, today
 
-
-@cached
-def holiday_contacts(period: terms.Period, classes: ClassFilter) -> dict[str, int]:
-    """Contacts and 家访 dated in the holidays the period counts."""
-    with read_session() as session:
-        return communication.holiday_contacts(session, period, classes)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-@cached
-def channel_mix(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
-    """Contacts per channel."""
-    with read_session() as session:
-        return communication.channel_mix(session, period, classes)
+def _read(query: Callable[Concatenate[Session, P], R], name: str) -> Callable[P, R]:
+    """``query`` read in a session of its own and cached under ``name`` (st.cache_data keys on the name)."""
+
+    def read(*args: P.args, **kwargs: P.kwargs) -> R:
+        with read_session() as session:
+            return query(session, *args, **kwargs)
+
+    read.__name__ = read.__qualname__ = name
+    read.__doc__ = query.__doc__
+    return cached(read)
 
 
-@cached
-def contacts_by_week(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
-    """Contacts per class and week."""
-    with read_session() as session:
-        return communication.contacts_by_week(session, period, classes)
-
-
-@cached
-def students_not_reached(period: terms.Period, classes: ClassFilter, home_visit: bool) -> pd.DataFrame:
-    """Named students not yet contacted or visited (callers pass only classes whose names may be seen)."""
-    with read_session() as session:
-        return communication.students_not_reached(session, period, classes, home_visit=home_visit)
-
-
-@cached
-def late_requests(period: terms.Period, classes: ClassFilter, now: datetime) -> pd.DataFrame:
-    """Requests answered late or open past the limit."""
-    with read_session() as session:
-        return communication.late_requests(session, period, classes, now=now)
-
-
-@cached
-def requests_by_class(period: terms.Period, classes: ClassFilter, now: datetime) -> pd.DataFrame:
-    """Request status counts per class."""
-    with read_session() as session:
-        return communication.requests_by_class(session, period, classes, now=now)
-
-
-@cached
-def volunteer_trend(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
-    """Volunteer records and hours per week."""
-    with read_session() as session:
-        return volunteers.hours_by_week(session, period, classes)
-
-
-@cached
-def volunteer_activity_mix(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
-    """Volunteer records and hours per activity."""
-    with read_session() as session:
-        return volunteers.activity_mix(session, period, classes)
-
-
-@cached
-def volunteer_unique_families(period: terms.Period, classes: ClassFilter) -> int:
-    """Distinct families reached."""
-    with read_session() as session:
-        return volunteers.unique_families(session, period, classes)
-
-
-@cached
-def volunteer_unconfirmed(period: terms.Period, classes: ClassFilter) -> int:
-    """Volunteer records waiting to be confirmed (counted in no figure: 待确认 N 条)."""
-    with read_session() as session:
-        return volunteers.unconfirmed_records(session, period, classes)
-
-
-@cached
-def volunteer_ranking(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
-    """Named ranking of volunteers (callers pass only classes whose names may be seen)."""
-    with read_session() as session:
-        return volunteers.volunteer_ranking(session, period, classes)
+# 家校沟通
+holiday_contacts = _read(communication.holiday_contacts, "holiday_contacts")
+channel_mix = _read(communication.channel_mix, "channel_mix")
+contacts_by_week = _read(communication.contacts_by_week, "contacts_by_week")
+students_not_reached = _read(communication.students_not_reached, "students_not_reached")  # named classes only
+late_requests = _read(communication.late_requests, "late_requests")
+requests_by_class = _read(communication.requests_by_class, "requests_by_class")
+# 家长志愿
+volunteer_trend = _read(volunteers.hours_by_week, "volunteer_trend")
+volunteer_activity_mix = _read(volunteers.activity_mix, "volunteer_activity_mix")
+volunteer_unique_families = _read(volunteers.unique_families, "volunteer_unique_families")
+volunteer_unconfirmed = _read(volunteers.unconfirmed_records, "volunteer_unconfirmed")  # 待确认, in no figure
+volunteer_ranking = _read(volunteers.volunteer_ranking, "volunteer_ranking")  # named classes only
+# 协同活动
+activity_list = _read(activities.activity_list, "activity_list")
+activities_by_type_month = _read(activities.activities_by_type_month, "activities_by_type_month")
+participation_totals = _read(activities.participation_totals, "participation_totals")
+partner_summary = _read(activities.partner_summary, "partner_summary")
 
 
 @cached
@@ -104,34 +66,6 @@ def moral_details(term_id: int, classes: ClassFilter) -> dict[str, pd.DataFrame]
             "levels": moral.level_distribution(session, scheme, term_id, classes),
             "raters": moral.rater_averages(session, scheme, term_id, classes),
         }
-
-
-@cached
-def activity_list(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
-    """The activities in view."""
-    with read_session() as session:
-        return activities.activity_list(session, period, classes)
-
-
-@cached
-def activities_by_type_month(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
-    """Activities per month and type."""
-    with read_session() as session:
-        return activities.activities_by_type_month(session, period, classes)
-
-
-@cached
-def participation_totals(period: terms.Period, classes: ClassFilter) -> dict[str, int | None]:
-    """Activities, and students, parents and families taking part."""
-    with read_session() as session:
-        return activities.participation_totals(session, period, classes)
-
-
-@cached
-def partner_summary(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
-    """Partners and what was done with each."""
-    with read_session() as session:
-        return activities.partner_summary(session, period, classes)
 
 
 @cached
