@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from hxgy import db
@@ -112,15 +112,31 @@ def _schema_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     drop_database(url)
 
 
+_EMPTYING: list[str] = []
+
+
+def _emptying_statement(conn: Connection) -> str:
+    """Delete every row, children first, and restart every id sequence: a few tiny tables empty in ~30 ms,
+    where TRUNCATE of all of them takes ~150 ms (it makes new files for each table)."""
+    if not _EMPTYING:
+        sequences = conn.execute(text("SELECT sequence_name FROM information_schema.sequences")).scalars()
+        _EMPTYING.append(
+            "; ".join(
+                [f'DELETE FROM "{t.name}"' for t in reversed(Base.metadata.sorted_tables)]
+                + [f'ALTER SEQUENCE "{name}" RESTART' for name in sequences]
+            )
+        )
+    return _EMPTYING[0]
+
+
 @pytest.fixture
 def engine(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Engine]:
     """An engine on an empty database with the full schema."""
     if PG_URL:
         url = request.getfixturevalue("_schema_database")
         eng = db.create_db_engine(url)
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         with eng.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            conn.execute(text(_emptying_statement(conn)))
     else:
         eng = db.create_db_engine(f"sqlite:///{tmp_path / 'unit.db'}")
         Base.metadata.create_all(eng)
