@@ -38,9 +38,7 @@ if not state["presenting"]:
     with st.container(border=True):
         left, right = st.columns(2)
         term_ids = [t for t, _ in reversed(terms)]
-        options["term"] = left.selectbox(
-            "学期", term_ids, index=term_ids.index(options["term"]), format_func=lambda t: names[t], key="m-term"
-        )
+        options["term"] = widgets.term_picker(left, term_ids, names, options["term"], key="m-term")
         year = data.period_for_term(options["term"]).school_year_id
         grades = sorted({g for _, _, g in data.classes_of_year(user.school_id, year)})
         grade_options = [None, *grades]

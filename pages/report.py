@@ -4,7 +4,7 @@ import streamlit as st
 
 from hxgy import report, ui
 from hxgy.glossary import grade_name
-from hxgy.ui import data
+from hxgy.ui import data, widgets
 from hxgy.ui import report as drafting
 
 user = ui.guard("report")
@@ -26,14 +26,7 @@ names = dict(terms)
 options = [term_id for term_id, _ in reversed(terms)]
 default = drafting.default_term_id(user.school_id)
 left, right = st.columns(2)
-term_id = left.selectbox(
-    "学期",
-    options,
-    index=options.index(default) if default in options else 0,
-    format_func=lambda t: names[t],
-    key="report-term",
-    help="默认为最近一个已结束的学期。",
-)
+term_id = widgets.term_picker(left, options, names, default, key="report-term", help="默认为最近一个已结束的学期。")
 period = data.period_for_term(term_id)
 grades = sorted({grade for _, _, grade in data.classes_of_year(user.school_id, period.school_year_id)})
 grade = right.selectbox(

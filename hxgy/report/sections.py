@@ -189,9 +189,8 @@ def dimension_means(fig: ReportFigures) -> list[tuple[str, float]]:
 
 
 def activities(w: Writer) -> None:
-    fig, f = w.fig, w.fig.figures
-    totals = fig.participation
     w.section("协同活动与合作单位")
+    fig, f, totals = w.fig, w.fig.figures, w.fig.participation
     if not totals["activities"]:
         w.paragraph("本学期暂无协同活动记录。", lead="活动总量")
     else:

@@ -17,7 +17,7 @@ from hxgy.glossary import grade_name
 from hxgy.metrics.roster import ClassFilter
 from hxgy.terms import Period, PeriodError
 from hxgy.ui import data
-from hxgy.ui.widgets import chinese_date
+from hxgy.ui.widgets import chinese_date, term_picker
 
 _KEEP = "_hxgy_filters"  # values that outlive a page switch (widget state does not)
 _GRADE_OF = "_hxgy_grade_of"  # class id → grade of the classes in the current school year, for chart clicks
@@ -112,15 +112,8 @@ def view_filters(user: auth.SchoolUser) -> View | None:
     shown_term = st.session_state.get("f-term", kept.get("term", current))
     with bar.popover(
         f"筛选 · {names.get(shown_term, '学期')}", icon=":material/filter_list:", key="f-popover", width="content"
-    ):
-        first: int | None = kept.get("term", current)
-        term_id = st.selectbox(
-            "学期",
-            options,
-            index=options.index(first) if first in options else 0,
-            format_func=lambda t: names[t],
-            key="f-term",
-        )
+    ) as popover:
+        term_id = term_picker(popover, options, names, kept.get("term", current), key="f-term")
         custom = st.toggle("自定义日期范围", value=kept.get("custom", False), key="f-custom")
         period = data.period_for_term(term_id)
         if custom:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from hxgy import charts, exports, formats
 from hxgy.glossary import COLUMN_LABELS, STATUS_LABELS, grade_name
@@ -82,6 +83,21 @@ def card_grid(cards: Sequence[FigureCard], baseline: Baseline | None = None) -> 
         st.caption(f"增减：{baseline.caption}。")
 
 
+def term_picker(
+    where: DeltaGenerator,
+    term_ids: Sequence[int],
+    names: Mapping[int, str],
+    default: int | None,
+    *,
+    key: str,
+    help: str | None = None,
+) -> int:
+    """学期: a choice of terms (newest first as given), on ``default`` when it is one of them, else the first."""
+    options = list(term_ids)
+    index = options.index(default) if default in options else 0
+    return where.selectbox("学期", options, index=index, format_func=lambda t: names[t], key=key, help=help)
+
+
 def figure_cards(items: Sequence[tuple[str, str, str | None]]) -> None:
     """A grid of plain (label, value, help) cards."""
     for start in range(0, len(items), CARDS_PER_ROW):
@@ -148,9 +164,7 @@ def downloads(
     )
 
 
-def chart_block(
-    chart: alt.LayerChart, data: pd.DataFrame, *, title: str, stamp: str, allowed: bool, key: str
-) -> None:
+def chart_block(chart: alt.LayerChart, data: pd.DataFrame, *, title: str, stamp: str, allowed: bool, key: str) -> None:
     """A chart that fills the width, with its downloads under it."""
     st.altair_chart(chart, width="stretch")
     downloads(title, stamp, chart=chart, data=data, allowed=allowed, key=key)
