@@ -1,6 +1,5 @@
 """The data model: every table of hxgy, importable from here."""
 
-from hxgy.metrics.measures import TARGET_MEASURES  # the registry says which measures take a target
 from hxgy.models.admin import ROLES, AppMeta, AuditLog, ImportBatch, LoginThrottle, UserAccount
 from hxgy.models.base import Base
 from hxgy.models.people import (
@@ -43,7 +42,6 @@ __all__ = [
     "HOME_VISIT_CODE",
     "ROLES",
     "SUBJECT_TEACHER",
-    "TARGET_MEASURES",
     "TO_HOME",
     "TO_SCHOOL",
     "Activity",

@@ -81,7 +81,7 @@ class MoralLevel(SchoolOwned, Base):
 
 
 class Target(SchoolOwned, Base):
-    """The school's target for one measure in one term (a measure of TARGET_MEASURES)."""
+    """The school's target for one measure in one term (a measure of hxgy.metrics.measures.TARGET_MEASURES)."""
 
     __tablename__ = "target"
     __table_args__ = (UniqueConstraint("term_id", "measure"),)
