@@ -13,7 +13,7 @@ from hxgy import rights
 from hxgy.auth import CurrentUser
 from hxgy.entry import checks
 from hxgy.entry.rules import Problems, audit, check_category, check_day, check_text, refuse
-from hxgy.entry.saving import Saved, checked, existing_record, insert_once, refresh
+from hxgy.entry.saving import Saved, checked, insert_once, refresh, saved_before
 from hxgy.models import Activity, ActivityClass, Partner, SchoolClass
 from hxgy.models.records import ACTIVITY_SCOPES
 from hxgy.rights import Action
@@ -42,9 +42,8 @@ def record_activity(
     session: Session, user: CurrentUser, entry: ActivityEntry, *, today: date, submission_key: str | None = None
 ) -> Saved:
     """Save an activity with the classes it was for and how many of their parents came (dean, principal, admin)."""
-    seen = existing_record(session, Activity, submission_key)
-    if seen is not None:
-        return Saved(seen.id, False)
+    if seen := saved_before(session, Activity, submission_key):
+        return seen
     allowed = rights.class_scope(session, user, Action.WRITE_ACTIVITY, on_day=entry.activity_date or today)
     own_only = user.school_id is None or allowed is not None  # a teacher: class activities of their classes only
     if own_only and (entry.scope != "class" or not entry.class_ids or not set(entry.class_ids) <= (allowed or set())):

@@ -9,21 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hxgy.auth import CurrentUser
-from hxgy.entry import checks
-from hxgy.entry.rules import (
-    LikelyDuplicate,
-    Problems,
-    as_dict,
-    audit,
-    check_category,
-    check_class_term,
-    check_day,
-    check_text,
-    require_class_write,
-    roll_day,
-    student_in_class,
-)
-from hxgy.entry.saving import Saved, checked, existing_record, insert_once, record_for_change, refresh_part
+from hxgy.entry import checks, rules
+from hxgy.entry.saving import Saved, checked, insert_once, record_for_change, refresh_part, saved_before
 from hxgy.models import Category, Communication
 from hxgy.models.records import DIRECTIONS
 from hxgy.rights import Action
@@ -62,21 +49,21 @@ def class_wide_channels(session: Session, school_id: int) -> list[str]:
 
 
 def _check_contact(session: Session, school_id: int, entry: ContactEntry, today: date) -> ContactEntry:
-    problems = Problems()
-    term = check_day(session, problems, school_id, entry.contact_date, today, "沟通日期")
-    check_class_term(session, problems, entry.class_id, term)
-    check_category(session, problems, school_id, "channel", entry.channel_id, "沟通方式")
+    problems = rules.Problems()
+    term = rules.check_day(session, problems, school_id, entry.contact_date, today, "沟通日期")
+    rules.check_class_term(session, problems, entry.class_id, term)
+    rules.check_category(session, problems, school_id, "channel", entry.channel_id, "沟通方式")
     if entry.topic_id is not None:
-        check_category(session, problems, school_id, "topic", entry.topic_id, "沟通内容")
+        rules.check_category(session, problems, school_id, "topic", entry.topic_id, "沟通内容")
     if entry.direction not in DIRECTIONS:
         problems.add("方向", "只能是“学校→家庭”或“家庭→学校”")
     minutes = checked(problems, "时长", checks.contact_minutes, entry.duration_min)
-    summary = check_text(problems, entry.summary, "简要记录")
+    summary = rules.check_text(problems, entry.summary, "简要记录")
     if (
         entry.student_id is not None
         and entry.contact_date is not None
-        and not student_in_class(
-            session, entry.student_id, entry.class_id, roll_day(session, school_id, entry.contact_date)
+        and not rules.student_in_class(
+            session, entry.student_id, entry.class_id, rules.roll_day(session, school_id, entry.contact_date)
         )
     ):
         problems.add("学生", "该学生在这一天不在所选班级")
@@ -98,10 +85,9 @@ def log_contact(
     confirm_duplicate: bool = False,
 ) -> Saved:
     """Save one communication (a call, a message, a 家访 …)."""
-    seen = existing_record(session, Communication, submission_key)
-    if seen is not None:
-        return Saved(seen.id, False)
-    school_class = require_class_write(session, user, entry.class_id, "登记沟通记录", action=Action.WRITE_CONTACT)
+    if seen := saved_before(session, Communication, submission_key):
+        return seen
+    school_class = rules.require_class_write(session, user, entry.class_id, "登记沟通记录", action=Action.WRITE_CONTACT)
     entry = _check_contact(session, school_class.school_id, entry, today)
     if not confirm_duplicate:
         similar = session.scalar(
@@ -117,7 +103,9 @@ def log_contact(
             )
         )
         if similar is not None:
-            raise LikelyDuplicate(similar, "同一天已有一条相同学生、相同方式、同一登记人的沟通记录。确定要再记一条吗？")
+            raise rules.LikelyDuplicate(
+                similar, "同一天已有一条相同学生、相同方式、同一登记人的沟通记录。确定要再记一条吗？"
+            )
     record = Communication(
         school_id=school_class.school_id,
         class_id=entry.class_id,
@@ -143,9 +131,9 @@ def update_contact(session: Session, user: CurrentUser, record_id: int, entry: C
     """Correct a communication record; the class may change only to another class the user may write for."""
     record = record_for_change(session, user, "communication", record_id, "修改")
     assert isinstance(record, Communication)  # the kind's model
-    school_class = require_class_write(session, user, entry.class_id, "修改沟通记录", action=Action.WRITE_CONTACT)
+    school_class = rules.require_class_write(session, user, entry.class_id, "修改沟通记录", action=Action.WRITE_CONTACT)
     entry = _check_contact(session, school_class.school_id, entry, today)
-    before = as_dict(record)
+    before = rules.as_dict(record)
     old_day, old_class = record.contact_date, record.class_id
     for name in (
         "class_id",
@@ -160,6 +148,6 @@ def update_contact(session: Session, user: CurrentUser, record_id: int, entry: C
     ):
         setattr(record, name, getattr(entry, name))
     session.flush()
-    audit(session, user, "update", "communication", record.id, before=before, after=as_dict(record))
+    rules.audit(session, user, "update", "communication", record.id, before=before, after=rules.as_dict(record))
     classes = sorted({old_class, record.class_id})
     refresh_part(session, "communication", record.school_id, [old_day, record.contact_date], today, classes)

@@ -9,19 +9,8 @@ from sqlalchemy.orm import Session
 
 from hxgy import rights
 from hxgy.auth import CurrentUser
-from hxgy.entry import checks
-from hxgy.entry.rules import (
-    Problems,
-    as_dict,
-    audit,
-    check_category,
-    check_class_term,
-    check_day,
-    check_text,
-    refuse,
-    require_class_write,
-)
-from hxgy.entry.saving import Saved, checked, existing_record, insert_once
+from hxgy.entry import checks, rules
+from hxgy.entry.saving import Saved, checked, insert_once, saved_before
 from hxgy.models import ParentRequest
 from hxgy.rights import Action
 
@@ -45,26 +34,25 @@ def record_request(
     session: Session, user: CurrentUser, entry: RequestEntry, *, today: date, submission_key: str | None = None
 ) -> Saved:
     """Save a parent request; without a class it is school-wide (only school-wide roles may enter those)."""
-    seen = existing_record(session, ParentRequest, submission_key)
-    if seen is not None:
-        return Saved(seen.id, False)
+    if seen := saved_before(session, ParentRequest, submission_key):
+        return seen
     if entry.class_id is not None:
-        school_id = require_class_write(
+        school_id = rules.require_class_write(
             session, user, entry.class_id, "登记家长诉求", action=Action.WRITE_REQUEST
         ).school_id
     elif user.school_id is not None and rights.may(session, user, Action.WRITE_REQUEST):
         school_id = user.school_id
     else:
-        raise refuse(session, user, "登记不指定班级的家长诉求")
-    problems = Problems()
+        raise rules.refuse(session, user, "登记不指定班级的家长诉求")
+    problems = rules.Problems()
     received = entry.received_at.date() if entry.received_at else None
-    term = check_day(session, problems, school_id, received, today, "收到时间")
-    check_class_term(session, problems, entry.class_id, term)
-    check_category(session, problems, school_id, "request_channel", entry.channel_id, "反映渠道")
+    term = rules.check_day(session, problems, school_id, received, today, "收到时间")
+    rules.check_class_term(session, problems, entry.class_id, term)
+    rules.check_category(session, problems, school_id, "request_channel", entry.channel_id, "反映渠道")
     if entry.category_id is not None:
-        check_category(session, problems, school_id, "request_category", entry.category_id, "诉求类别")
-    content = check_text(problems, entry.content, "诉求内容", required=True)
-    reply = check_text(problems, entry.reply, "答复内容")
+        rules.check_category(session, problems, school_id, "request_category", entry.category_id, "诉求类别")
+    content = rules.check_text(problems, entry.content, "诉求内容", required=True)
+    reply = rules.check_text(problems, entry.reply, "答复内容")
     _check_reply_time(problems, entry.received_at, entry.replied_at, today)
     checked(problems, "答复内容", checks.time_without_reply, entry.replied_at, reply)
     checked(problems, "答复时间", checks.reply_without_time, entry.replied_at, reply)
@@ -85,7 +73,9 @@ def record_request(
     return insert_once(session, user, record, submission_key)
 
 
-def _check_reply_time(problems: Problems, received: datetime | None, replied: datetime | None, today: date) -> None:
+def _check_reply_time(
+    problems: rules.Problems, received: datetime | None, replied: datetime | None, today: date
+) -> None:
     checked(problems, "答复时间", checks.reply_time, received, replied, today)
 
 
@@ -95,16 +85,16 @@ def reply_to_request(
     """Record the school's reply to a request."""
     request = session.get(ParentRequest, request_id)
     if request is None or request.deleted_at is not None or request.school_id != user.school_id:
-        raise refuse(session, user, f"答复家长诉求 {request_id}")
+        raise rules.refuse(session, user, f"答复家长诉求 {request_id}")
     if request.class_id is not None:
-        require_class_write(session, user, request.class_id, "答复家长诉求", action=Action.WRITE_REQUEST)
+        rules.require_class_write(session, user, request.class_id, "答复家长诉求", action=Action.WRITE_REQUEST)
     elif not rights.may(session, user, Action.WRITE_REQUEST):
-        raise refuse(session, user, "答复不指定班级的家长诉求")
-    problems = Problems()
-    text = check_text(problems, reply, "答复内容", required=True)
+        raise rules.refuse(session, user, "答复不指定班级的家长诉求")
+    problems = rules.Problems()
+    text = rules.check_text(problems, reply, "答复内容", required=True)
     _check_reply_time(problems, request.received_at, replied_at, today)
     problems.raise_if_any()
-    before = as_dict(request)
+    before = rules.as_dict(request)
     request.reply, request.replied_at, request.handled_by = text, replied_at, user.staff_id
     session.flush()
-    audit(session, user, "update", "parent_request", request.id, before=before, after=as_dict(request))
+    rules.audit(session, user, "update", "parent_request", request.id, before=before, after=rules.as_dict(request))

@@ -45,6 +45,12 @@ def existing_record(session: Session, model: type[Record], submission_key: str |
     return session.scalar(select(model).where(model.submission_key == submission_key))
 
 
+def saved_before(session: Session, model: type[Record], submission_key: str | None) -> Saved | None:
+    """What the same submission saved earlier (a double click, a rerun): not new; None when it is the first time."""
+    seen = existing_record(session, model, submission_key)
+    return Saved(seen.id, False) if seen is not None else None
+
+
 def insert_once(session: Session, user: CurrentUser, record: Record, submission_key: str | None) -> Saved:
     """Insert and log, unless a concurrent save of the same submission got there first."""
     model = type(record)
@@ -53,10 +59,10 @@ def insert_once(session: Session, user: CurrentUser, record: Record, submission_
             session.add(record)
             session.flush()
     except IntegrityError:
-        again = existing_record(session, model, submission_key)
+        again = saved_before(session, model, submission_key)
         if again is None:
             raise
-        return Saved(again.id, False)
+        return again
     audit(session, user, "create", model.__tablename__, record.id, after=as_dict(record))
     return Saved(record.id, True)
 

@@ -11,21 +11,8 @@ from sqlalchemy.orm import Session
 
 from hxgy import rights
 from hxgy.auth import CurrentUser
-from hxgy.entry import checks
-from hxgy.entry.rules import (
-    Problems,
-    as_dict,
-    audit,
-    check_category,
-    check_class_term,
-    check_day,
-    check_text,
-    refuse,
-    require_class_write,
-    roll_day,
-    student_in_class,
-)
-from hxgy.entry.saving import Saved, checked, existing_record, insert_once, record_for_change, refresh_part
+from hxgy.entry import checks, rules
+from hxgy.entry.saving import Saved, checked, insert_once, record_for_change, refresh_part, saved_before
 from hxgy.models import Guardian, SchoolClass, Student, VolunteerRecord
 from hxgy.models.base import utcnow
 from hxgy.rights import Action
@@ -55,11 +42,12 @@ def record_volunteering(
     session: Session, user: CurrentUser, entry: VolunteerEntry, *, today: date, submission_key: str | None = None
 ) -> Saved:
     """Save a volunteer record; confirmed at once when the one entering it may confirm."""
-    seen = existing_record(session, VolunteerRecord, submission_key)
-    if seen is not None:
-        return Saved(seen.id, False)
-    school_class = require_class_write(session, user, entry.class_id, "登记志愿服务", action=Action.WRITE_VOLUNTEERING)
-    problems = Problems()
+    if seen := saved_before(session, VolunteerRecord, submission_key):
+        return seen
+    school_class = rules.require_class_write(
+        session, user, entry.class_id, "登记志愿服务", action=Action.WRITE_VOLUNTEERING
+    )
+    problems = rules.Problems()
     hours, note = _check_service(session, problems, school_class.school_id, entry.class_id, entry, today)
     guardian = session.get(Guardian, entry.guardian_id) if entry.guardian_id is not None else None
     if guardian is None or guardian.school_id != school_class.school_id:
@@ -91,21 +79,21 @@ def record_volunteering(
 
 
 def _check_service(
-    session: Session, problems: Problems, school_id: int, class_id: int, entry: VolunteerEntry, today: date
+    session: Session, problems: rules.Problems, school_id: int, class_id: int, entry: VolunteerEntry, today: date
 ) -> tuple[float | None, str]:
     """The day (in a term of the class's year), the 志愿项目, the hours and the note of a record; (hours, note)."""
-    day_term = check_day(session, problems, school_id, entry.service_date, today, "服务日期")
-    check_class_term(session, problems, class_id, day_term)
-    check_category(session, problems, school_id, "volunteer_activity", entry.activity_id, "志愿项目")
+    day_term = rules.check_day(session, problems, school_id, entry.service_date, today, "服务日期")
+    rules.check_class_term(session, problems, class_id, day_term)
+    rules.check_category(session, problems, school_id, "volunteer_activity", entry.activity_id, "志愿项目")
     hours = checked(problems, "时长", checks.volunteer_hours, entry.hours)
-    return hours, check_text(problems, entry.note, "备注")
+    return hours, rules.check_text(problems, entry.note, "备注")
 
 
 def _family_in_class(session: Session, family_id: int, class_id: int, day: date) -> bool:
     children = session.scalars(select(Student.id).where(Student.family_id == family_id)).all()
     school_id = session.scalar(select(SchoolClass.school_id).where(SchoolClass.id == class_id))
-    on_roll = roll_day(session, school_id, day) if school_id is not None else day
-    return any(student_in_class(session, child, class_id, on_roll) for child in children)
+    on_roll = rules.roll_day(session, school_id, day) if school_id is not None else day
+    return any(rules.student_in_class(session, child, class_id, on_roll) for child in children)
 
 
 def confirm_volunteering(session: Session, user: CurrentUser, record_ids: Sequence[int], *, today: date) -> int:
@@ -114,15 +102,15 @@ def confirm_volunteering(session: Session, user: CurrentUser, record_ids: Sequen
     touched: dict[tuple[int, int], set[date]] = {}  # (school, class) -> days
     for record in records:
         if record.school_id != user.school_id or not _may_confirm(session, user, record.class_id, record.service_date):
-            raise refuse(session, user, f"确认志愿服务记录 {record.id}")
+            raise rules.refuse(session, user, f"确认志愿服务记录 {record.id}")
     count = 0
     for record in records:
         if record.deleted_at is not None or record.confirmed_at is not None:
             continue
-        before = as_dict(record)
+        before = rules.as_dict(record)
         record.confirmed_by, record.confirmed_at = user.id, utcnow()
         session.flush()
-        audit(session, user, "confirm", "volunteer_record", record.id, before=before, after=as_dict(record))
+        rules.audit(session, user, "confirm", "volunteer_record", record.id, before=before, after=rules.as_dict(record))
         touched.setdefault((record.school_id, record.class_id), set()).add(record.service_date)
         count += 1
     for (school_id, class_id), days in touched.items():
@@ -136,12 +124,12 @@ def update_volunteering(
     """Correct the hours, date, activity or note of a volunteer record (same class and guardian)."""
     record = record_for_change(session, user, "volunteer_record", record_id, "修改")
     assert isinstance(record, VolunteerRecord)  # the kind's model
-    problems = Problems()
+    problems = rules.Problems()
     hours, note = _check_service(session, problems, record.school_id, record.class_id, entry, today)
     problems.raise_if_any()
     # all three were checked: refused above otherwise
     assert entry.service_date is not None and entry.activity_id is not None and hours is not None
-    before = as_dict(record)
+    before = rules.as_dict(record)
     old_day = record.service_date
     record.service_date, record.activity_id, record.hours, record.note = (
         entry.service_date,
@@ -150,5 +138,5 @@ def update_volunteering(
         note,
     )
     session.flush()
-    audit(session, user, "update", "volunteer_record", record.id, before=before, after=as_dict(record))
+    rules.audit(session, user, "update", "volunteer_record", record.id, before=before, after=rules.as_dict(record))
     refresh_part(session, "volunteering", record.school_id, [old_day, record.service_date], today, [record.class_id])
