@@ -13,7 +13,7 @@ from hxgy import rights
 from hxgy.auth import CurrentUser
 from hxgy.entry import checks
 from hxgy.entry.rules import Problems, audit, check_category, check_day, check_text, refuse
-from hxgy.entry.saving import Saved, checked, insert_once, refresh, saved_before
+from hxgy.entry.saving import Saved, checked, insert_once, origin, refresh, saved_before
 from hxgy.models import Activity, ActivityClass, Partner, SchoolClass
 from hxgy.models.records import ACTIVITY_SCOPES
 from hxgy.rights import Action
@@ -119,8 +119,7 @@ def record_activity(
         parents_count=parents_count,
         families_count=entry.families_count,
         outcome=outcome,
-        created_by=user.id,
-        submission_key=submission_key or None,
+        **origin(user, submission_key),
     )
     saved = insert_once(session, user, activity, submission_key)
     if not saved.created:

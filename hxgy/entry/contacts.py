@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from hxgy.auth import CurrentUser
 from hxgy.entry import checks, rules
-from hxgy.entry.saving import Saved, checked, insert_once, record_for_change, refresh_part, saved_before
+from hxgy.entry.saving import Saved, checked, insert_once, origin, record_for_change, refresh_part, saved_before
 from hxgy.models import Category, Communication
 from hxgy.models.records import DIRECTIONS
 from hxgy.rights import Action
@@ -33,10 +33,24 @@ class ContactEntry:
     follow_up: bool = False
 
 
-def class_wide_channels(session: Session, school_id: int) -> list[str]:
-    """Names of the school's active channels a class-wide record (no student) may use, in list order."""
+# what a communication keeps of its ContactEntry (once checked): the same when it is saved and when it is corrected
+_AS_ENTERED = (
+    "class_id",
+    "student_id",
+    "channel_id",
+    "topic_id",
+    "direction",
+    "contact_date",
+    "duration_min",
+    "summary",
+    "follow_up",
+)
+
+
+def class_wide_channels(session: Session, school_id: int) -> dict[int, str]:
+    """The school's active channels a class-wide record (no student) may use, id → name, in list order."""
     stmt = (
-        select(Category.name)
+        select(Category.id, Category.name)
         .where(
             Category.school_id == school_id,
             Category.kind == "channel",
@@ -45,7 +59,7 @@ def class_wide_channels(session: Session, school_id: int) -> list[str]:
         )
         .order_by(Category.sort_order, Category.id)
     )
-    return list(session.scalars(stmt))
+    return dict(session.execute(stmt).tuples().all())
 
 
 def _check_contact(session: Session, school_id: int, entry: ContactEntry, today: date) -> ContactEntry:
@@ -69,7 +83,7 @@ def _check_contact(session: Session, school_id: int, entry: ContactEntry, today:
         problems.add("学生", "该学生在这一天不在所选班级")
     channel = session.get(Category, entry.channel_id) if entry.channel_id is not None else None
     if channel is not None and channel.school_id == school_id and not channel.class_wide:
-        wide = class_wide_channels(session, school_id) if entry.student_id is None else []
+        wide = list(class_wide_channels(session, school_id).values()) if entry.student_id is None else []
         checked(problems, "学生", checks.contact_reaches, channel.name, False, entry.student_id is not None, wide)
     problems.raise_if_any()
     return replace(entry, summary=summary, duration_min=minutes)
@@ -108,18 +122,9 @@ def log_contact(
             )
     record = Communication(
         school_id=school_class.school_id,
-        class_id=entry.class_id,
-        student_id=entry.student_id,
         staff_id=user.staff_id,
-        channel_id=entry.channel_id,
-        topic_id=entry.topic_id,
-        direction=entry.direction,
-        contact_date=entry.contact_date,
-        duration_min=entry.duration_min,
-        summary=entry.summary,
-        follow_up=entry.follow_up,
-        created_by=user.id,
-        submission_key=submission_key or None,
+        **{name: getattr(entry, name) for name in _AS_ENTERED},
+        **origin(user, submission_key),
     )
     saved = insert_once(session, user, record, submission_key)
     if saved.created:
@@ -135,17 +140,7 @@ def update_contact(session: Session, user: CurrentUser, record_id: int, entry: C
     entry = _check_contact(session, school_class.school_id, entry, today)
     before = rules.as_dict(record)
     old_day, old_class = record.contact_date, record.class_id
-    for name in (
-        "class_id",
-        "student_id",
-        "channel_id",
-        "topic_id",
-        "direction",
-        "contact_date",
-        "duration_min",
-        "summary",
-        "follow_up",
-    ):
+    for name in _AS_ENTERED:
         setattr(record, name, getattr(entry, name))
     session.flush()
     rules.audit(session, user, "update", "communication", record.id, before=before, after=rules.as_dict(record))

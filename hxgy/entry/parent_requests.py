@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from hxgy import rights
 from hxgy.auth import CurrentUser
 from hxgy.entry import checks, rules
-from hxgy.entry.saving import Saved, checked, insert_once, saved_before
+from hxgy.entry.saving import Saved, checked, insert_once, origin, saved_before
 from hxgy.models import ParentRequest
 from hxgy.rights import Action
 
@@ -67,8 +67,7 @@ def record_request(
         replied_at=entry.replied_at,
         reply=reply,
         handled_by=user.staff_id if entry.replied_at else None,
-        created_by=user.id,
-        submission_key=submission_key or None,
+        **origin(user, submission_key),
     )
     return insert_once(session, user, record, submission_key)
 

@@ -51,6 +51,11 @@ def saved_before(session: Session, model: type[Record], submission_key: str | No
     return Saved(seen.id, False) if seen is not None else None
 
 
+def origin(user: CurrentUser, submission_key: str | None) -> dict[str, object]:
+    """The columns every saved record keeps of how it came: who entered it, and the submission (blank: none)."""
+    return {"created_by": user.id, "submission_key": submission_key or None}
+
+
 def insert_once(session: Session, user: CurrentUser, record: Record, submission_key: str | None) -> Saved:
     """Insert and log, unless a concurrent save of the same submission got there first."""
     model = type(record)

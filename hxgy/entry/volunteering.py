@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from hxgy import rights
 from hxgy.auth import CurrentUser
 from hxgy.entry import checks, rules
-from hxgy.entry.saving import Saved, checked, insert_once, record_for_change, refresh_part, saved_before
+from hxgy.entry.saving import Saved, checked, insert_once, origin, record_for_change, refresh_part, saved_before
 from hxgy.models import Guardian, SchoolClass, Student, VolunteerRecord
 from hxgy.models.base import utcnow
 from hxgy.rights import Action
@@ -69,8 +69,7 @@ def record_volunteering(
         note=note,
         confirmed_by=user.id if confirm else None,
         confirmed_at=utcnow() if confirm else None,
-        created_by=user.id,
-        submission_key=submission_key or None,
+        **origin(user, submission_key),
     )
     saved = insert_once(session, user, record, submission_key)
     if saved.created:

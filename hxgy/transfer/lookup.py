@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from hxgy import rights
 from hxgy.auth import CurrentUser
+from hxgy.entry.contacts import class_wide_channels
 from hxgy.models import (
     Category,
     Enrolment,
@@ -192,18 +193,7 @@ class Lookup:
             raters={key_text(r.name): r.id for r in raters},
             rater_names=[r.name for r in raters],
             own_classes=own,
-            class_wide_channels=dict(
-                session.execute(
-                    select(Category.id, Category.name)
-                    .where(
-                        Category.school_id == school_id,
-                        Category.kind == "channel",
-                        Category.active.is_(True),
-                        Category.class_wide.is_(True),
-                    )
-                    .order_by(Category.sort_order, Category.id)
-                ).all()
-            ),
+            class_wide_channels=class_wide_channels(session, school_id),
         )
 
     # ---- finding things; each raises CellError with the reason ----
