@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session
 
 from hxgy import rights
 from hxgy.auth import CurrentUser
-from hxgy.entry import checks
+from hxgy.entry import checks, saving
 from hxgy.entry.rules import Problems, audit, check_category, check_day, check_text, refuse
-from hxgy.entry.saving import Saved, checked, insert_once, origin, refresh, saved_before
 from hxgy.models import Activity, ActivityClass, Partner, SchoolClass
 from hxgy.models.records import ACTIVITY_SCOPES
 from hxgy.rights import Action
@@ -40,9 +39,9 @@ class ActivityEntry:
 
 def record_activity(
     session: Session, user: CurrentUser, entry: ActivityEntry, *, today: date, submission_key: str | None = None
-) -> Saved:
+) -> saving.Saved:
     """Save an activity with the classes it was for and how many of their parents came (dean, principal, admin)."""
-    if seen := saved_before(session, Activity, submission_key):
+    if seen := saving.saved_before(session, Activity, submission_key):
         return seen
     allowed = rights.class_scope(session, user, Action.WRITE_ACTIVITY, on_day=entry.activity_date or today)
     own_only = user.school_id is None or allowed is not None  # a teacher: class activities of their classes only
@@ -77,9 +76,9 @@ def record_activity(
         partner = session.get(Partner, entry.partner_id)
         if partner is None or partner.school_id != school_id:
             problems.add("合作单位", "不是本校登记的合作单位")
-    checked(problems, "参与学生人次", checks.at_least, entry.students_count, 0)
-    checked(problems, "参与家长人次", checks.at_least, entry.parents_count, 0)
-    checked(problems, "参与家庭户数", checks.at_least, entry.families_count, 0)
+    saving.checked(problems, "参与学生人次", checks.at_least, entry.students_count, 0)
+    saving.checked(problems, "参与家长人次", checks.at_least, entry.parents_count, 0)
+    saving.checked(problems, "参与家庭户数", checks.at_least, entry.families_count, 0)
     for class_id, came in entry.parents_attended.items():
         if class_id not in entry.class_ids:
             problems.add("家长到场", f"班级 {class_id} 不在参与班级中")
@@ -111,17 +110,14 @@ def record_activity(
     activity = Activity(
         school_id=school_id,
         title=title,
-        type_id=entry.type_id,
-        activity_date=entry.activity_date,
-        scope=entry.scope,
-        partner_id=entry.partner_id,
-        students_count=entry.students_count,
         parents_count=parents_count,
-        families_count=entry.families_count,
         outcome=outcome,
-        **origin(user, submission_key),
+        **saving.as_entered(
+            entry, "type_id", "activity_date", "scope", "partner_id", "students_count", "families_count"
+        ),
+        **saving.origin(user, submission_key),
     )
-    saved = insert_once(session, user, activity, submission_key)
+    saved = saving.insert_once(session, user, activity, submission_key)
     if not saved.created:
         return saved
     session.add_all(
@@ -131,5 +127,5 @@ def record_activity(
     session.flush()
     attended = {str(c.id): entry.parents_attended.get(c.id) for c in classes}  # by class id, as the log writes it
     audit(session, user, "create", "activity_class", activity.id, after=attended, detail="各班家长到场")
-    refresh(session, school_id, [activity.activity_date], today, None)
+    saving.refresh(session, school_id, [activity.activity_date], today, None)
     return saved

@@ -9,8 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hxgy.auth import CurrentUser
-from hxgy.entry import checks, rules
-from hxgy.entry.saving import Saved, checked, insert_once, origin, record_for_change, refresh_part, saved_before
+from hxgy.entry import checks, rules, saving
 from hxgy.models import Category, Communication
 from hxgy.models.records import DIRECTIONS
 from hxgy.rights import Action
@@ -71,7 +70,7 @@ def _check_contact(session: Session, school_id: int, entry: ContactEntry, today:
         rules.check_category(session, problems, school_id, "topic", entry.topic_id, "沟通内容")
     if entry.direction not in DIRECTIONS:
         problems.add("方向", "只能是“学校→家庭”或“家庭→学校”")
-    minutes = checked(problems, "时长", checks.contact_minutes, entry.duration_min)
+    minutes = saving.checked(problems, "时长", checks.contact_minutes, entry.duration_min)
     summary = rules.check_text(problems, entry.summary, "简要记录")
     if (
         entry.student_id is not None
@@ -84,7 +83,9 @@ def _check_contact(session: Session, school_id: int, entry: ContactEntry, today:
     channel = session.get(Category, entry.channel_id) if entry.channel_id is not None else None
     if channel is not None and channel.school_id == school_id and not channel.class_wide:
         wide = list(class_wide_channels(session, school_id).values()) if entry.student_id is None else []
-        checked(problems, "学生", checks.contact_reaches, channel.name, False, entry.student_id is not None, wide)
+        saving.checked(
+            problems, "学生", checks.contact_reaches, channel.name, False, entry.student_id is not None, wide
+        )
     problems.raise_if_any()
     return replace(entry, summary=summary, duration_min=minutes)
 
@@ -97,9 +98,9 @@ def log_contact(
     today: date,
     submission_key: str | None = None,
     confirm_duplicate: bool = False,
-) -> Saved:
+) -> saving.Saved:
     """Save one communication (a call, a message, a 家访 …)."""
-    if seen := saved_before(session, Communication, submission_key):
+    if seen := saving.saved_before(session, Communication, submission_key):
         return seen
     school_class = rules.require_class_write(session, user, entry.class_id, "登记沟通记录", action=Action.WRITE_CONTACT)
     entry = _check_contact(session, school_class.school_id, entry, today)
@@ -123,18 +124,20 @@ def log_contact(
     record = Communication(
         school_id=school_class.school_id,
         staff_id=user.staff_id,
-        **{name: getattr(entry, name) for name in _AS_ENTERED},
-        **origin(user, submission_key),
+        **saving.as_entered(entry, *_AS_ENTERED),
+        **saving.origin(user, submission_key),
     )
-    saved = insert_once(session, user, record, submission_key)
+    saved = saving.insert_once(session, user, record, submission_key)
     if saved.created:
-        refresh_part(session, "communication", school_class.school_id, [record.contact_date], today, [record.class_id])
+        saving.refresh_part(
+            session, "communication", school_class.school_id, [record.contact_date], today, [record.class_id]
+        )
     return saved
 
 
 def update_contact(session: Session, user: CurrentUser, record_id: int, entry: ContactEntry, *, today: date) -> None:
     """Correct a communication record; the class may change only to another class the user may write for."""
-    record = record_for_change(session, user, "communication", record_id, "修改")
+    record = saving.record_for_change(session, user, "communication", record_id, "修改")
     assert isinstance(record, Communication)  # the kind's model
     school_class = rules.require_class_write(session, user, entry.class_id, "修改沟通记录", action=Action.WRITE_CONTACT)
     entry = _check_contact(session, school_class.school_id, entry, today)
@@ -145,4 +148,4 @@ def update_contact(session: Session, user: CurrentUser, record_id: int, entry: C
     session.flush()
     rules.audit(session, user, "update", "communication", record.id, before=before, after=rules.as_dict(record))
     classes = sorted({old_class, record.class_id})
-    refresh_part(session, "communication", record.school_id, [old_day, record.contact_date], today, classes)
+    saving.refresh_part(session, "communication", record.school_id, [old_day, record.contact_date], today, classes)

@@ -9,8 +9,7 @@ from sqlalchemy.orm import Session
 
 from hxgy import rights
 from hxgy.auth import CurrentUser
-from hxgy.entry import checks, rules
-from hxgy.entry.saving import Saved, checked, insert_once, origin, saved_before
+from hxgy.entry import checks, rules, saving
 from hxgy.models import ParentRequest
 from hxgy.rights import Action
 
@@ -32,9 +31,9 @@ class RequestEntry:
 
 def record_request(
     session: Session, user: CurrentUser, entry: RequestEntry, *, today: date, submission_key: str | None = None
-) -> Saved:
+) -> saving.Saved:
     """Save a parent request; without a class it is school-wide (only school-wide roles may enter those)."""
-    if seen := saved_before(session, ParentRequest, submission_key):
+    if seen := saving.saved_before(session, ParentRequest, submission_key):
         return seen
     if entry.class_id is not None:
         school_id = rules.require_class_write(
@@ -54,28 +53,24 @@ def record_request(
     content = rules.check_text(problems, entry.content, "诉求内容", required=True)
     reply = rules.check_text(problems, entry.reply, "答复内容")
     _check_reply_time(problems, entry.received_at, entry.replied_at, today)
-    checked(problems, "答复内容", checks.time_without_reply, entry.replied_at, reply)
-    checked(problems, "答复时间", checks.reply_without_time, entry.replied_at, reply)
+    saving.checked(problems, "答复内容", checks.time_without_reply, entry.replied_at, reply)
+    saving.checked(problems, "答复时间", checks.reply_without_time, entry.replied_at, reply)
     problems.raise_if_any()
     record = ParentRequest(
         school_id=school_id,
-        class_id=entry.class_id,
-        channel_id=entry.channel_id,
-        category_id=entry.category_id,
-        received_at=entry.received_at,
         content=content,
-        replied_at=entry.replied_at,
         reply=reply,
+        **saving.as_entered(entry, "class_id", "channel_id", "category_id", "received_at", "replied_at"),
         handled_by=user.staff_id if entry.replied_at else None,
-        **origin(user, submission_key),
+        **saving.origin(user, submission_key),
     )
-    return insert_once(session, user, record, submission_key)
+    return saving.insert_once(session, user, record, submission_key)
 
 
 def _check_reply_time(
     problems: rules.Problems, received: datetime | None, replied: datetime | None, today: date
 ) -> None:
-    checked(problems, "答复时间", checks.reply_time, received, replied, today)
+    saving.checked(problems, "答复时间", checks.reply_time, received, replied, today)
 
 
 def reply_to_request(

@@ -51,6 +51,11 @@ def saved_before(session: Session, model: type[Record], submission_key: str | No
     return Saved(seen.id, False) if seen is not None else None
 
 
+def as_entered(entry: object, *names: str) -> dict[str, object]:
+    """These fields of a form's entry, stored as entered (checked, not changed): name → value."""
+    return {name: getattr(entry, name) for name in names}
+
+
 def origin(user: CurrentUser, submission_key: str | None) -> dict[str, object]:
     """The columns every saved record keeps of how it came: who entered it, and the submission (blank: none)."""
     return {"created_by": user.id, "submission_key": submission_key or None}

@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from hxgy import rights
 from hxgy.auth import CurrentUser
-from hxgy.entry import checks, rules
-from hxgy.entry.saving import Saved, checked, insert_once, origin, record_for_change, refresh_part, saved_before
+from hxgy.entry import checks, rules, saving
 from hxgy.models import Guardian, SchoolClass, Student, VolunteerRecord
 from hxgy.models.base import utcnow
 from hxgy.rights import Action
@@ -40,9 +39,9 @@ def _may_confirm(session: Session, user: CurrentUser, class_id: int, day: date) 
 
 def record_volunteering(
     session: Session, user: CurrentUser, entry: VolunteerEntry, *, today: date, submission_key: str | None = None
-) -> Saved:
+) -> saving.Saved:
     """Save a volunteer record; confirmed at once when the one entering it may confirm."""
-    if seen := saved_before(session, VolunteerRecord, submission_key):
+    if seen := saving.saved_before(session, VolunteerRecord, submission_key):
         return seen
     school_class = rules.require_class_write(
         session, user, entry.class_id, "登记志愿服务", action=Action.WRITE_VOLUNTEERING
@@ -61,19 +60,18 @@ def record_volunteering(
     confirm = entry.confirmed and _may_confirm(session, user, entry.class_id, entry.service_date)
     record = VolunteerRecord(
         school_id=school_class.school_id,
-        class_id=entry.class_id,
-        guardian_id=entry.guardian_id,
-        activity_id=entry.activity_id,
-        service_date=entry.service_date,
         hours=hours,
         note=note,
+        **saving.as_entered(entry, "class_id", "guardian_id", "activity_id", "service_date"),
         confirmed_by=user.id if confirm else None,
         confirmed_at=utcnow() if confirm else None,
-        **origin(user, submission_key),
+        **saving.origin(user, submission_key),
     )
-    saved = insert_once(session, user, record, submission_key)
+    saved = saving.insert_once(session, user, record, submission_key)
     if saved.created:
-        refresh_part(session, "volunteering", school_class.school_id, [record.service_date], today, [record.class_id])
+        saving.refresh_part(
+            session, "volunteering", school_class.school_id, [record.service_date], today, [record.class_id]
+        )
     return saved
 
 
@@ -84,7 +82,7 @@ def _check_service(
     day_term = rules.check_day(session, problems, school_id, entry.service_date, today, "服务日期")
     rules.check_class_term(session, problems, class_id, day_term)
     rules.check_category(session, problems, school_id, "volunteer_activity", entry.activity_id, "志愿项目")
-    hours = checked(problems, "时长", checks.volunteer_hours, entry.hours)
+    hours = saving.checked(problems, "时长", checks.volunteer_hours, entry.hours)
     return hours, rules.check_text(problems, entry.note, "备注")
 
 
@@ -113,7 +111,7 @@ def confirm_volunteering(session: Session, user: CurrentUser, record_ids: Sequen
         touched.setdefault((record.school_id, record.class_id), set()).add(record.service_date)
         count += 1
     for (school_id, class_id), days in touched.items():
-        refresh_part(session, "volunteering", school_id, sorted(days), today, [class_id])
+        saving.refresh_part(session, "volunteering", school_id, sorted(days), today, [class_id])
     return count
 
 
@@ -121,7 +119,7 @@ def update_volunteering(
     session: Session, user: CurrentUser, record_id: int, entry: VolunteerEntry, *, today: date
 ) -> None:
     """Correct the hours, date, activity or note of a volunteer record (same class and guardian)."""
-    record = record_for_change(session, user, "volunteer_record", record_id, "修改")
+    record = saving.record_for_change(session, user, "volunteer_record", record_id, "修改")
     assert isinstance(record, VolunteerRecord)  # the kind's model
     problems = rules.Problems()
     hours, note = _check_service(session, problems, record.school_id, record.class_id, entry, today)
@@ -138,4 +136,6 @@ def update_volunteering(
     )
     session.flush()
     rules.audit(session, user, "update", "volunteer_record", record.id, before=before, after=rules.as_dict(record))
-    refresh_part(session, "volunteering", record.school_id, [old_day, record.service_date], today, [record.class_id])
+    saving.refresh_part(
+        session, "volunteering", record.school_id, [old_day, record.service_date], today, [record.class_id]
+    )
