@@ -1,0 +1,222 @@
+"""What README.md and docs/*.md say about the code, checked where a machine can check it.
+
+- every file or folder they name (``hxgy/metrics/overview.py``, ``hxgy/transfer/rows/``, ``tests/builders.py`` …)
+  exists, and so does every entry of README's "Where things are" tree, which lists every folder of hxgy/;
+- a name written beside its file (``hxgy/metrics/overview.py: class_measures``) is defined in that file;
+- every ``python -m hxgy <command>`` is a command of the real parser;
+- every dotted name in backticks (``hxgy.ui.entry.save``, ``hxgy.db.run_write``) imports or is an attribute of a
+  module that does, and so does a short one named by its module (``judging.class_status``, ``ui.guard``); a short
+  one that starts with a table's name (``school.response_limit_hours``) is a column of that table;
+- every place docs/architecture.md's tables point at (a file, a module, a function) exists;
+- every step of ``./test.sh`` is named in docs/development.md and README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+import hxgy
+from hxgy.cli import build_parser
+from hxgy.config import PROJECT_ROOT
+from hxgy.models import Base
+
+DOCS = [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "docs").glob("*.md"))]
+TOP_FOLDERS = ("hxgy", "pages", "db", "tests", "scripts", "bench")
+FILE_PATH = re.compile(rf"(?<![\w./-])((?:{'|'.join(TOP_FOLDERS)})/(?:[\w./-]*\w\.(?:py|sh|md|txt)\b|[\w/-]*/))")
+PATH_AND_NAME = re.compile(r"`((?:hxgy|pages|db)/[\w/]+\.py): (\w+)")
+COMMAND = re.compile(r"python -m hxgy ([a-z][\w-]*)")
+DOTTED = re.compile(r"`(hxgy(?:\.\w+)+)")
+# a dotted name in backticks that is not hxgy's full name and not a file name: `judging.status`, `ui.entry.save`
+SHORT_DOTTED = re.compile(r"`([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)(?![\w.])")
+FILE_SUFFIXES = {"py", "md", "txt", "sh", "toml", "xlsx", "xls", "csv", "docx", "pptx", "json", "png", "db"}
+MODULES = sorted(m.name for m in pkgutil.walk_packages(hxgy.__path__, "hxgy.") if not m.name.endswith("__main__"))
+TABLES = Base.metadata.tables
+WRITTEN_BY_RUNS = {"bench/results/"}  # not in git: bench/run.py writes it
+
+
+def _texts() -> dict[str, str]:
+    return {str(path.relative_to(PROJECT_ROOT)): path.read_text(encoding="utf-8") for path in DOCS}
+
+
+def _where(texts: dict[str, str], pattern: re.Pattern[str]) -> list[tuple[str, int, re.Match[str]]]:
+    """Every match with its document and line."""
+    found = []
+    for doc, text in texts.items():
+        for number, line in enumerate(text.splitlines(), start=1):
+            found += [(doc, number, match) for match in pattern.finditer(line)]
+    return found
+
+
+def _defined_names(path: Path) -> set[str]:
+    """Top-level functions, classes and assignments of a module, and the methods of its classes."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
+
+
+def _has(found: object, attributes: list[str]) -> bool:
+    for attribute in attributes:
+        if not hasattr(found, attribute):
+            return False
+        found = getattr(found, attribute)
+    return True
+
+
+def _resolves(dotted: str) -> bool:
+    """Whether the longest importable prefix of a dotted name has the rest as attributes."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            module = importlib.import_module(".".join(parts[:cut]))
+        except ModuleNotFoundError:
+            continue
+        return _has(module, parts[cut:])
+    return False
+
+
+def _short_name_wrong(dotted: str) -> str | None:
+    """Why a short dotted name (``judging.status``) does not hold, or None when it holds or names no hxgy module.
+
+    Its longest leading part that is the end of an hxgy module's name (``judging`` → hxgy.metrics.judging,
+    ``ui.entry`` → hxgy.ui.entry) must have the rest as attributes, in at least one such module. A name whose
+    first part is a table (``school.response_limit_hours``) is that table's column.
+    """
+    parts = dotted.split(".")
+    if parts[-1] in FILE_SUFFIXES:
+        return None
+    column = len(parts) == 2 and parts[0] in TABLES
+    if column and parts[1] in TABLES[parts[0]].columns:
+        return None
+    for cut in range(len(parts), 0, -1):
+        tail = "." + ".".join(parts[:cut])
+        modules = [m for m in MODULES if m.endswith(tail)]
+        if modules:
+            if any(_has(importlib.import_module(m), parts[cut:]) for m in modules):
+                return None
+            return f"not in {', '.join(modules)}" + (f" nor a column of table {parts[0]}" if column else "")
+    return f"table {parts[0]} has no column {parts[1]}" if column else None
+
+
+def _tree_entries(readme: str) -> list[str]:
+    """The paths of README's "Where things are" block: top-level entries and the files and folders under hxgy/."""
+    block = readme.split("## Where things are", 1)[1].split("```", 2)[1]
+    paths, parent = [], ""
+    for line in block.splitlines():
+        if not line.strip():
+            continue
+        name = line.split()[0]
+        if line.startswith("  "):
+            paths.append(parent + name)
+        else:
+            parent = name if name.endswith("/") else ""
+            paths.append(name)
+    return paths
+
+
+def test_every_file_the_docs_name_exists() -> None:
+    missing = [
+        f"{doc}:{line} {m[1]}"
+        for doc, line, m in _where(_texts(), FILE_PATH)
+        if not (PROJECT_ROOT / m[1]).exists() and "*" not in m[1] and m[1] not in WRITTEN_BY_RUNS
+    ]
+    assert not missing, "the docs name files that do not exist:\n" + "\n".join(missing)
+
+
+def test_every_entry_of_the_readme_tree_exists() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [p for p in _tree_entries(readme) if not (PROJECT_ROOT / p).exists()]
+    assert not missing, f"README's 'Where things are' lists what is not there: {missing}"
+
+
+def test_the_readme_tree_lists_every_folder_of_hxgy() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    listed = set(_tree_entries(readme))
+    folders = {
+        f"hxgy/{p.name}/" for p in (PROJECT_ROOT / "hxgy").iterdir() if p.is_dir() and (p / "__init__.py").exists()
+    }
+    assert folders <= listed, f"add to README's 'Where things are': {sorted(folders - listed)}"
+
+
+def test_a_name_written_beside_its_file_is_defined_there() -> None:
+    wrong = []
+    for doc, line, m in _where(_texts(), PATH_AND_NAME):
+        path = PROJECT_ROOT / m[1]
+        if not path.exists() or m[2] not in _defined_names(path):
+            wrong.append(f"{doc}:{line} {m[1]}: {m[2]}")
+    assert not wrong, "the docs place names in files that do not define them:\n" + "\n".join(wrong)
+
+
+def test_every_command_the_docs_show_is_a_real_subcommand() -> None:
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    unknown = [f"{doc}:{line} {m[1]}" for doc, line, m in _where(_texts(), COMMAND) if m[1] not in commands]
+    assert not unknown, "the docs show commands python -m hxgy does not have:\n" + "\n".join(unknown)
+
+
+def test_every_dotted_name_in_backticks_imports() -> None:
+    broken = [f"{doc}:{line} {m[1]}" for doc, line, m in _where(_texts(), DOTTED) if not _resolves(m[1])]
+    assert not broken, "the docs name modules or attributes that do not import:\n" + "\n".join(broken)
+
+
+def test_a_short_dotted_name_is_in_its_module() -> None:
+    wrong = []
+    for doc, line, m in _where(_texts(), SHORT_DOTTED):
+        if not m[1].startswith("hxgy.") and (why := _short_name_wrong(m[1])):
+            wrong.append(f"{doc}:{line} {m[1]}: {why}")
+    assert not wrong, "the docs name things their modules do not have:\n" + "\n".join(wrong)
+
+
+def test_every_place_the_architecture_tables_point_at_exists() -> None:
+    """Each backticked name in a row of docs/architecture.md's tables is a file, a module or something in one."""
+    text = (PROJECT_ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
+    assert rows
+    wrong = []
+    for row in rows:
+        for cell in row.strip("|").split("|")[1:]:
+            for token in re.findall(r"`([^`]+)`", cell):
+                name, _, defined = token.partition(": ")
+                if "/" in name:
+                    path = PROJECT_ROOT / name
+                    ok = path.exists() and (not defined or defined in _defined_names(path))
+                elif name.startswith("hxgy."):
+                    ok = _resolves(name)
+                elif name.startswith("python -m hxgy ") or name in TABLES:
+                    ok = True
+                elif "." in name:
+                    ok = _short_name_wrong(name) is None and any(m.endswith("." + name.split(".")[0]) for m in MODULES)
+                else:  # a bare name: a module's (follow_classes) or a role's
+                    ok = any(name in _defined_names(Path(importlib.import_module(m).__file__ or "")) for m in MODULES)
+                    ok = ok or name in {"admin", "principal", "dean", "head_teacher", "teacher", "meeting", "district"}
+                if not ok:
+                    wrong.append(f"{token!r} in {row[:60]}…")
+    assert not wrong, "docs/architecture.md points at what is not there:\n" + "\n".join(wrong)
+
+
+def test_every_step_of_test_sh_is_described() -> None:
+    script = (PROJECT_ROOT / "test.sh").read_text(encoding="utf-8")
+    steps = {
+        "ruff check": ".venv/bin/ruff check",
+        "ruff format": ".venv/bin/ruff format",
+        "mypy": ".venv/bin/mypy",
+        "scripts/audit.sh": "scripts/audit.sh",
+        "pytest-xdist": "-n ",
+        "marked `db`": "-m db",
+    }
+    assert all(command in script for command in steps.values()), "test.sh changed: update this test and the docs"
+    for doc in ("README.md", "docs/development.md"):
+        text = (PROJECT_ROOT / doc).read_text(encoding="utf-8")
+        missing = [words for words in steps if words not in text]
+        assert not missing, f"{doc} does not say that ./test.sh runs {missing}"
