@@ -7,10 +7,11 @@ records of the classes they teach; hxgy.exports.excel_bytes neutralises cells a 
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 import pandas as pd
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ScalarResult, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from hxgy import rights
 from hxgy.auth import CurrentUser
@@ -110,6 +111,25 @@ def _staff_numbers(session: Session, school_id: int) -> dict[int, str]:
     return dict(session.execute(select(Staff.id, Staff.staff_no).where(Staff.school_id == school_id)).all())
 
 
+ClassRecord = TypeVar("ClassRecord", Communication, VolunteerRecord)
+
+
+def _class_records(
+    session: Session, lk: Lookup, model: type[ClassRecord], day: InstrumentedAttribute[date], term: Term | None
+) -> ScalarResult[ClassRecord]:
+    """The records of a class (not deleted) on ``day``s of the term (None: any day) that the user may see, by day."""
+    return session.scalars(
+        select(model)
+        .where(
+            model.school_id == lk.school_id,
+            model.deleted_at.is_(None),
+            _between(day, term),
+            _classes(lk, model.class_id),
+        )
+        .order_by(day, model.id)
+    )
+
+
 def _communications(session: Session, lk: Lookup, term: Term | None) -> list[list]:
     m = Communication
     names, students, staff = (
@@ -117,16 +137,7 @@ def _communications(session: Session, lk: Lookup, term: Term | None) -> list[lis
         _students(session, lk.school_id),
         _staff_numbers(session, lk.school_id),
     )
-    rows = session.scalars(
-        select(m)
-        .where(
-            m.school_id == lk.school_id,
-            m.deleted_at.is_(None),
-            _between(m.contact_date, term),
-            _classes(lk, m.class_id),
-        )
-        .order_by(m.contact_date, m.id)
-    )
+    rows = _class_records(session, lk, m, m.contact_date, term)
     return [
         [
             _day(c.contact_date),
@@ -185,16 +196,7 @@ def _volunteering(session: Session, lk: Lookup, term: Term | None) -> list[list]
     ):
         children.setdefault(family, []).append((sid, no))
     out = []
-    for v in session.scalars(
-        select(m)
-        .where(
-            m.school_id == lk.school_id,
-            m.deleted_at.is_(None),
-            _between(m.service_date, term),
-            _classes(lk, m.class_id),
-        )
-        .order_by(m.service_date, m.id)
-    ):
+    for v in _class_records(session, lk, m, m.service_date, term):
         info_by_no = {no: lk.students.get(no.lower()) for _sid, no in children.get(guardian_family[v.guardian_id], [])}
         child = next(
             (no for no, info in info_by_no.items() if info and lk.class_of(info, v.service_date) == v.class_id), ""

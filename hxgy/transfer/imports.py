@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import pandas as pd
 from sqlalchemy import Engine, insert
@@ -38,6 +38,8 @@ from hxgy.transfer.rows.base import Changes, Key
 from hxgy.transfer.values import clean_text
 
 Progress = Callable[[str, float], None]
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class ImportBlocked(ValueError):
@@ -213,34 +215,6 @@ def prepare(
     return plan
 
 
-def import_file(
-    engine: Engine,
-    user: CurrentUser,
-    kind_key: str,
-    file_name: str,
-    data: bytes,
-    *,
-    today: date,
-    accept_good_rows: bool = False,
-    progress: Progress | None = None,
-) -> ImportResult:
-    """Import a file in a transaction of its own (hxgy.db.run_write: run again after lock contention, which is
-    safe as an import is idempotent); all of it is written, or nothing."""
-    return db.run_write(
-        lambda session: run_import(
-            session,
-            user,
-            kind_key,
-            file_name,
-            data,
-            today=today,
-            accept_good_rows=accept_good_rows,
-            progress=progress,
-        ),
-        engine,
-    )
-
-
 def run_import(
     session: Session,
     user: CurrentUser,
@@ -311,6 +285,20 @@ def run_import(
         len(plan.bad_rows),
         tuple(str(w) for w in plan.warnings),
     )
+
+
+def _in_own_transaction(write: Callable[Concatenate[Session, P], T]) -> Callable[Concatenate[Engine, P], T]:
+    """``write`` (which writes in the caller's transaction) run in a transaction of its own by hxgy.db.run_write:
+    run again after lock contention, which is safe as an import is idempotent; all of it is written, or nothing."""
+
+    def in_own(engine: Engine, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return db.run_write(lambda session: write(session, *args, **kwargs), engine)
+
+    return in_own
+
+
+# import a file in a transaction of its own: run_import's arguments, the engine in place of the session
+import_file = _in_own_transaction(run_import)
 
 
 def _audit_updates(session: Session, user: CurrentUser, plan: ImportPlan, handler: Handler[Any], batch_id: int) -> None:
