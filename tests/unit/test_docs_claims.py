@@ -53,12 +53,15 @@ def _where(texts: dict[str, str], pattern: re.Pattern[str]) -> list[tuple[str, i
 
 
 def _defined_names(path: Path) -> set[str]:
-    """Top-level functions, classes and assignments of a module, and the methods of its classes."""
+    """The functions, classes and assignments of a module, the methods of its classes, and what it imports by name
+    (``records.py`` names for the pages what contacts.py and the others define)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             names.add(node.name)
+        elif isinstance(node, ast.ImportFrom):
+            names.update(alias.asname or alias.name for alias in node.names)
         elif isinstance(node, ast.Assign):
             names.update(t.id for t in node.targets if isinstance(t, ast.Name))
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
@@ -176,6 +179,38 @@ def test_a_short_dotted_name_is_in_its_module() -> None:
         if not m[1].startswith("hxgy.") and (why := _short_name_wrong(m[1])):
             wrong.append(f"{doc}:{line} {m[1]}: {why}")
     assert not wrong, "the docs name things their modules do not have:\n" + "\n".join(wrong)
+
+
+# a module followed by the names it holds: `hxgy.metrics.judging`: `figure_cards`, `status` or
+# `hxgy/meeting/slides.py: gather`, `build_deck`
+LISTED = re.compile(r"`(hxgy(?:\.\w+)+|(?:hxgy|pages)/[\w/]+\.py)(?:`: |: )((?:`?\w+`(?:, )?)+)")
+
+
+def test_names_listed_after_their_module_are_in_it() -> None:
+    wrong = []
+    for doc, line, m in _where(_texts(), LISTED):
+        module = m[1] if "/" not in m[1] else m[1].removesuffix(".py").replace("/", ".")
+        defined = _defined_names(PROJECT_ROOT / m[1]) if "/" in m[1] else set(dir(importlib.import_module(module)))
+        for name in re.findall(r"(\w+)`", m[2]):
+            if name not in defined:
+                wrong.append(f"{doc}:{line} {m[1]}: {name}")
+    assert not wrong, "the docs list names their modules do not have:\n" + "\n".join(wrong)
+
+
+MODULE_ROW = re.compile(r"\| `((?:hxgy|pages)/[\w/]+\.py)`(?:, `[\w./]+`)? \| (.*)\|")
+
+
+def test_a_table_of_modules_names_what_each_defines() -> None:
+    """In a row that begins with a module (``| `hxgy/report/figures.py` | `gather` → `ReportFigures` |``), every
+    name in backticks is defined in that module."""
+    wrong = []
+    for doc, line, m in _where(_texts(), MODULE_ROW):
+        path = PROJECT_ROOT / m[1]
+        defined = _defined_names(path) if path.exists() else set()
+        wrong += [
+            f"{doc}:{line} {m[1]}: {name}" for name in re.findall(r"`([A-Za-z_]\w*)`", m[2]) if name not in defined
+        ]
+    assert not wrong, "the docs' module tables name what the module does not define:\n" + "\n".join(wrong)
 
 
 def test_every_place_the_architecture_tables_point_at_exists() -> None:
