@@ -8,8 +8,12 @@ the message after it is the same. tests/unit/test_one_validation.py runs one tab
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 MAX_HOURS_A_DAY = 12.0  # a guardian's volunteer hours on one day
 MAX_DURATION_MIN = 600  # one contact with a family, in minutes
@@ -18,6 +22,16 @@ NOT_GIVEN = "必须填写"
 
 class ValueRefused(ValueError):
     """A value a rule refuses; the message says why, in Chinese, without naming the field or the row."""
+
+
+def noted(note: Callable[[str], object], rule: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
+    """A value through one of these rules; refused: the message given to ``note`` (the form's field, the
+    importer's cell), None."""
+    try:
+        return rule(*args, **kwargs)
+    except ValueRefused as refused:
+        note(str(refused))
+        return None
 
 
 def contact_minutes(minutes: float | None, written: str = "") -> int | None:

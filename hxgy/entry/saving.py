@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from hxgy import rights
 from hxgy.auth import CurrentUser
-from hxgy.entry.checks import ValueRefused
+from hxgy.entry import checks
 from hxgy.entry.rules import Problems, as_dict, audit, refuse, require_class_write
 from hxgy.metrics import stats
 from hxgy.models import Activity, Communication, ParentRequest, VolunteerRecord
@@ -140,8 +140,4 @@ def delete_record(session: Session, user: CurrentUser, kind: str, record_id: int
 
 def checked(problems: Problems, field_name: str, rule: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
     """A value through one of the rules the importer keeps too (hxgy.entry.checks); refused: noted, None."""
-    try:
-        return rule(*args, **kwargs)
-    except ValueRefused as refused:
-        problems.add(field_name, str(refused))
-        return None
+    return checks.noted(lambda message: problems.add(field_name, message), rule, *args, **kwargs)

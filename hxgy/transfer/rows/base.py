@@ -155,6 +155,19 @@ def merged(first: Prepared[R], record: R, row: int) -> Prepared[R]:
     return replace(first, record=record, rows=(*first.rows, row))
 
 
+def merge_by_key(
+    prepared: list[Prepared[R]], join: Callable[[Prepared[R], Prepared[R]], Prepared[R]]
+) -> list[Prepared[R]]:
+    """The rows of one key as one, in the order first seen: each later row joined into what the rows before it made
+    (``join`` returns that unchanged when the row conflicts with them, after noting the problem)."""
+    together: dict[Key, Prepared[R]] = {}
+    for p in prepared:
+        first = together.setdefault(p.key, p)
+        if first is not p:
+            together[p.key] = join(first, p)
+    return list(together.values())
+
+
 # the column a stored field comes from, where the names differ
 FIELD_COLUMN = {"topic_id": "topic", "category_id": "category", "type_id": "type", "partner_id": "partner"}
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import ParamSpec, TypeVar
 
-from hxgy.entry.checks import ValueRefused, at_least
+from hxgy.entry.checks import at_least, noted
 from hxgy.transfer.lookup import Lookup, StudentInfo, TermInfo, Year, key_text
 from hxgy.transfer.reading import RowReader
 from hxgy.transfer.values import (
@@ -58,11 +58,7 @@ def _in_a_term(r: RowReader, key: str, lk: Lookup, day: date) -> Year | None:
 
 def checked(r: RowReader, key: str, rule: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
     """A value through one of the rules the forms keep (hxgy.entry.checks); refused: noted on the cell, None."""
-    try:
-        return rule(*args, **kwargs)
-    except ValueRefused as refused:
-        r.fail(key, str(refused))
-        return None
+    return noted(lambda message: r.fail(key, message), rule, *args, **kwargs)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from hxgy.models.base import utcnow
 from hxgy.transfer.kinds import ASSIGNMENT_WORDS, GENDERS
 from hxgy.transfer.lookup import Lookup, key_text
 from hxgy.transfer.reading import Problem, RowReader
-from hxgy.transfer.rows.base import Changes, Handler, Key, Prepared, Stored, Values, merged
+from hxgy.transfer.rows.base import Changes, Handler, Key, Prepared, Stored, Values, merge_by_key, merged
 from hxgy.transfer.rows.cells import choice_cell, class_cell, name_cell, words_cell, year_cell
 from hxgy.transfer.values import clean_text
 
@@ -73,11 +73,7 @@ class StaffRows(Handler[StaffRow]):
         return [Prepared(r.number, (key_text(staff_no),), record, None, lk.today, rows=(r.number,))]
 
     def group(self, prepared: list[Prepared[StaffRow]], problems: list[Problem]) -> list[Prepared[StaffRow]]:
-        together: dict[Key, Prepared[StaffRow]] = {}
-        for p in prepared:
-            first = together.setdefault(p.key, p)
-            if first is p:
-                continue
+        def join(first: Prepared[StaffRow], p: Prepared[StaffRow]) -> Prepared[StaffRow]:
             filled: Values = {}
             for name in STAFF_FIELDS:
                 mine, theirs = p.value(name), first.value(name)
@@ -88,8 +84,9 @@ class StaffRows(Handler[StaffRow]):
                 elif mine:
                     filled[name] = mine
             assignments = first.record.assignments | p.record.assignments
-            together[p.key] = merged(first, replace(first.record, **filled, assignments=assignments), p.row)
-        return list(together.values())
+            return merged(first, replace(first.record, **filled, assignments=assignments), p.row)
+
+        return merge_by_key(prepared, join)
 
     def existing(self, session: Session, lk: Lookup, prepared: list[Prepared[StaffRow]]) -> dict[Key, Stored]:
         assignments: dict[int, set[Assignment]] = {}

@@ -14,7 +14,7 @@ from hxgy.models.base import utcnow
 from hxgy.transfer.kinds import GENDERS
 from hxgy.transfer.lookup import Lookup, Year, key_text
 from hxgy.transfer.reading import Problem, RowReader
-from hxgy.transfer.rows.base import Changes, Handler, Key, Prepared, Stored, Values, chunks, merged
+from hxgy.transfer.rows.base import Changes, Handler, Key, Prepared, Stored, Values, chunks, merge_by_key, merged
 from hxgy.transfer.rows.cells import EARLIEST_BIRTH, choice_cell, name_cell, year_cell, yes_no_cell
 from hxgy.transfer.values import class_label, read_class, read_date
 
@@ -145,26 +145,24 @@ class Students(Handler[StudentRow]):
         return student_no
 
     def group(self, prepared: list[Prepared[StudentRow]], problems: list[Problem]) -> list[Prepared[StudentRow]]:
-        together: dict[Key, Prepared[StudentRow]] = {}
-        for p in prepared:
-            first = together.setdefault(p.key, p)
-            if first is p:
-                continue
+        def join(first: Prepared[StudentRow], p: Prepared[StudentRow]) -> Prepared[StudentRow]:
             (enrolment,) = p.record.enrolments
             had = first.record.enrolments
             if any(e.class_key == enrolment.class_key for e in had):
                 problems.append(
                     Problem(enrolment.row, "", "", "", f"与第 {first.row} 行重复：同一学生同一班级写了两行")
                 )
-            elif any(e.year_id == enrolment.year_id for e in had) and enrolment.start is None:
+                return first
+            if any(e.year_id == enrolment.year_id for e in had) and enrolment.start is None:
                 message = f"该学生在第 {first.row} 行已有本学年的班级；转班请填写入班日期"
                 problems.append(Problem(enrolment.row, "入班日期", "", "", message))
-            else:
-                record = replace(
-                    first.record, enrolments=(*had, enrolment), closes=(*first.record.closes, *p.record.closes)
-                )
-                together[p.key] = merged(first, record, enrolment.row)
-        return list(together.values())
+                return first
+            record = replace(
+                first.record, enrolments=(*had, enrolment), closes=(*first.record.closes, *p.record.closes)
+            )
+            return merged(first, record, enrolment.row)
+
+        return merge_by_key(prepared, join)
 
     def existing(self, session: Session, lk: Lookup, prepared: list[Prepared[StudentRow]]) -> dict[Key, Stored]:
         rows = session.execute(
