@@ -3,7 +3,7 @@
 - every file or folder they name (``hxgy/metrics/overview.py``, ``hxgy/transfer/rows/``, ``tests/builders.py`` …)
   exists, and so does every entry of README's "Where things are" tree, which lists every folder of hxgy/;
 - a name written beside its file (``hxgy/metrics/overview.py: class_measures``) is defined in that file;
-- every ``python -m hxgy <command>`` is a command of the real parser;
+- every ``python -m hxgy <command>`` is a command of the real parser, and README shows every command;
 - every dotted name in backticks (``hxgy.ui.entry.save``, ``hxgy.db.run_write``) imports or is an attribute of a
   module that does, and so does a short one named by its module (``judging.class_status``, ``ui.guard``); a short
   one that starts with a table's name (``school.response_limit_hours``) is a column of that table;
@@ -166,6 +166,14 @@ def test_every_command_the_docs_show_is_a_real_subcommand() -> None:
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
     unknown = [f"{doc}:{line} {m[1]}" for doc, line, m in _where(_texts(), COMMAND) if m[1] not in commands]
     assert not unknown, "the docs show commands python -m hxgy does not have:\n" + "\n".join(unknown)
+
+
+def test_the_readme_shows_every_command() -> None:
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [c for c in commands if f"python -m hxgy {c}" not in readme]
+    assert not missing, f"README's 'Command line' does not show: {missing}"
 
 
 def test_every_dotted_name_in_backticks_imports() -> None:
