@@ -206,17 +206,7 @@ def change_password(session: Session, *, user_id: int, old_password: str, new_pa
     check_new_password(new_password, username=user.username)
     user.password_hash = hash_password(new_password)
     end_sessions(user)
-    session.add(
-        AuditLog(
-            school_id=user.school_id,
-            user_id=user.id,
-            username=user.username,
-            action="update",
-            entity="user_account",
-            entity_id=user.id,
-            detail="password changed",
-        )
-    )
+    add_audit(session, user, "update", entity="user_account", entity_id=user.id, detail="password changed")
 
 
 def login_credentials(session: Session) -> dict[str, dict[str, dict[str, object]]]:
@@ -253,7 +243,7 @@ def record_login(session: Session, *, user_id: int) -> None:
         return
     user.last_login_at = utcnow()
     user.failed_logins = 0
-    session.add(AuditLog(school_id=user.school_id, user_id=user.id, username=user.username, action="login"))
+    add_audit(session, user, "login")
 
 
 def end_sessions(account: UserAccount) -> None:
@@ -267,9 +257,7 @@ def log_out(session: Session, *, user_id: int) -> None:
     account = session.get(UserAccount, user_id)
     if account is not None:
         end_sessions(account)
-        session.add(
-            AuditLog(school_id=account.school_id, user_id=account.id, username=account.username, action="logout")
-        )
+        add_audit(session, account, "logout")
 
 
 def sessions_valid_from(session: Session, username: str) -> datetime | None:
@@ -290,6 +278,9 @@ def session_ended(valid_from: datetime | None, signed_in_at: datetime) -> bool:
 
 def record_denied(session: Session, *, user: CurrentUser, what: str) -> None:
     """Log a refused request so an admin can see who tried what."""
-    session.add(
-        AuditLog(school_id=user.school_id, user_id=user.id, username=user.username, action="denied", detail=what)
-    )
+    add_audit(session, user, "denied", detail=what)
+
+
+def add_audit(session: Session, who: UserAccount | CurrentUser, action: str, **fields: object) -> None:
+    """One line in the audit log: what the account ``who`` did (the caller commits)."""
+    session.add(AuditLog(school_id=who.school_id, user_id=who.id, username=who.username, action=action, **fields))

@@ -17,11 +17,11 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from hxgy import rights
-from hxgy.auth import CurrentUser
+from hxgy.auth import CurrentUser, add_audit
 from hxgy.changes import mark_changed
 from hxgy.entry.refusals import log_refusal
 from hxgy.metrics.roster import enrolment_last_day
-from hxgy.models import AuditLog, Category, Enrolment, SchoolClass, SchoolYear, Student, Term
+from hxgy.models import Category, Enrolment, SchoolClass, SchoolYear, Student, Term
 from hxgy.models.base import Base
 from hxgy.terms import HolidayRefused, counting_term
 
@@ -249,16 +249,13 @@ def audit(
     """
     if action in DATA_CHANGES:
         mark_changed(session)
-    session.add(
-        AuditLog(
-            school_id=user.school_id,
-            user_id=user.id,
-            username=user.username,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            before=json.dumps(before, ensure_ascii=False, default=str) if before is not None else None,
-            after=json.dumps(after, ensure_ascii=False, default=str) if after is not None else None,
-            detail=detail,
-        )
+    add_audit(
+        session,
+        user,
+        action,
+        entity=entity,
+        entity_id=entity_id,
+        before=json.dumps(before, ensure_ascii=False, default=str) if before is not None else None,
+        after=json.dumps(after, ensure_ascii=False, default=str) if after is not None else None,
+        detail=detail,
     )
