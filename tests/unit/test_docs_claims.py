@@ -3,7 +3,8 @@
 - every file or folder they name (``hxgy/metrics/overview.py``, ``hxgy/transfer/rows/``, ``tests/builders.py`` …)
   exists, and so does every entry of README's "Where things are" tree, which lists every folder of hxgy/;
 - a name written beside its file (``hxgy/metrics/overview.py: class_measures``) is defined in that file;
-- every ``python -m hxgy <command>`` is a command of the real parser, and README shows every command;
+- every ``python -m hxgy <command>`` is a command of the real parser, with options it has, and README shows every
+  command;
 - every dotted name in backticks (``hxgy.ui.entry.save``, ``hxgy.db.run_write``) imports or is an attribute of a
   module that does, and so does a short one named by its module (``judging.class_status``, ``ui.guard``); a short
   one that starts with a table's name (``school.response_limit_hours``) is a column of that table;
@@ -166,6 +167,31 @@ def test_every_command_the_docs_show_is_a_real_subcommand() -> None:
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
     unknown = [f"{doc}:{line} {m[1]}" for doc, line, m in _where(_texts(), COMMAND) if m[1] not in commands]
     assert not unknown, "the docs show commands python -m hxgy does not have:\n" + "\n".join(unknown)
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    found = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(found[0].choices) if found else {}
+
+
+def test_every_option_the_docs_show_is_an_option_of_its_command() -> None:
+    """``python -m hxgy metrics --grade 3 --compare``, ``year add 2026 --term1 D:D``: each option exists."""
+    commands = _subcommands(build_parser())
+    wrong = []
+    for doc, line, m in _where(_texts(), re.compile(r"python -m hxgy ([a-z][\w-]*)(.*)")):
+        parser = commands.get(m[1])
+        if parser is None:
+            continue  # test_every_command_the_docs_show_is_a_real_subcommand
+        shown = re.split(r"`|\s{2,}(?=[^\s\[-])", m[2])[0]  # up to the closing backtick or the description
+        words = shown.split()
+        if words and words[0] in _subcommands(parser):
+            parser = _subcommands(parser)[words[0]]
+        wrong += [
+            f"{doc}:{line} {m[1]} {option}"
+            for option in re.findall(r"(?<![\w-])(--?[a-zA-Z][\w-]*)", shown)
+            if option not in parser._option_string_actions
+        ]
+    assert not wrong, "the docs show options the command does not have:\n" + "\n".join(wrong)
 
 
 def test_the_readme_shows_every_command() -> None:
