@@ -178,7 +178,7 @@ def test_every_option_the_docs_show_is_an_option_of_its_command() -> None:
     """``python -m hxgy metrics --grade 3 --compare``, ``year add 2026 --term1 D:D``: each option exists."""
     commands = _subcommands(build_parser())
     wrong = []
-    for doc, line, m in _where(_texts(), re.compile(r"python -m hxgy ([a-z][\w-]*)(.*)")):
+    for doc, line, m in _where(_texts(), re.compile(r"python -m hxgy ([a-z][\w-]*)((?:(?!python -m hxgy).)*)")):
         parser = commands.get(m[1])
         if parser is None:
             continue  # test_every_command_the_docs_show_is_a_real_subcommand
