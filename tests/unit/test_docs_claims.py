@@ -9,7 +9,8 @@
   module that does, and so does a short one named by its module (``judging.class_status``, ``ui.guard``); a short
   one that starts with a table's name (``school.response_limit_hours``) is a column of that table;
 - every place docs/architecture.md's tables point at (a file, a module, a function) exists;
-- every step of ``./test.sh`` is named in docs/development.md and README.md.
+- every step of ``./test.sh`` is named in docs/development.md and README.md;
+- README's "What is on screen" lists every page with the roles navigation lets in.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import hxgy
 from hxgy.cli import build_parser
 from hxgy.config import PROJECT_ROOT
 from hxgy.models import Base
+from hxgy.navigation import PAGES
 
 DOCS = [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "docs").glob("*.md"))]
 TOP_FOLDERS = ("hxgy", "pages", "db", "tests", "scripts", "bench")
@@ -245,6 +247,35 @@ def test_a_table_of_modules_names_what_each_defines() -> None:
             f"{doc}:{line} {m[1]}: {name}" for name in re.findall(r"`([A-Za-z_]\w*)`", m[2]) if name not in defined
         ]
     assert not wrong, "the docs' module tables name what the module does not define:\n" + "\n".join(wrong)
+
+
+ROLE_WORDS = {  # how README's "What is on screen" names roles
+    "school roles": ("admin", "principal", "dean", "head_teacher", "teacher"),
+    "writers": ("admin", "principal", "dean", "head_teacher", "teacher"),
+    "meeting role": ("meeting",),
+    "district": ("district",),
+    "admin": ("admin",),
+    "principal": ("principal",),
+    "dean": ("dean",),
+    "head teacher": ("head_teacher",),
+    "head and subject teacher": ("head_teacher", "teacher"),
+}
+
+
+def test_the_readme_says_who_opens_each_page() -> None:
+    """README's "What is on screen" has a row for every page, and its "who" names the roles navigation lets in."""
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    rows = readme.split("## What is on screen", 1)[1].split("\n\n", 2)[1].splitlines()[2:]
+    who = {cells[0]: cells[1] for cells in ([c.strip() for c in row.strip("|").split("|")] for row in rows)}
+    assert set(who) == {page.title for page in PAGES}, "README's 'What is on screen' lists other pages than PAGES"
+    wrong = []
+    for page in PAGES:
+        said = {
+            role for words, roles in ROLE_WORDS.items() if re.search(rf"\b{words}", who[page.title]) for role in roles
+        }
+        if said != set(page.roles):
+            wrong.append(f"{page.title}: README says {sorted(said)}, navigation lets in {sorted(page.roles)}")
+    assert not wrong, "\n".join(wrong)
 
 
 def test_every_place_the_architecture_tables_point_at_exists() -> None:
