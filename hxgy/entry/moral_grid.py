@@ -161,12 +161,9 @@ def save_grid(
             cleared += 1
         elif old is None:
             score = MoralScore(
+                **cell,
                 school_id=term.school_id,
-                student_id=student_id,
-                term_id=term_id,
                 class_id=class_id,
-                dimension_id=dimension_id,
-                rater_id=rater_id,
                 score=float(value),
                 entered_by=user.id,
                 updated_at=now,

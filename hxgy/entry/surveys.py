@@ -53,22 +53,17 @@ def save_satisfaction(
             SatisfactionResult.class_id.is_(None) if class_id is None else SatisfactionResult.class_id == class_id,
         )
     )
+    result = {"respondents": answered, "satisfied": count, "note": text}  # what the form sets, new or not
     if existing is None:
-        record = SatisfactionResult(
-            school_id=term.school_id,
-            term_id=term_id,
-            class_id=class_id,
-            respondents=answered,
-            satisfied=count,
-            note=text,
-        )
+        record = SatisfactionResult(school_id=term.school_id, term_id=term_id, class_id=class_id, **result)
         session.add(record)
         session.flush()
         audit(session, user, "create", "satisfaction_result", record.id, after=as_dict(record))
         saved = Saved(record.id, True)
     else:
         before = as_dict(existing)
-        existing.respondents, existing.satisfied, existing.note = answered, count, text
+        for name, value in result.items():
+            setattr(existing, name, value)
         session.flush()
         audit(session, user, "update", "satisfaction_result", existing.id, before=before, after=as_dict(existing))
         saved = Saved(existing.id, False)
