@@ -9,6 +9,7 @@
   module that does, and so does a short one named by its module (``judging.class_status``, ``ui.guard``); a short
   one that starts with a table's name (``school.response_limit_hours``) is a column of that table;
 - every place docs/architecture.md's tables point at (a file, a module, a function) exists;
+- every name in backticks that looks like code (``refresh_terms_on``, ``FigureCard``) is somewhere in the code;
 - every step of ``./test.sh`` is named in docs/development.md and README.md;
 - README's "What is on screen" lists every page with the roles navigation lets in.
 """
@@ -247,6 +248,52 @@ def test_a_table_of_modules_names_what_each_defines() -> None:
             f"{doc}:{line} {m[1]}: {name}" for name in re.findall(r"`([A-Za-z_]\w*)`", m[2]) if name not in defined
         ]
     assert not wrong, "the docs' module tables name what the module does not define:\n" + "\n".join(wrong)
+
+
+# names in backticks that are not the project's: nginx's ip_hash, pandas' NaT, SQLite's busy_timeout pragma, and
+# the coverage chart's second selection, named in an f-string (f"{pick}_label")
+NOT_OURS = {"ip_hash", "NaT", "busy_timeout", "pick_label"}
+
+
+def _name_of(node: ast.AST) -> str | None:
+    """The name a node defines or uses (a function, class, variable, argument, keyword, attribute, import, word)."""
+    match node:
+        case ast.FunctionDef() | ast.AsyncFunctionDef() | ast.ClassDef():
+            return node.name
+        case ast.Name():
+            return node.id
+        case ast.arg() | ast.keyword():
+            return node.arg
+        case ast.Attribute():
+            return node.attr
+        case ast.alias():
+            return node.asname or node.name
+        case ast.Constant(value=str() as word):
+            return word
+    return None
+
+
+def _names_in_code() -> set[str]:
+    """Every name the project's Python defines or uses, and every table and column."""
+    names = {t.name for t in TABLES.values()} | {c.name for t in TABLES.values() for c in t.columns}
+    for folder in TOP_FOLDERS:
+        for path in (PROJECT_ROOT / folder).rglob("*.py"):
+            names.update(filter(None, map(_name_of, ast.walk(ast.parse(path.read_text(encoding="utf-8"))))))
+    return names
+
+
+def test_every_code_name_in_backticks_is_in_the_code() -> None:
+    """A name that looks like code (``refresh_terms_on``, ``FigureCard``, ``log_contact(``) is somewhere in it."""
+    code = _names_in_code()
+    looks_like_code = re.compile(r"`([A-Za-z_]\w*)[`(]")
+    wrong = [
+        f"{doc}:{line} {m[1]}"
+        for doc, line, m in _where(_texts(), looks_like_code)
+        if ("_" in m[1] or re.match(r"[A-Z][a-z]+[A-Z]", m[1]))
+        and not m[1].startswith("HXGY_")
+        and m[1] not in code | NOT_OURS
+    ]
+    assert not wrong, "the docs name what the code does not have:\n" + "\n".join(wrong)
 
 
 ROLE_WORDS = {  # how README's "What is on screen" names roles
