@@ -2,7 +2,9 @@
 
 - every file or folder they name (``hxgy/metrics/overview.py``, ``hxgy/transfer/rows/``, ``tests/builders.py`` …)
   exists, and so does every entry of README's "Where things are" tree, which lists every folder of hxgy/;
-- a name written beside its file (``hxgy/metrics/overview.py: class_measures``) is defined in that file;
+- a name written beside its file (``hxgy/metrics/overview.py: class_measures``), listed after its module
+  (``hxgy.metrics.judging``: ``figure_cards``, ``status``) or in a table of modules (``| `hxgy/report/figures.py` |
+  `gather` |``) is defined there;
 - every ``python -m hxgy <command>`` is a command of the real parser, with options it has, and README shows every
   command;
 - every dotted name in backticks (``hxgy.ui.entry.save``, ``hxgy.db.run_write``) imports or is an attribute of a
@@ -116,6 +118,11 @@ def _short_name_wrong(dotted: str) -> str | None:
     return f"table {parts[0]} has no column {parts[1]}" if column else None
 
 
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    found = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(found[0].choices) if found else {}
+
+
 def _tree_entries(readme: str) -> list[str]:
     """The paths of README's "Where things are" block: top-level entries and the files and folders under hxgy/."""
     block = readme.split("## Where things are", 1)[1].split("```", 2)[1]
@@ -166,15 +173,9 @@ def test_a_name_written_beside_its_file_is_defined_there() -> None:
 
 
 def test_every_command_the_docs_show_is_a_real_subcommand() -> None:
-    parser = build_parser()
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    commands = _subcommands(build_parser())
     unknown = [f"{doc}:{line} {m[1]}" for doc, line, m in _where(_texts(), COMMAND) if m[1] not in commands]
     assert not unknown, "the docs show commands python -m hxgy does not have:\n" + "\n".join(unknown)
-
-
-def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    found = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    return dict(found[0].choices) if found else {}
 
 
 def test_every_option_the_docs_show_is_an_option_of_its_command() -> None:
@@ -198,8 +199,7 @@ def test_every_option_the_docs_show_is_an_option_of_its_command() -> None:
 
 
 def test_the_readme_shows_every_command() -> None:
-    parser = build_parser()
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    commands = _subcommands(build_parser())
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     missing = [c for c in commands if f"python -m hxgy {c}" not in readme]
     assert not missing, f"README's 'Command line' does not show: {missing}"
