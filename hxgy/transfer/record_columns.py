@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hxgy.transfer.columns import (
     CHOICE,
     CLASS,
@@ -19,35 +21,32 @@ from hxgy.transfer.columns import (
     Column,
 )
 
+
+def _on_day(key: str, header: str, example: str, *aliases: str, kind: str = DATE) -> Column:
+    """A record's day (or moment), which must be filled; its help shows the example."""
+    return Column(key, header, kind, required=True, help=f"如 {example}", example=example, aliases=aliases)
+
+
+def _listed(
+    key: str, header: str, example: str, *aliases: str, category: str, what: str, required: bool = True
+) -> Column:
+    """A word from one of the school's own lists (its 沟通方式, 志愿项目 …, set on the settings page)."""
+    help_text = f"本校设置的{what}" if required else f"本校设置的{what}，可不填"
+    return Column(
+        key, header, CHOICE, required=required, help=help_text, example=example, category=category, aliases=aliases
+    )
+
+
+RATER = Column(
+    "rater", "评价主体", CHOICE, required=True, help="教师评、家长评或学生自评", example="教师评", aliases=("评价人",)
+)
+
 COMMUNICATION_COLUMNS = (
-    Column(
-        "contact_date",
-        "沟通日期",
-        DATE,
-        required=True,
-        help="如 2025-09-15",
-        example="2025-09-15",
-        aliases=("日期",),
-    ),
+    _on_day("contact_date", "沟通日期", "2025-09-15", "日期"),
     CLASS_COL,
-    Column(
-        "student_no",
-        "学号",
-        help="面向全班的沟通（如班级群通知）不填",
-        example="2023020001",
-        aliases=("学生学号",),
-    ),
+    replace(STUDENT_NO, required=False, help="面向全班的沟通（如班级群通知）不填"),
     STUDENT_NAME,
-    Column(
-        "channel",
-        "沟通方式",
-        CHOICE,
-        required=True,
-        help="本校设置的沟通方式",
-        example="家访",
-        category="channel",
-        aliases=("方式",),
-    ),
+    _listed("channel", "沟通方式", "家访", "方式", category="channel", what="沟通方式"),
     Column(
         "direction",
         "方向",
@@ -56,15 +55,7 @@ COMMUNICATION_COLUMNS = (
         example="学校→家庭",
         choices=tuple(DIRECTION_WORDS),
     ),
-    Column(
-        "topic",
-        "沟通内容",
-        CHOICE,
-        help="本校设置的沟通内容，可不填",
-        example="学习情况",
-        category="topic",
-        aliases=("主题", "沟通主题"),
-    ),
+    _listed("topic", "沟通内容", "学习情况", "主题", "沟通主题", category="topic", what="沟通内容", required=False),
     Column("duration_min", "时长(分钟)", INTEGER, help="1 到 600", example=30, aliases=("时长", "时长（分钟）")),
     Column(
         "summary",
@@ -78,25 +69,8 @@ COMMUNICATION_COLUMNS = (
 )
 
 REQUEST_COLUMNS = (
-    Column(
-        "received_at",
-        "收到时间",
-        DATETIME,
-        required=True,
-        help="如 2025-09-15 08:30",
-        example="2025-09-15 08:30",
-        aliases=("反映时间", "日期"),
-    ),
-    Column(
-        "channel",
-        "反映渠道",
-        CHOICE,
-        required=True,
-        help="本校设置的渠道",
-        example="家长信箱",
-        category="request_channel",
-        aliases=("渠道",),
-    ),
+    _on_day("received_at", "收到时间", "2025-09-15 08:30", "反映时间", "日期", kind=DATETIME),
+    _listed("channel", "反映渠道", "家长信箱", "渠道", category="request_channel", what="渠道"),
     Column(
         "content",
         "诉求内容",
@@ -107,38 +81,15 @@ REQUEST_COLUMNS = (
     ),
     Column("class", "班级", CLASS, help="不限班级的诉求不填", example="三(2)班"),
     Column("student_no", "学号", help="可不填", example=""),
-    Column(
-        "category",
-        "诉求类别",
-        CHOICE,
-        help="本校设置的类别，可不填",
-        example="课后服务",
-        category="request_category",
-        aliases=("类别",),
-    ),
+    _listed("category", "诉求类别", "课后服务", "类别", category="request_category", what="类别", required=False),
     Column("replied_at", "答复时间", DATETIME, help="未答复不填", example="2025-09-16 16:00"),
     Column("reply", "答复内容", help="未答复不填", example="已与课后服务老师沟通，下周起延长"),
 )
 
 VOLUNTEER_COLUMNS = (
-    Column(
-        "service_date",
-        "服务日期",
-        DATE,
-        required=True,
-        help="如 2025-09-20",
-        example="2025-09-20",
-        aliases=("日期",),
-    ),
+    _on_day("service_date", "服务日期", "2025-09-20", "日期"),
     CLASS_COL,
-    Column(
-        "student_no",
-        "学号",
-        required=True,
-        help="家长的孩子的学号",
-        example="2023020001",
-        aliases=("学生学号",),
-    ),
+    replace(STUDENT_NO, help="家长的孩子的学号"),
     Column(
         "guardian_name",
         "家长姓名",
@@ -147,16 +98,7 @@ VOLUNTEER_COLUMNS = (
         example="李建国",
         aliases=("监护人姓名", "志愿者"),
     ),
-    Column(
-        "activity",
-        "志愿项目",
-        CHOICE,
-        required=True,
-        help="本校设置的志愿项目",
-        example="护学岗",
-        category="volunteer_activity",
-        aliases=("项目", "服务项目"),
-    ),
+    _listed("activity", "志愿项目", "护学岗", "项目", "服务项目", category="volunteer_activity", what="志愿项目"),
     Column(
         "hours",
         "时长(小时)",
@@ -171,15 +113,7 @@ VOLUNTEER_COLUMNS = (
 )
 
 ACTIVITY_COLUMNS = (
-    Column(
-        "activity_date",
-        "活动日期",
-        DATE,
-        required=True,
-        help="如 2025-10-10",
-        example="2025-10-10",
-        aliases=("日期",),
-    ),
+    _on_day("activity_date", "活动日期", "2025-10-10", "日期"),
     Column(
         "title",
         "活动名称",
@@ -188,16 +122,7 @@ ACTIVITY_COLUMNS = (
         example="家长学校：如何陪孩子阅读",
         aliases=("活动主题", "名称"),
     ),
-    Column(
-        "type",
-        "活动类型",
-        CHOICE,
-        required=True,
-        help="本校设置的活动类型",
-        example="家长学校",
-        category="activity_type",
-        aliases=("类型",),
-    ),
+    _listed("type", "活动类型", "家长学校", "类型", category="activity_type", what="活动类型"),
     Column("scope", "范围", CHOICE, help="全校、年级或班级；不填为全校", example="年级", choices=tuple(SCOPE_WORDS)),
     Column("partner", "合作单位", help="本校登记的合作单位，可不填", example=""),
     Column("students_count", "参与学生人次", INTEGER, help="整个活动，可不填", example=""),
@@ -235,15 +160,7 @@ MORAL_LONG_COLUMNS = (
         example="文明礼仪",
         aliases=("维度",),
     ),
-    Column(
-        "rater",
-        "评价主体",
-        CHOICE,
-        required=True,
-        help="教师评、家长评或学生自评",
-        example="教师评",
-        aliases=("评价人",),
-    ),
+    RATER,
     Column("score", "分数", NUMBER, required=True, help="0 到 100", example=92, aliases=("得分",)),
 )
 
@@ -251,15 +168,7 @@ MORAL_WIDE_COLUMNS = (
     TERM,
     STUDENT_NO,
     STUDENT_NAME,
-    Column(
-        "rater",
-        "评价主体",
-        CHOICE,
-        required=True,
-        help="教师评、家长评或学生自评",
-        example="教师评",
-        aliases=("评价人",),
-    ),
+    RATER,
     # then one column per 德育 dimension of the school, headed by its name, 0–100 (blank: not scored)
 )
 
