@@ -208,7 +208,7 @@ def _metrics_period(session: Session, school_id: int, args: argparse.Namespace) 
 def cmd_report(args: argparse.Namespace) -> int:
     """Draft the term report of a school (optionally one grade) as a Word document."""
     from hxgy.config import this_hour, today
-    from hxgy.report import ReportError, build, gather
+    from hxgy.report import GATHERED, READ, READING, ReportError, ReportScope, build, gather
     from hxgy.report.figures import default_term, find_school, find_term
 
     def progress(fraction: float, step: str) -> None:
@@ -223,10 +223,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             term = find_term(session, school.id, args.term) if args.term else default_term(session, school.id, today())
             if term is None:
                 raise ReportError("学校尚未设置学期")
-            progress(0.0, "读取数据")
-            fig = gather(
-                session, school_id=school.id, term_id=term.id, grade_level=args.grade, today=today(), now=this_hour()
-            )
+            progress(0.0, READING)
+            fig = gather(session, ReportScope(school.id, term.id, today(), this_hour(), args.grade))
+            progress(GATHERED, READ)
     except ReportError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

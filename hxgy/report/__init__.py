@@ -1,24 +1,32 @@
 """The term report (学期报告): figures → Chinese text → charts → a Word document. No Streamlit here.
 
-    fig = gather(session, school_id=…, term_id=…, grade_level=None, today=…, now=…)
+    fig = gather(session, ReportScope(school_id=…, term_id=…, today=…, now=…, grade_level=None))
     report = build(fig, progress=lambda fraction, step: …)
     report.data       # the .docx bytes
     report.draft      # the text (headings, paragraphs, tables) for a preview
     report.file_name  # 东湖区实验小学_2025-2026学年第二学期_家校社协同育人工作报告.docx
 
-``make_report`` does both with one session. See docs/report.md.
+``make_report`` does both in one call; the page and the command close their session before ``build``.
+See docs/report.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from hxgy.report.document import write_docx
-from hxgy.report.figures import ReportError, ReportFigures, default_term, find_school, find_term, gather
+from hxgy.report.figures import (
+    ReportError,
+    ReportFigures,
+    ReportScope,
+    default_term,
+    find_school,
+    find_term,
+    gather,
+)
 from hxgy.report.pictures import chart_png
 from hxgy.report.writing import Draft, draft
 
@@ -30,6 +38,7 @@ __all__ = [
     "Report",
     "ReportError",
     "ReportFigures",
+    "ReportScope",
     "build",
     "default_term",
     "find_school",
@@ -39,6 +48,7 @@ __all__ = [
 ]
 
 GATHERED, DRAFTED, CHARTS_DONE = 0.25, 0.3, 0.95
+READING, READ = "读取数据", "数据读取完成"  # the steps before ``build``, for callers that gather themselves
 
 
 @dataclass(frozen=True)
@@ -74,19 +84,10 @@ def build(fig: ReportFigures, progress: Progress | None = None) -> Report:
     return Report(text, data, text.file_name)
 
 
-def make_report(
-    session: Session,
-    *,
-    school_id: int,
-    term_id: int,
-    grade_level: int | None = None,
-    today: date,
-    now: datetime,
-    progress: Progress | None = None,
-) -> Report:
+def make_report(session: Session, scope: ReportScope, progress: Progress | None = None) -> Report:
     """Gather the figures of a term (optionally one grade) and build the report."""
     report_progress = progress or _quiet
-    report_progress(0.0, "读取数据")
-    fig = gather(session, school_id=school_id, term_id=term_id, grade_level=grade_level, today=today, now=now)
-    report_progress(GATHERED, "数据读取完成")
+    report_progress(0.0, READING)
+    fig = gather(session, scope)
+    report_progress(GATHERED, READ)
     return build(fig, report_progress)

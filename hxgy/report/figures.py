@@ -130,16 +130,21 @@ def _class_changes(now: pd.DataFrame, before: pd.DataFrame | None) -> dict[str, 
     return {key: overview.class_changes(now, before, key) for key in CLASS_STATUS_MEASURES}
 
 
-def gather(
-    session: Session,
-    *,
-    school_id: int,
-    term_id: int,
-    grade_level: int | None = None,
-    today: date,
-    now: datetime,
-) -> ReportFigures:
+@dataclass(frozen=True)
+class ReportScope:
+    """What a report covers: a school's term (optionally one grade), drafted on ``today`` with data up to ``now``."""
+
+    school_id: int
+    term_id: int
+    today: date
+    now: datetime
+    grade_level: int | None = None
+
+
+def gather(session: Session, scope: ReportScope) -> ReportFigures:
     """Read every figure of the report for a term (a term still running ends ``today``)."""
+    school_id, term_id, grade_level = scope.school_id, scope.term_id, scope.grade_level
+    today, now = scope.today, scope.now
     school = session.get(School, school_id)
     term = session.get(Term, term_id)
     if school is None or term is None or term.school_id != school_id:

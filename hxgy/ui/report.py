@@ -26,17 +26,11 @@ def generate(school_id: int, term_id: int, grade_level: int | None) -> report.Re
         bar.progress(min(1.0, max(0.0, fraction)), text=f"正在生成报告：{step}")
 
     try:
-        with data.read_session() as session:
-            progress(0.0, "读取数据")
-            fig = report.gather(
-                session,
-                school_id=school_id,
-                term_id=term_id,
-                grade_level=grade_level,
-                today=data.today(),
-                now=data.this_hour(),
-            )
-        progress(0.25, "数据读取完成")
+        scope = report.ReportScope(school_id, term_id, data.today(), data.this_hour(), grade_level)
+        with data.read_session() as session:  # closed before the slow part
+            progress(0.0, report.READING)
+            fig = report.gather(session, scope)
+        progress(report.GATHERED, report.READ)
         return report.build(fig, progress)
     finally:
         bar.empty()

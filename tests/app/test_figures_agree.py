@@ -18,7 +18,7 @@ from hxgy.glossary import MEASURE_LABELS
 from hxgy.meeting import slides
 from hxgy.metrics.roster import ClassFilter
 from hxgy.models import School, SchoolClass
-from hxgy.report import gather
+from hxgy.report import ReportScope, gather
 from tests.conftest import DEMO_ANCHOR, run_cli
 
 CARDS = ("contact_coverage", "home_visit_coverage", "contacts_per_family", "volunteer_hours", "activities")
@@ -68,7 +68,7 @@ def test_overview_slides_report_and_metrics_agree(make_app, demo_url, scope) -> 
         classes = ClassFilter(school.id, 3, None) if scope == "grade" else ClassFilter(school.id, None, (class_id,))
         now = config.this_hour()
         deck = slides.gather(session, period, classes, now=now)
-        report = gather(session, school_id=school.id, term_id=term.id, grade_level=3, today=DEMO_ANCHOR, now=now)
+        report = gather(session, ReportScope(school.id, term.id, DEMO_ANCHOR, now, grade_level=3))
     engine.dispose()
 
     printed = _compare(demo_url, "--grade", "3") if scope == "grade" else _compare(demo_url, "--class", "三(2)班")

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from hxgy import formats
 from hxgy.models import Guardian, Student, Target, Term
-from hxgy.report import ReportError, make_report
+from hxgy.report import ReportError, ReportScope, make_report
 from hxgy.report.document import east_asian_font
 from hxgy.report.summary import APPENDIX_COLUMNS
 from hxgy.report.wording import change_text
@@ -106,11 +106,7 @@ def _report(s: TinySchool, term: Term, grade: int | None = None) -> Document:
     steps: list[float] = []
     report = make_report(
         s.session,
-        school_id=s.school.id,
-        term_id=term.id,
-        grade_level=grade,
-        today=TODAY,
-        now=NOW,
+        ReportScope(s.school.id, term.id, TODAY, NOW, grade),
         progress=lambda fraction, _step: steps.append(fraction),
     )
     assert steps[0] == 0.0 and steps[-1] == 1.0 and steps == sorted(steps), "progress only moves forward"
@@ -169,9 +165,7 @@ def test_a_grade_report_and_a_grade_without_classes(school) -> None:
     assert doc.paragraphs[0].text.replace("\n", "") == "测试小学2025-2026学年第二学期一年级家校社协同育人工作情况报告"
     assert "一年级合计" in [row.cells[0].text for row in doc.tables[0].rows]
     with pytest.raises(ReportError, match="没有三年级的班级"):
-        make_report(
-            school.session, school_id=school.school.id, term_id=school.term2.id, grade_level=3, today=TODAY, now=NOW
-        )
+        make_report(school.session, ReportScope(school.school.id, school.term2.id, TODAY, NOW, grade_level=3))
 
 
 def test_changes_read_up_down_and_level() -> None:
