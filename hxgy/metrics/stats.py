@@ -249,15 +249,9 @@ def _replies_by_school(session: Session, terms: dict[int, Period], now: datetime
 def district_class_table(session: Session, *, terms: dict[int, Period], school_id: int | None = None) -> pd.DataFrame:
     """Every class of the district's schools (or of one school) over each school's term, from the stats table."""
     term_ids = [p.term_id for sid, p in terms.items() if school_id is None or sid == school_id]
+    which = (School.id, School.name, SchoolClass.id, SchoolClass.name, SchoolClass.grade_level)
     stmt = (
-        select(
-            School.id,
-            School.name,
-            SchoolClass.id,
-            SchoolClass.name,
-            SchoolClass.grade_level,
-            *[getattr(ClassTermStats, c) for c in STATS_COLUMNS],
-        )
+        select(*which, *[getattr(ClassTermStats, c) for c in STATS_COLUMNS])
         .join(ClassTermStats, ClassTermStats.class_id == SchoolClass.id)
         .join(School, School.id == ClassTermStats.school_id)
         .where(ClassTermStats.term_id.in_(term_ids))
