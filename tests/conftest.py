@@ -76,7 +76,8 @@ DATABASE_FIXTURES = frozenset(
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests that use a database of the backend under test (see DATABASE_FIXTURES)."""
+    """Mark the tests that use a database of the backend under test (see DATABASE_FIXTURES); long ones first."""
+    items.sort(key=lambda item: item.get_closest_marker("first") is None)  # stable: the rest keep their order
     for item in items:
         if item.get_closest_marker("browser") is not None:
             continue

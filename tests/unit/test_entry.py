@@ -376,6 +376,7 @@ def test_a_wrong_score_anywhere_in_the_grid_writes_nothing(school: TinySchool) -
 THREADS, PER_THREAD = 16, 100
 
 
+@pytest.mark.first
 @pytest.mark.timeout(1200)  # 3,200 transactions on a deliberately loaded machine
 def test_many_writers_at_once_lose_and_double_nothing(school: TinySchool, engine, cpu_load) -> None:
     """16 threads × 200 writes: 100 contacts each, every one sent twice with the same key: 1,600 records exactly.
