@@ -45,7 +45,16 @@ def test_each_role_logs_in_and_opens_every_page(browser: Browser, app_server: Ap
         expect(page.get_by_role("button", name="退出登录")).to_be_visible()
         assert page.locator('[data-testid="stException"]').count() == 0, spec.key
         assert "无权打开该页面" not in page.inner_text("body"), spec.key
+        assert _cut_figures(page) == [], spec.key  # every figure whole on a 1280-wide laptop screen
     context.close()
+
+
+def _cut_figures(page) -> list[str]:
+    """The card values that do not fit their card (the browser would end them in "…")."""
+    return page.eval_on_selector_all(
+        '[data-testid="stMetricValue"] > div',
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)",
+    )
 
 
 def test_the_overview_shows_real_demo_figures_and_charts(browser: Browser, app_server: AppServer) -> None:
