@@ -54,7 +54,7 @@ def term_name(start_year: int, term_no: int) -> str:
     return school_year_name(start_year) + TERM_NO_LABELS[term_no]
 
 
-# Column headers shown for the DataFrames that hxgy.queries return.
+# Column headers shown for the frames of figures (hxgy.metrics, hxgy.ui.details) when a page or file shows them.
 COLUMN_LABELS: dict[str, str] = {
     "class_name": "班级",
     "grade_level": "年级",

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from hxgy import charts, formats
-from hxgy.glossary import STATUS_LABELS
+from hxgy.glossary import REQUEST_STATUS_LABELS, STATUS_LABELS
 from hxgy.metrics import judging, measures
 from hxgy.ui import data, details, filters, layout, widgets
 from hxgy.ui.measure_page import open_page
@@ -96,7 +96,7 @@ with right, st.container(border=True):
     )
     if not late.empty:
         with st.expander("查看明细"):
-            shown = late.assign(status=late["status"].map({"late": "超时答复", "overdue": "超时未答复"}))
+            shown = late.assign(status=late["status"].map(REQUEST_STATUS_LABELS))
             st.dataframe(
                 widgets.labelled(
                     shown, ["received_at", "class_name", "channel_name", "category_name", "status", "hours"]
