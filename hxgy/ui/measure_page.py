@@ -121,12 +121,15 @@ class MeasurePage:
         """Each class's figure of one measure against the target for today."""
         return judging.class_status(self.frame, self.goals, self.period, (key,), completion_min=self.completion_min)
 
-    def class_table(self, key: str, extra: Mapping[str, str], *, judged: bool = True) -> pd.DataFrame:
+    def class_table(
+        self, key: str, extra: Mapping[str, str], *, judged: bool = True, statuses: pd.DataFrame | None = None
+    ) -> pd.DataFrame:
         """班级, the measure, 目标状态 (when judged) and the ``extra`` columns (Chinese header → class column)."""
         frame = self.frame
         columns: dict[str, object] = {"班级": frame["class_name"], measures.label(key): frame[key]}
         if judged:
-            columns[STATUS_COLUMN] = self.class_statuses(key)["status"].map(STATUS_LABELS).to_numpy()
+            statuses = self.class_statuses(key) if statuses is None else statuses
+            columns[STATUS_COLUMN] = statuses["status"].map(STATUS_LABELS).to_numpy()
         columns.update({header: frame[column] for header, column in extra.items()})
         return frame.assign(**columns)
 
@@ -136,8 +139,8 @@ class MeasurePage:
         """各班<measure>: a bar per class, coloured by status against the target for today, with its downloads."""
         name = measures.label(key)
         title = title or f"各班{name}"
-        shown = self.class_table(key, extra, judged=judged)
         statuses = self.class_statuses(key) if judged else pd.DataFrame()
+        shown = self.class_table(key, extra, judged=judged, statuses=statuses)
         chart = charts.class_bars(
             shown,
             value=name,
