@@ -53,15 +53,7 @@ def class_measures(session: Session, period: Period, classes: ClassFilter, *, no
     class_list = classes_in_view(session, period, classes)
     scheme = moral.moral_scheme(session, school_id=classes.school_id)
     term = period.evaluation_term_id
-    requests = communication.requests_by_class(session, period, classes, now=now).dropna(subset=["class_id"])
-    requests = pd.DataFrame(
-        {
-            "class_id": requests["class_id"],
-            "requests": requests["requests"],
-            "requests_on_time": requests["on_time"],
-            "requests_due": requests["on_time"] + requests["late"] + requests["overdue"],
-        }
-    )
+    requests = requests_counts(session, period, classes, now=now)
     scores = moral.moral_by_class(session, scheme, term, classes) if term else pd.DataFrame(columns=["class_id"])
     frame = _per_class(
         class_list,
@@ -84,6 +76,24 @@ def class_measures(session: Session, period: Period, classes: ClassFilter, *, no
     frame["attendance_base"] = 0
     counts = frame.reindex(columns=COUNT_COLUMNS).fillna(0)
     counts["attendance_base"] = pd.Series(attended, index=frame.index).fillna(0) * counts["students"]
+    return finish(frame, counts, period)
+
+
+def requests_counts(session: Session, period: Period, classes: ClassFilter, *, now: datetime) -> pd.DataFrame:
+    """class_id, requests, requests_on_time, requests_due: live, as replies are judged against ``now``."""
+    requests = communication.requests_by_class(session, period, classes, now=now).dropna(subset=["class_id"])
+    return pd.DataFrame(
+        {
+            "class_id": requests["class_id"],
+            "requests": requests["requests"],
+            "requests_on_time": requests["on_time"],
+            "requests_due": requests["on_time"] + requests["late"] + requests["overdue"],
+        }
+    )
+
+
+def finish(frame: pd.DataFrame, counts: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The class table with its counts typed (whole numbers but hours), the 德育 average and every rate."""
     frame[COUNT_COLUMNS] = counts.astype({c: (float if c == "volunteer_hours" else int) for c in COUNT_COLUMNS})
     frame["moral_average"] = frame["moral_average"].astype(float) if "moral_average" in frame else math.nan
     return add_rates(frame, period)

@@ -16,8 +16,8 @@ from sqlalchemy import DateTime, Integer, case, delete, func, insert, literal, s
 from sqlalchemy.orm import Session
 
 from hxgy.metrics import communication, volunteers
-from hxgy.metrics.overview import add_rates, class_measures
-from hxgy.metrics.roster import ClassFilter
+from hxgy.metrics.overview import COUNT_COLUMNS, _per_class, add_rates, class_measures, finish, requests_counts
+from hxgy.metrics.roster import ClassFilter, classes_in_view
 from hxgy.models import ClassTermStats, SatisfactionResult, School, SchoolClass, Term
 from hxgy.models.base import utcnow
 from hxgy.terms import Period, holiday_policy, record_window, school_terms, term_period
@@ -25,7 +25,7 @@ from hxgy.terms import Period, holiday_policy, record_window, school_terms, term
 STATS_COLUMNS = [
     c.name
     for c in ClassTermStats.__table__.columns
-    if c.name not in {"id", "school_id", "term_id", "class_id", "refreshed_at"}
+    if c.name not in {"id", "school_id", "term_id", "class_id", "refreshed_at", "moral_average", "counted_to"}
 ]
 
 
@@ -44,10 +44,13 @@ def refresh_term(
     term = session.scalar(select(Term).where(Term.id == term_id).with_for_update())
     if term is None or term.start_date > today:
         return 0
-    if class_ids is not None and not _has_rows(session, school_id, term_id):
-        class_ids = None  # a term's first refresh covers every class, so sums over classes are whole
+    period = term_period(term, today)
+    if class_ids is not None and not _all_counted_to(session, term_id, period.last_day):
+        # a term's first refresh of the day covers every class: the rows the pages serve are then all counted
+        # to the same day, and sums over classes are whole
+        class_ids = None
     classes = ClassFilter(school_id, class_ids=tuple(class_ids) if class_ids is not None else None)
-    frame = class_measures(session, term_period(term, today), classes, now=now)
+    frame = class_measures(session, period, classes, now=now)
     stale = delete(ClassTermStats).where(ClassTermStats.term_id == term_id)
     if class_ids is not None:
         stale = stale.where(ClassTermStats.class_id.in_(list(class_ids)))
@@ -58,6 +61,8 @@ def refresh_term(
             "term_id": term_id,
             "class_id": int(r["class_id"]),
             "refreshed_at": utcnow(),
+            "counted_to": period.last_day,
+            "moral_average": None if pd.isna(r["moral_average"]) else float(r["moral_average"]),
             **{c: (float(r[c]) if c == "volunteer_hours" else int(r[c])) for c in STATS_COLUMNS},
         }
         for r in frame.to_dict("records")
@@ -67,13 +72,43 @@ def refresh_term(
     return len(rows)
 
 
-def _has_rows(session: Session, school_id: int, term_id: int) -> bool:
-    found = session.scalar(
-        select(ClassTermStats.id)
-        .where(ClassTermStats.school_id == school_id, ClassTermStats.term_id == term_id)
-        .limit(1)
+def _all_counted_to(session: Session, term_id: int, last_day: date) -> bool:
+    """The term has stats rows and every one of them counts records up to ``last_day``."""
+    day = ClassTermStats.counted_to
+    rows, dated, first, last = session.execute(
+        select(func.count(), func.count(day), func.min(day), func.max(day)).where(ClassTermStats.term_id == term_id)
+    ).one()
+    return bool(rows) and rows == dated and first == last == last_day
+
+
+def served_class_measures(session: Session, period: Period, classes: ClassFilter, *, now: datetime) -> pd.DataFrame:
+    """overview.class_measures, read from the stats rows when they hold exactly this period, else counted live.
+
+    A term's own period (to today while it runs) is served from class_term_stats when every class in view has
+    a row counted to the period's last day: every write refreshes its classes' rows in its own transaction,
+    and a term's first refresh of a day brings all its rows to that day. Requests are counted live (replies
+    are judged against ``now``). Custom ranges, 同期 comparisons cut short and stale rows are counted live.
+    The two are equal: tests/unit/test_served_stats.py checks it after writes of every kind.
+    """
+    class_list = classes_in_view(session, period, classes)
+    if period.term_id is None or period.evaluation_term_id != period.term_id or period.full_end is None:
+        return class_measures(session, period, classes, now=now)
+    stored = [getattr(ClassTermStats, c) for c in (*STATS_COLUMNS, "moral_average")]
+    rows = session.execute(
+        select(ClassTermStats.class_id, ClassTermStats.counted_to, *stored).where(
+            ClassTermStats.term_id == period.term_id, ClassTermStats.class_id.in_(class_list["class_id"].tolist())
+        )
+    ).all()
+    counted = {r.counted_to for r in rows}
+    whole = len(rows) == len(class_list) and counted == {period.last_day}
+    if not whole or period.end != min(period.last_day, period.full_end):
+        return class_measures(session, period, classes, now=now)
+    counts = pd.DataFrame(rows, columns=["class_id", "counted_to", *STATS_COLUMNS, "moral_average"])
+    frame = _per_class(
+        class_list,
+        [counts.drop(columns="counted_to"), requests_counts(session, period, classes, now=now)],
     )
-    return found is not None
+    return finish(frame, frame.reindex(columns=COUNT_COLUMNS).fillna(0), period)
 
 
 def refresh_terms_on(
@@ -135,10 +170,12 @@ def refresh_part(
                 )
             )
         )
-        if stored != set(class_ids):  # the term (or a class) has no row yet
+        period = term_period(term, today)
+        if stored != set(class_ids) or not _all_counted_to(session, term_id, period.last_day):
+            # the term (or a class) has no row yet, or the rows were counted on an earlier day
             refresh_term(session, school_id=school_id, term_id=term_id, today=today, now=utcnow(), class_ids=class_ids)
             continue
-        frame = measure(session, term_period(term, today), ClassFilter(school_id, class_ids=tuple(class_ids)))
+        frame = measure(session, period, ClassFilter(school_id, class_ids=tuple(class_ids)))
         frame = frame.set_index("class_id") if not frame.empty else frame
         for class_id in class_ids:
             values = {

@@ -6,9 +6,9 @@ hold the same counts as hxgy.metrics.overview.class_measures for the term.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hxgy.models.base import Base, utcnow
@@ -43,4 +43,8 @@ class ClassTermStats(Base):
     class_activities: Mapped[int] = mapped_column(Integer, default=0)
     parents_attended: Mapped[int] = mapped_column(Integer, default=0)
     attendance_base: Mapped[int] = mapped_column(Integer, default=0)
+    moral_average: Mapped[float | None] = mapped_column(Float, nullable=True)  # 德育平均分 (weighted by evaluated)
+    # the last day whose records these counts include (Period.last_day): a term in progress is counted to the
+    # day of the refresh, so the pages serve a row only while this is still the period they show
+    counted_to: Mapped[date | None] = mapped_column(Date, nullable=True)
     refreshed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

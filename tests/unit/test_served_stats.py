@@ -1,0 +1,148 @@
+"""The pages' term figures are served from class_term_stats, and always equal the live count.
+
+``stats.served_class_measures`` reads a term's class figures from the stats rows when every row is counted
+to the period's last day, and counts live otherwise. These tests write through hxgy.entry (what the pages
+do) on a copy of the demo school and compare the served table with the live one after every kind of write;
+and they show the served path is really taken, and left, by changing a stored row by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
+
+from hxgy import auth, db, rights
+from hxgy.entry import records
+from hxgy.entry.records import ContactEntry, RequestEntry, VolunteerEntry
+from hxgy.entry.rules import students_of_class
+from hxgy.entry.surveys import save_satisfaction
+from hxgy.metrics import overview, stats
+from hxgy.metrics.roster import ClassFilter
+from hxgy.models import Category, ClassTermStats, Term
+from hxgy.queries.entry import class_guardians
+from hxgy.terms import current_term, term_period
+from tests.conftest import DEMO_ANCHOR
+
+NOON = datetime.combine(DEMO_ANCHOR, datetime.min.time()).replace(hour=12)
+
+
+@pytest.fixture
+def demo(demo_copy_url: str) -> Iterator[Engine]:
+    engine = db.create_db_engine(demo_copy_url)
+    yield engine
+    engine.dispose()
+
+
+def _views(school_id: int) -> list[ClassFilter]:
+    return [ClassFilter(school_id), ClassFilter(school_id, 3)]
+
+
+def _assert_served_equals_live(engine: Engine, today: date = DEMO_ANCHOR) -> None:
+    with db.read_session(engine) as session:
+        head = auth.load_user(session, "headteacher")
+        term = current_term(session, school_id=head.school_id, today=today)
+        period = term_period(term, today)
+        for view in _views(head.school_id):
+            live = overview.class_measures(session, period, view, now=NOON)
+            served = stats.served_class_measures(session, period, view, now=NOON)
+            pd.testing.assert_frame_equal(served, live, check_like=True)
+
+
+def _code(session, kind: str, code: str) -> int:
+    return session.scalar(select(Category.id).where(Category.kind == kind, Category.code == code))
+
+
+def test_served_figures_equal_the_live_count_after_every_kind_of_write(demo: Engine) -> None:
+    _assert_served_equals_live(demo)
+    with db.write_session(demo) as session:
+        head = auth.load_user(session, "headteacher")
+        class_id = rights.my_class_ids(session, staff_id=head.staff_id, on_day=DEMO_ANCHOR, head_only=True)[0]
+        student = students_of_class(session, class_id, DEMO_ANCHOR, DEMO_ANCHOR)[0]
+        visit = ContactEntry(
+            class_id=class_id,
+            contact_date=DEMO_ANCHOR,
+            channel_id=_code(session, "channel", "home_visit"),
+            student_id=student.id,
+            summary="家访：了解学习情况",
+        )
+        records.log_contact(session, head, visit, today=DEMO_ANCHOR, confirm_duplicate=True)
+    _assert_served_equals_live(demo)
+    with db.write_session(demo) as session:
+        head = auth.load_user(session, "headteacher")
+        guardian = class_guardians(session, class_id, DEMO_ANCHOR)[0][0]
+        hours = VolunteerEntry(
+            class_id=class_id,
+            guardian_id=guardian,
+            activity_id=session.scalar(select(Category.id).where(Category.kind == "volunteer_activity")),
+            service_date=DEMO_ANCHOR,
+            hours=3.5,
+        )
+        saved = records.record_volunteering(session, head, hours, today=DEMO_ANCHOR)
+        records.confirm_volunteering(session, head, [saved.id], today=DEMO_ANCHOR)
+        records.record_request(
+            session,
+            head,
+            RequestEntry(
+                received_at=NOON - timedelta(hours=2),
+                channel_id=session.scalar(select(Category.id).where(Category.kind == "request_channel")),
+                content="询问课后服务时间",
+                class_id=class_id,
+            ),
+            today=DEMO_ANCHOR,
+        )
+    _assert_served_equals_live(demo)
+    with db.write_session(demo) as session:
+        dean = auth.load_user(session, "dean")
+        term = current_term(session, school_id=dean.school_id, today=DEMO_ANCHOR)
+        save_satisfaction(
+            session, dean, term_id=term.id, class_id=class_id, respondents=40, satisfied=37, today=DEMO_ANCHOR
+        )
+    _assert_served_equals_live(demo)
+
+
+def test_a_row_is_served_only_while_it_is_counted_to_the_day_shown(demo: Engine) -> None:
+    with db.write_session(demo) as session:
+        head = auth.load_user(session, "headteacher")
+        term = current_term(session, school_id=head.school_id, today=DEMO_ANCHOR)
+        period = term_period(term, DEMO_ANCHOR)
+        class_id = rights.my_class_ids(session, staff_id=head.staff_id, on_day=DEMO_ANCHOR, head_only=True)[0]
+        counted = set(session.scalars(select(ClassTermStats.counted_to).where(ClassTermStats.term_id == term.id)))
+        assert counted == {DEMO_ANCHOR}  # the demo's stats are counted to its day
+        live = overview.class_measures(session, period, ClassFilter(head.school_id), now=NOON)
+        true_contacts = int(live.set_index("class_id").at[class_id, "contacts"])
+        row = (ClassTermStats.term_id == term.id) & (ClassTermStats.class_id == class_id)
+        session.execute(update(ClassTermStats).where(row).values(contacts=true_contacts + 1000))
+
+        def contacts_shown(day: date) -> int:
+            frame = stats.served_class_measures(
+                session, term_period(session.get(Term, term.id), day), ClassFilter(head.school_id), now=NOON
+            )
+            return int(frame.set_index("class_id").at[class_id, "contacts"])
+
+        assert contacts_shown(DEMO_ANCHOR) == true_contacts + 1000  # served from the stored row
+        assert contacts_shown(DEMO_ANCHOR - timedelta(days=1)) == true_contacts  # another period: counted live
+        next_day = DEMO_ANCHOR + timedelta(days=1)
+        assert contacts_shown(next_day) == true_contacts  # rows counted yesterday are not served today
+
+    # the day's first write brings every class of the term to that day, not only the class written
+    with db.write_session(demo) as session:
+        head = auth.load_user(session, "headteacher")
+        other = rights.my_class_ids(session, staff_id=head.staff_id, on_day=next_day, head_only=True)[0]
+        student = students_of_class(session, other, next_day, next_day)[0]
+        entry = ContactEntry(
+            class_id=other,
+            contact_date=next_day,
+            channel_id=_code(session, "channel", "phone"),
+            student_id=student.id,
+            summary="电话沟通",
+        )
+        records.log_contact(session, head, entry, today=next_day, confirm_duplicate=True)
+    with db.read_session(demo) as session:
+        counted = set(session.scalars(select(ClassTermStats.counted_to).where(ClassTermStats.term_id == term.id)))
+        assert counted == {next_day}
+    _assert_served_equals_live(demo, today=next_day)
