@@ -1,6 +1,7 @@
 """Load over Streamlit's websocket: many signed-in sessions re-running the principal's 总览 at once.
 
-    .venv/bin/python bench/load.py [--sessions 30] [--reruns 10] [--think SECONDS] [--processes N] [--url URL]
+    .venv/bin/python bench/load.py [--sessions 30] [--reruns 10] [--think SECONDS] [--processes N] [--nginx]
+                                   [--rounds N] [--url DATABASE_URL | --base-url APP_URL [--pids PID ...]]
 
 Plain HTTP never runs a page, so each session here is what a browser tab is to the server: a websocket on
 /_stcore/stream carrying the login cookie. Each session asks for a run of the landing page (BackMsg
@@ -15,7 +16,11 @@ With ``--think 0`` (the default) every session asks again the moment its page ar
 people clicking at the same instant without pause. ``--think S`` waits a random 0 to 2·S seconds (mean S)
 before each rerun, as a person reads the page before the next click. ``--processes N`` starts N app
 processes on one database and spreads the sessions over them, as nginx with sticky sessions does
-(docs/deployment.md).
+(docs/deployment.md). ``--nginx`` puts a real nginx (deploy/nginx-hxgy.conf, Debian's package) in front of those
+processes and sends every session through it, over HTTPS with a self-signed certificate; nginx picks the process.
+``--base-url`` aims the sessions at an app that is already running (e.g. nginx on a staging machine) and starts
+nothing; its memory is read only for the processes given with ``--pids``. tests/e2e/test_nginx.py runs this
+client through nginx.
 
 Without --url, a demo school is built in a temporary SQLite file. Results are printed as Markdown and written
 to bench/results/load.md; what we measured is kept in bench/RESULTS.md.
@@ -44,16 +49,19 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.run import ANCHOR, _machine, _write  # noqa: E402
-from tests.e2e.server import AppServer  # noqa: E402
+from deploy.nginx import UNVERIFIED, LocalNginx  # noqa: E402
+from tests.e2e.server import AppServer, free_port  # noqa: E402
 
 AFTER_SECONDS = int(os.environ.get("HXGY_LOAD_AFTER_SECONDS", "150"))
-COOKIE_KEY = os.environ["HXGY_COOKIE_KEY"]  # set by bench.run: the server and the cookies share it
+LANDING_MARK = "各班目标达成".encode()  # on the principal's 总览 whenever its figures are drawn
 
 
 def login_cookie(username: str) -> str:
-    """The cookie a browser gets after signing in (streamlit-authenticator's JWT), signed with the server's key."""
+    """The cookie a browser gets after signing in (streamlit-authenticator's JWT), signed with the server's key
+    (HXGY_COOKIE_KEY, set by bench.run or by the tests: the servers and the cookies share it)."""
     expires = (datetime.now() + timedelta(days=1)).timestamp()
-    return jwt.encode({"username": username, "exp_date": expires}, COOKIE_KEY, algorithm="HS256")
+    key = os.environ["HXGY_COOKIE_KEY"]
+    return jwt.encode({"username": username, "exp_date": expires}, key, algorithm="HS256")
 
 
 def rss_mb(pid: int) -> float:
@@ -65,29 +73,65 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def stream_address(url: str) -> str:
+    """The websocket a page runs over: ws:// for an app process, wss:// through nginx."""
+    return url.replace("https://", "wss://").replace("http://", "ws://") + "/_stcore/stream"
+
+
 async def session(
-    url: str, cookie: str, reruns: int, start: asyncio.Event, latencies: list[float], think: float = 0.0
+    url: str,
+    cookie: str,
+    reruns: int,
+    start: asyncio.Event,
+    latencies: list[float],
+    think: float = 0.0,
+    errors: list[str] | None = None,
+    signed_in: list[str] | None = None,
 ) -> None:
-    """One tab: connect, sign in by cookie, run the landing page ``reruns`` times (reading ``think`` s), close."""
-    address = url.replace("http://", "ws://") + "/_stcore/stream"
+    """One tab: connect, sign in by cookie, run the landing page ``reruns`` times (reading ``think`` s), close.
+
+    A rerun that did not draw 总览's figures, or showed an exception, is added to ``errors``; each session that
+    has signed in is added to ``signed_in`` (so the caller knows when all are ready).
+    """
+    address = stream_address(url)
     async with websockets.connect(
         address, subprotocols=["streamlit"], additional_headers={"Cookie": f"hxgy_auth={cookie}"},
         max_size=2**26, open_timeout=60, ping_interval=None,
+        ssl=UNVERIFIED if address.startswith("wss://") else None,
     ) as ws:  # fmt: skip
         first = await _rerun(ws)  # the first run signs in from the cookie
-        if "各班目标达成".encode() not in first:
+        if LANDING_MARK not in first:
             raise RuntimeError("the session did not reach 总览: is the login cookie accepted?")
+        if signed_in is not None:
+            signed_in.append(url)
         await start.wait()
         for _ in range(reruns):
             if think:
                 await asyncio.sleep(random.uniform(0, 2 * think))
             began = time.perf_counter()
-            await _rerun(ws)
+            try:
+                received = await _rerun(ws)
+            except RuntimeError as error:  # the page raised: counted, and the session goes on
+                problem = str(error)
+            else:
+                problem = run_problem(received)
             latencies.append(time.perf_counter() - began)
+            if problem and errors is not None:
+                errors.append(problem)
+
+
+def run_problem(received: bytes) -> str | None:
+    """What went wrong in a page run, from the bytes it sent: None when 总览 was drawn without an exception."""
+    if LANDING_MARK not in received:
+        return "the run did not draw 总览's figures"
+    return None
 
 
 async def _rerun(ws) -> bytes:  # ws: a websockets client connection
-    """Ask for a run of the page and wait until it has finished; the bytes the server sent meanwhile."""
+    """Ask for a run of the page and wait until it has finished; the bytes the server sent meanwhile.
+
+    An exception element or a compile error is raised as RuntimeError.
+    """
     message = BackMsg()
     message.rerun_script.query_string = ""
     message.rerun_script.page_script_hash = ""
@@ -98,11 +142,15 @@ async def _rerun(ws) -> bytes:  # ws: a websockets client connection
         received.append(raw)
         reply = ForwardMsg()
         reply.ParseFromString(raw)
-        if reply.WhichOneof("type") == "script_finished" and reply.script_finished in (
-            ForwardMsg.FINISHED_SUCCESSFULLY,
-            ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
-        ):
-            return b"".join(received)
+        kind = reply.WhichOneof("type")
+        delta = reply.delta if kind == "delta" else None
+        if delta and delta.WhichOneof("type") == "new_element" and delta.new_element.WhichOneof("type") == "exception":
+            raise RuntimeError(f"the page raised {reply.delta.new_element.exception.type or 'an exception'}")
+        if kind == "script_finished":
+            if reply.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                raise RuntimeError("the page did not compile")
+            if reply.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                return b"".join(received)
 
 
 def total_rss_mb(pids: list[int]) -> float:
@@ -110,27 +158,46 @@ def total_rss_mb(pids: list[int]) -> float:
 
 
 async def load(
-    urls: list[str], pids: list[int], sessions: int, reruns: int, think: float, rounds: int = 1
+    urls: list[str],
+    pids: list[int],
+    sessions: int,
+    reruns: int,
+    think: float,
+    rounds: int = 1,
+    warm_urls: list[str] | None = None,
+    after_seconds: float = AFTER_SECONDS,
 ) -> dict[str, Any]:
+    """``sessions`` sessions spread over ``urls``, all signed in first, then ``reruns`` runs each, ``rounds``
+    times. ``warm_urls``: the app processes whose caches to fill first (default ``urls``; behind nginx, each
+    process directly). Raises if a session could not sign in or a run raised."""
     cookie = login_cookie("principal")
     warm: list[float] = []
     ready = asyncio.Event()
     ready.set()
-    for url in urls:
+    for url in warm_urls or urls:
         await session(url, cookie, 3, ready, warm)  # caches filled, as on a school morning
-    await asyncio.sleep(2)
+    await asyncio.sleep(min(2, after_seconds))
     baseline = total_rss_mb(pids)
     latencies: list[float] = []
+    errors: list[str] = []
     connected = peak = 0.0
     wall = 0.0
     after: list[float] = []
     for _ in range(rounds):
         start = asyncio.Event()
+        signed_in: list[str] = []
         tasks = [
-            asyncio.create_task(session(urls[n % len(urls)], cookie, reruns, start, latencies, think))
+            asyncio.create_task(
+                session(urls[n % len(urls)], cookie, reruns, start, latencies, think, errors, signed_in)
+            )
             for n in range(sessions)
         ]
-        await asyncio.sleep(5 + sessions / 5)  # every session connected and signed in
+        while len(signed_in) < sessions:  # every session connected and signed in
+            failed = [t for t in tasks if t.done() and t.exception()]
+            if failed:
+                raise RuntimeError("a session could not sign in") from failed[0].exception()
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(min(1, after_seconds))
         connected = max(connected, total_rss_mb(pids))
         began = time.perf_counter()
         start.set()
@@ -141,14 +208,15 @@ async def load(
         wall += time.perf_counter() - began
         for task in tasks:
             task.result()
-        await asyncio.sleep(AFTER_SECONDS)  # Streamlit drops a closed session after server.disconnectedSessionTTL
+        await asyncio.sleep(after_seconds)  # Streamlit drops a closed session after server.disconnectedSessionTTL
         after.append(total_rss_mb(pids))
     ordered = sorted(latencies)
     return {
         "sessions": sessions,
-        "processes": len(urls),
+        "processes": len(warm_urls or urls),
         "think": think,
         "reruns": len(latencies),
+        "errors": errors,
         "p50": statistics.median(ordered),
         "p95": ordered[int(0.95 * (len(ordered) - 1))],
         "max": ordered[-1],
@@ -166,9 +234,17 @@ def main() -> int:
     parser.add_argument("--reruns", type=int, default=10)
     parser.add_argument("--think", type=float, default=0.0, help="mean seconds a person reads before a rerun")
     parser.add_argument("--processes", type=int, default=1, help="app processes sharing the sessions")
+    parser.add_argument("--nginx", action="store_true", help="send the sessions through nginx to the processes")
     parser.add_argument("--rounds", type=int, default=1, help="open and close all sessions this many times")
     parser.add_argument("--url", help="database URL (default: a demo school in a temporary SQLite file)")
+    parser.add_argument("--base-url", help="an app already running (e.g. https://nginx): start no server")
+    parser.add_argument("--pids", type=int, nargs="*", default=[], help="with --base-url: app processes to weigh")
     args = parser.parse_args()
+    if args.base_url:
+        base = args.base_url.rstrip("/")
+        result = asyncio.run(load([base], args.pids, args.sessions, args.reruns, args.think, args.rounds))
+        result["processes"] = f"{base} ({len(args.pids)} weighed)" if args.pids else base
+        return report(result)
     with tempfile.TemporaryDirectory() as tmp:
         url = args.url or f"sqlite:///{tmp}/demo.db"
         if not args.url:
@@ -176,29 +252,46 @@ def main() -> int:
             subprocess.run([sys.executable, "-m", "hxgy", "init", "--demo", "--anchor", ANCHOR.isoformat()],
                            cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
         servers = [AppServer(url) for _ in range(args.processes)]
+        nginx = None
         try:
             for server in servers:
                 server.start()
             pids = [server._proc.pid for server in servers if server._proc is not None]
-            urls = [server.url for server in servers]
-            result = asyncio.run(load(urls, pids, args.sessions, args.reruns, args.think, args.rounds))
+            direct = [server.url for server in servers]
+            urls = direct
+            if args.nginx:
+                ports = [server.port for server in servers]
+                nginx = LocalNginx(Path(tmp) / "nginx", ports, free_port(), free_port()).start()
+                urls = [nginx.url]
+            result = asyncio.run(
+                load(urls, pids, args.sessions, args.reruns, args.think, args.rounds, warm_urls=direct)
+            )
+            result["processes"] = f"{args.processes}, through nginx" if nginx else args.processes
         finally:
+            if nginx:
+                nginx.stop()
             for server in servers:
                 server.stop()
+    return report(result)
+
+
+def report(result: dict[str, Any]) -> int:
+    """Print the results as Markdown, write them to bench/results/load.md; 1 when a run went wrong."""
     think = f"{result['think']:g} s" if result["think"] else "none"
     lines = [
         f"# Load: {result['sessions']} sessions re-running 总览 over the websocket ({_machine()})",
         "",
         f"| processes | think time | reruns | p50 | p95 | max | reruns/s | RSS before | connected | peak "
-        f"| {AFTER_SECONDS} s after closing, each round |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        f"| {AFTER_SECONDS} s after closing, each round | runs that went wrong |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         f"| {result['processes']} | {think} | {result['reruns']} | {result['p50']:.2f} s | {result['p95']:.2f} s "
         f"| {result['max']:.2f} s "
         f"| {result['throughput']:.1f} | {result['baseline_mb']:.0f} MB | {result['connected_mb']:.0f} MB "
-        f"| {result['peak_mb']:.0f} MB | {' / '.join(f'{m:.0f}' for m in result['after_mb'])} MB |",
+        f"| {result['peak_mb']:.0f} MB | {' / '.join(f'{m:.0f}' for m in result['after_mb'])} MB "
+        f"| {len(result['errors'])} |",
     ]
     _write("load", lines)
-    return 0
+    return 1 if result["errors"] else 0
 
 
 if __name__ == "__main__":

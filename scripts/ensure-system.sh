@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What the tests need from the system, installed or started when we can:
 #   Debian's chromium and fonts-noto-cjk (for the browser tests and Chinese text),
+#   Debian's nginx (tests/e2e/test_nginx.py starts its own, from deploy/nginx/hxgy.conf),
 #   and the local PostgreSQL server (for the second run of the suite).
 # Never downloads a browser of its own (no `playwright install`).
 set -uo pipefail
@@ -16,6 +17,19 @@ if ! command -v chromium >/dev/null 2>&1 || ! have_fonts; then
             || echo "could not install chromium; browser tests will be skipped (fail on CI)" >&2
     else
         echo "chromium or CJK fonts missing: sudo apt-get install chromium fonts-noto-cjk" >&2
+    fi
+fi
+
+# nginx is looked for in /usr/sbin too: root's PATH has it, a user's may not.
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "installing nginx from Debian"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -q nginx >/dev/null \
+            || { apt-get update -q >/dev/null && apt-get install -y -q nginx >/dev/null; } \
+            || echo "could not install nginx; the nginx test will be skipped (fail on CI)" >&2
+    else
+        echo "nginx missing: sudo apt-get install nginx" >&2
     fi
 fi
 

@@ -1,0 +1,154 @@
+"""Debian's nginx with deploy/nginx-hxgy.conf in front of two app processes on one PostgreSQL database.
+
+Browsers sign in through nginx and stay on one process each (the hxgy_route cookie); a home visit logged by a
+head teacher on one process shows at once to the principal on the other; every page runs over the websocket
+through nginx; and bench/load.py's websocket client runs a short lockstep load through it without a failed run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import urllib.error
+import urllib.request
+from collections import defaultdict
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext
+
+from bench.load import load
+from deploy.nginx import UNVERIFIED, LocalNginx, nginx_binary, upload_limit_mb
+from tests.app.test_entry_pages import _head_teacher_class
+from tests.app.test_pages import _figures
+from tests.conftest import backend, skip_or_fail
+from tests.e2e.server import AppServer, free_port, log_in
+from tests.e2e.test_entry_browser import PHONE, log_home_visit
+from tests.e2e.test_two_processes import _visited_on_overview
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.db,  # runs in the PostgreSQL pass
+    pytest.mark.skipif(backend() != "postgresql", reason="several processes behind nginx share one PostgreSQL"),
+]
+
+LOG_LINE = re.compile(
+    r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) .* upstream=(?P<up>\S*) route=(?P<route>\w+)'
+)
+
+
+class Proxy:
+    """nginx and the two app processes behind it."""
+
+    def __init__(self, nginx: LocalNginx, servers: list[AppServer]) -> None:
+        self.nginx = nginx
+        self.servers = servers
+        self.url = nginx.url
+
+    def log(self) -> list[dict[str, str]]:
+        """The access log so far, one dict per request."""
+        lines = self.nginx.access_log.read_text(encoding="utf-8").splitlines()
+        return [m.groupdict() for line in lines if (m := LOG_LINE.search(line))]
+
+    def route_to(self, server: AppServer) -> str:
+        """A value of the hxgy_route cookie that nginx sends to ``server``."""
+        for n in range(64):
+            route = f"testroute{n}"
+            request = urllib.request.Request(f"{self.url}/_stcore/health", headers={"Cookie": f"hxgy_route={route}"})
+            with urllib.request.urlopen(request, context=UNVERIFIED, timeout=10) as reply:
+                assert reply.read().decode().strip() == "ok"
+            if any(e["route"] == route and e["up"] == f"127.0.0.1:{server.port}" for e in self.log()):
+                return route
+        raise AssertionError(f"no route of 64 reaches port {server.port}")
+
+    def browser_on(self, browser: Browser, server: AppServer, **options: Any) -> tuple[BrowserContext, str]:
+        """A browser (context) whose route cookie sends it to ``server``, and that route."""
+        route = self.route_to(server)
+        context = browser.new_context(ignore_https_errors=True, locale="zh-CN", **options)
+        context.add_cookies([{"name": "hxgy_route", "value": route, "url": self.url}])
+        return context, route
+
+
+@pytest.fixture
+def proxy(demo_copy_url: str, browser: Browser, tmp_path: Path) -> Iterator[Proxy]:
+    if nginx_binary() is None:
+        skip_or_fail("nginx not found (apt-get install nginx, or scripts/ensure-system.sh)")
+    servers = [AppServer(demo_copy_url), AppServer(demo_copy_url)]
+    nginx = None
+    try:
+        with ThreadPoolExecutor(2) as pool:  # both start at once: ~4 s instead of ~8
+            list(pool.map(lambda server: server.start(), servers))
+        nginx = LocalNginx(tmp_path / "nginx", [s.port for s in servers], free_port(), free_port()).start()
+        yield Proxy(nginx, servers)
+    finally:
+        if nginx:
+            nginx.stop()
+        for server in servers:
+            server.stop()
+
+
+def _get(url: str) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body of a GET, without following a redirect."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect, urllib.request.HTTPSHandler(context=UNVERIFIED))
+    try:
+        with opener.open(url, timeout=10) as reply:
+            return reply.status, dict(reply.headers), reply.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_two_processes_behind_nginx(browser: Browser, proxy: Proxy, demo_copy_url: str) -> None:
+    first, second = proxy.servers
+    url = proxy.url
+
+    # What nginx adds: the route cookie on a first visit, no caching, the redirect to HTTPS, no public metrics.
+    status, headers, body = _get(f"{url}/")
+    assert status == 200 and b"<html" in body.lower()
+    assert headers["Set-Cookie"].startswith("hxgy_route=") and "HttpOnly" in headers["Set-Cookie"]
+    assert headers["Cache-Control"] == "no-store"
+    assert _get(f"{url}/_stcore/metrics")[0] == 404
+    assert _get(f"{proxy.nginx.http_url}/overview")[0] == 301
+    assert f"client_max_body_size {upload_limit_mb() + 1}m;" in (proxy.nginx.folder / "hxgy.conf").read_text()
+
+    # The principal's browser is on the second process; its 总览 caches the figures there.
+    principal_context, principal_route = proxy.browser_on(browser, second, viewport={"width": 1280, "height": 900})
+    principal = principal_context.new_page()
+    log_in(principal, url, "principal", "hxgy-demo")
+    before = _visited_on_overview(principal, url)
+    assert before == int(_figures(demo_copy_url)["visited_students"])
+
+    # A head teacher on the first process logs a home visit; the principal's next 总览 shows it.
+    _class_id, _name, not_visited, _visit = _head_teacher_class(demo_copy_url)
+    teacher_context, teacher_route = proxy.browser_on(browser, first, viewport=PHONE, is_mobile=True, has_touch=True)
+    teacher = teacher_context.new_page()
+    log_in(teacher, url, "headteacher", "hxgy-demo")
+    log_home_visit(teacher, url, not_visited[0][1])
+    assert _visited_on_overview(principal, url) == before + 1, "the other process shows the new visit"
+
+    # Every request of each browser, its websocket included, reached its own process and nobody else's.
+    served: dict[str, set[str]] = defaultdict(set)
+    streams: dict[str, list[str]] = defaultdict(list)
+    for entry in proxy.log():
+        served[entry["route"]].add(entry["up"])
+        if entry["path"] == "/_stcore/stream":
+            streams[entry["route"]].append(entry["status"])
+    assert served[principal_route] == {f"127.0.0.1:{second.port}"}
+    assert served[teacher_route] == {f"127.0.0.1:{first.port}"}
+    assert streams[principal_route] and set(streams[principal_route]) == {"101"}, "websocket upgraded by nginx"
+    assert streams[teacher_route] and set(streams[teacher_route]) == {"101"}
+    for context in (principal_context, teacher_context):
+        context.close()
+
+    # Ten signed-in sessions through nginx, all asking again at once, twice: every run draws 总览.
+    with ThreadPoolExecutor(1) as pool:  # its own event loop, away from Playwright's
+        result = pool.submit(asyncio.run, load([url], [], 10, 2, 0.0, after_seconds=0)).result(timeout=120)
+    assert result["reruns"] == 20
+    assert result["errors"] == []
