@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
+import subprocess
 import urllib.error
 import urllib.request
 from collections import defaultdict
@@ -25,15 +27,11 @@ from deploy.nginx import UNVERIFIED, LocalNginx, nginx_binary, upload_limit_mb
 from tests.app.test_entry_pages import _head_teacher_class
 from tests.app.test_pages import _figures
 from tests.conftest import backend, skip_or_fail
-from tests.e2e.server import AppServer, free_port, log_in
+from tests.e2e.server import PROJECT_ROOT, AppServer, free_port, log_in
 from tests.e2e.test_entry_browser import PHONE, log_home_visit
 from tests.e2e.test_two_processes import _visited_on_overview
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.db,  # runs in the PostgreSQL pass
-    pytest.mark.skipif(backend() != "postgresql", reason="several processes behind nginx share one PostgreSQL"),
-]
+UNIT = PROJECT_ROOT / "deploy" / "hxgy@.service"
 
 LOG_LINE = re.compile(
     r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) .* upstream=(?P<up>\S*) route=(?P<route>\w+)'
@@ -105,6 +103,9 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
         return error.code, dict(error.headers), error.read()
 
 
+@pytest.mark.browser
+@pytest.mark.db
+@pytest.mark.skipif(backend() != "postgresql", reason="several processes behind nginx share one PostgreSQL")
 def test_two_processes_behind_nginx(browser: Browser, proxy: Proxy, demo_copy_url: str) -> None:
     first, second = proxy.servers
     url = proxy.url
@@ -152,3 +153,25 @@ def test_two_processes_behind_nginx(browser: Browser, proxy: Proxy, demo_copy_ur
         result = pool.submit(asyncio.run, load([url], [], 10, 2, 0.0, after_seconds=0)).result(timeout=120)
     assert result["reruns"] == 20
     assert result["errors"] == []
+
+
+def test_the_systemd_unit_is_valid_and_starts_the_app_as_the_tests_do(tmp_path: Path) -> None:
+    """deploy/hxgy@.service: systemd accepts it, and an instance runs app.py on its own port, on 127.0.0.1 only."""
+    text = UNIT.read_text(encoding="utf-8")
+    exec_start = next(line for line in text.splitlines() if line.startswith("ExecStart="))
+    argv = exec_start.removeprefix("ExecStart=").split()
+    assert argv[1:5] == ["-m", "streamlit", "run", "app.py"]
+    options = dict(zip(argv[5::2], argv[6::2], strict=True))
+    assert options == {"--server.port": "%i", "--server.address": "127.0.0.1", "--server.headless": "true"}
+    assert "EnvironmentFile=/etc/hxgy/hxgy.env" in text
+    example = (PROJECT_ROOT / "deploy" / "hxgy.env.example").read_text(encoding="utf-8")
+    assert {"HXGY_DATABASE_URL", "HXGY_COOKIE_KEY"} <= set(re.findall(r"^(HXGY_\w+)=", example, re.MULTILINE))
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze not installed")
+    # Here the code lives in this checkout, not /opt/hxgy: systemd checks that ExecStart's program exists.
+    (tmp_path / "hxgy@.service").write_text(text.replace("/opt/hxgy", str(PROJECT_ROOT)), encoding="utf-8")
+    (tmp_path / "hxgy@8501.service").symlink_to(tmp_path / "hxgy@.service")
+    checked = subprocess.run(
+        ["systemd-analyze", "verify", str(tmp_path / "hxgy@8501.service")], capture_output=True, text=True
+    )
+    assert checked.returncode == 0 and checked.stderr.strip() == "", checked.stderr
