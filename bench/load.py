@@ -8,9 +8,10 @@ Plain HTTP never runs a page, so each session here is what a browser tab is to t
 rerun_script) and waits for the server's script_finished, ``--reruns`` times, all sessions at once. The
 latency of each rerun is from the request to script_finished. The server's memory (RSS) is read before, at
 the peak, and 150 s after every session has closed (Streamlit keeps a closed session's state for
-server.disconnectedSessionTTL, 120 s). ``--rounds N`` opens and closes all the sessions N times and reads the
-memory after each round: memory that settles at one level is the allocator keeping freed pages, memory that
-climbs round after round would be a leak.
+server.disconnectedSessionTTL, 120 s), and the CPU time the app processes spent per page run, which a busy
+machine hardly changes (the 1-minute load average at the end of each round says how busy it was).
+``--rounds N`` opens and closes all the sessions N times and reads the memory after each round: memory that
+settles at one level is the allocator keeping freed pages, memory that climbs round after round would be a leak.
 
 With ``--think 0`` (the default) every session asks again the moment its page arrives: the worst case, 30
 people clicking at the same instant without pause. ``--think S`` waits a random 0 to 2·S seconds (mean S)
@@ -157,6 +158,24 @@ def total_rss_mb(pids: list[int]) -> float:
     return sum(rss_mb(pid) for pid in pids)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) the processes have used so far, from /proc: what a page run costs, however busy
+    the machine is (other programs lengthen the wall time of a run, not its CPU time)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return total
+
+
+def load_average() -> str:
+    """The machine's 1-minute load average (2 means both cores busy on this machine)."""
+    return Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
+
+
 async def load(
     urls: list[str],
     pids: list[int],
@@ -181,7 +200,8 @@ async def load(
     latencies: list[float] = []
     errors: list[str] = []
     connected = peak = 0.0
-    wall = 0.0
+    wall = cpu = 0.0
+    loads: list[str] = []
     after: list[float] = []
     for _ in range(rounds):
         start = asyncio.Event()
@@ -200,12 +220,15 @@ async def load(
         await asyncio.sleep(min(1, after_seconds))
         connected = max(connected, total_rss_mb(pids))
         began = time.perf_counter()
+        cpu_before = cpu_seconds(pids)
         start.set()
         peak = max(peak, connected)
         while not all(t.done() for t in tasks):
             await asyncio.sleep(0.5)
             peak = max(peak, total_rss_mb(pids))
         wall += time.perf_counter() - began
+        cpu += cpu_seconds(pids) - cpu_before
+        loads.append(load_average())
         for task in tasks:
             task.result()
         await asyncio.sleep(after_seconds)  # Streamlit drops a closed session after server.disconnectedSessionTTL
@@ -221,6 +244,8 @@ async def load(
         "p95": ordered[int(0.95 * (len(ordered) - 1))],
         "max": ordered[-1],
         "throughput": len(latencies) / wall,
+        "cpu_per_run": cpu / len(latencies) if pids else None,
+        "load": loads,
         "baseline_mb": baseline,
         "connected_mb": connected,
         "peak_mb": peak,
@@ -278,17 +303,18 @@ def main() -> int:
 def report(result: dict[str, Any]) -> int:
     """Print the results as Markdown, write them to bench/results/load.md; 1 when a run went wrong."""
     think = f"{result['think']:g} s" if result["think"] else "none"
+    cpu_per_run = f"{result['cpu_per_run']:.3f} s" if result["cpu_per_run"] is not None else "?"
     lines = [
         f"# Load: {result['sessions']} sessions re-running 总览 over the websocket ({_machine()})",
         "",
         f"| processes | think time | reruns | p50 | p95 | max | reruns/s | RSS before | connected | peak "
-        f"| {AFTER_SECONDS} s after closing, each round | runs that went wrong |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        f"| {AFTER_SECONDS} s after closing, each round | CPU per run | load average | runs that went wrong |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         f"| {result['processes']} | {think} | {result['reruns']} | {result['p50']:.2f} s | {result['p95']:.2f} s "
         f"| {result['max']:.2f} s "
         f"| {result['throughput']:.1f} | {result['baseline_mb']:.0f} MB | {result['connected_mb']:.0f} MB "
         f"| {result['peak_mb']:.0f} MB | {' / '.join(f'{m:.0f}' for m in result['after_mb'])} MB "
-        f"| {len(result['errors'])} |",
+        f"| {cpu_per_run} | {' / '.join(result['load'])} | {len(result['errors'])} |",
     ]
     _write("load", lines)
     return 1 if result["errors"] else 0
