@@ -1,17 +1,28 @@
-"""Telling every app process that the data changed, so none shows figures from before a write.
+"""Telling every app process that the data changed, and what changed, so none shows figures from before a write.
 
-Each process caches figures for up to ten minutes (hxgy.ui.data). A write gives the data a new version in
-the same transaction: ``mark_changed`` (called by ``hxgy.entry.rules.audit`` for every change) flags the
-session, and just before the session commits the version row is upserted, as the transaction's last
-statement, so concurrent writers never wait on it in a different order (no deadlock) and never insert it
-twice. At the start of each page run a process compares the version with the one it last saw
-(``current_version``) and forgets its cached figures when it differs, so two processes behind a proxy
-show the same figures right after a write in either.
+Each process caches what it reads (hxgy.ui.data) under the version of the data it read. A write moves the
+versions in its own transaction:
+
+- ``data_version`` moves on every change: one small read per page run tells a process whether anything
+  changed since it last looked (``current_version``).
+- ``structure_version`` moves on a change to anything but the records: classes, students, staff, settings,
+  targets, categories, school years, imports. Every cached read depends on it.
+- ``term_version:<term id>`` moves when the records counted for that term change (a contact, volunteer hours,
+  a request, an activity, 德育 scores, a survey). The figures of a term depend on it and on the structure, so
+  a head teacher's contact this term leaves last term's figures, the class lists and the settings cached.
+
+``mark_changed`` (called by ``hxgy.entry.rules.audit`` for every change) flags the session as a structure
+change, ``mark_records_changed`` as a change of records, and ``mark_term`` names a term whose records
+changed (``hxgy.metrics.stats`` calls it for every term it refreshes). A change of records that names no
+term moves the structure version: never a figure from before a write. Just before the session commits the
+version rows are upserted, as the transaction's last statements, in one order, so concurrent writers never
+wait on them in different orders (no deadlock) and never insert them twice.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 
 from sqlalchemy import event, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -21,29 +32,80 @@ from sqlalchemy.orm import Session
 from hxgy.models import AppMeta
 
 DATA_VERSION = "data_version"
-_CHANGED = "hxgy_data_changed"
+STRUCTURE_VERSION = "structure_version"
+TERM_VERSION = "term_version:"  # + the term's id
+_STRUCTURE = "hxgy_structure_changed"
+_RECORDS = "hxgy_records_changed"
+_TERMS = "hxgy_terms_changed"
 
 
 def mark_changed(session: Session) -> None:
-    """Note that this transaction changes data: the version moves when it commits."""
-    session.info[_CHANGED] = True
+    """Note that this transaction changes the structure or settings: every cached read goes when it commits."""
+    session.info[_STRUCTURE] = True
+
+
+def mark_records_changed(session: Session) -> None:
+    """Note that this transaction changes records: the figures of the terms it names (mark_term) go."""
+    session.info[_RECORDS] = True
+
+
+def mark_term(session: Session, term_id: int) -> None:
+    """Note that the records counted for ``term_id`` change in this transaction."""
+    session.info.setdefault(_TERMS, set()).add(int(term_id))
 
 
 @event.listens_for(Session, "before_commit")
 def _new_version(session: Session) -> None:
-    if not session.info.pop(_CHANGED, False):
+    structure = session.info.pop(_STRUCTURE, False)
+    records = session.info.pop(_RECORDS, False)
+    terms: set[int] = session.info.pop(_TERMS, set())
+    if not (structure or records):
         return
     token = uuid.uuid4().hex
+    keys = [DATA_VERSION]
+    if structure or not terms:
+        keys.append(STRUCTURE_VERSION)
+    else:
+        keys += [f"{TERM_VERSION}{t}" for t in sorted(terms)]
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(AppMeta).values(key=DATA_VERSION, value=token)
-    session.execute(statement.on_conflict_do_update(index_elements=[AppMeta.key], set_={"value": token}))
+    for key in sorted(keys):
+        statement = insert(AppMeta).values(key=key, value=token)
+        session.execute(statement.on_conflict_do_update(index_elements=[AppMeta.key], set_={"value": token}))
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
-    session.info.pop(_CHANGED, None)
+    for key in (_STRUCTURE, _RECORDS, _TERMS):
+        session.info.pop(key, None)
 
 
 def current_version(session: Session) -> str:
     """The data version now ('' before the first change)."""
     return session.scalar(select(AppMeta.value).where(AppMeta.key == DATA_VERSION)) or ""
+
+
+@dataclass(frozen=True)
+class Versions:
+    """Every version at one moment: the data's, the structure's and each changed term's."""
+
+    data: str = ""
+    structure: str = ""
+    terms: dict[int, str] = field(default_factory=dict)
+
+    def of_term(self, term_id: int | None) -> str:
+        """What a term's figures depend on: the structure and the term's records (None: any term's)."""
+        if term_id is None:
+            return f"{self.structure}/{self.data}"
+        return f"{self.structure}/{self.terms.get(term_id, '')}"
+
+
+def current_versions(session: Session) -> Versions:
+    """Every version now (one query)."""
+    rows = session.execute(
+        select(AppMeta.key, AppMeta.value).where(
+            (AppMeta.key.in_((DATA_VERSION, STRUCTURE_VERSION))) | AppMeta.key.startswith(TERM_VERSION)
+        )
+    ).all()
+    values = dict(rows)
+    terms = {int(k.removeprefix(TERM_VERSION)): v for k, v in values.items() if k.startswith(TERM_VERSION)}
+    return Versions(values.get(DATA_VERSION, ""), values.get(STRUCTURE_VERSION, ""), terms)

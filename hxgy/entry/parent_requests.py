@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from hxgy import rights
 from hxgy.auth import CurrentUser
 from hxgy.entry import checks, rules, saving
+from hxgy.metrics import stats
 from hxgy.models import ParentRequest
 from hxgy.rights import Action
 
@@ -64,7 +65,9 @@ def record_request(
         handled_by=user.staff_id if entry.replied_at else None,
         **saving.origin(user, submission_key),
     )
-    return saving.insert_once(session, user, record, submission_key)
+    saved = saving.insert_once(session, user, record, submission_key)
+    stats.mark_terms_on(session, school_id=school_id, days=[received] if received else [])
+    return saved
 
 
 def _check_reply_time(
@@ -92,3 +95,4 @@ def reply_to_request(
     request.reply, request.replied_at, request.handled_by = text, replied_at, user.staff_id
     session.flush()
     rules.audit(session, user, "update", "parent_request", request.id, before=before, after=rules.as_dict(request))
+    stats.mark_terms_on(session, school_id=request.school_id, days=[request.received_at.date()])

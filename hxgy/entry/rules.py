@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from hxgy import rights
 from hxgy.auth import CurrentUser, add_audit
-from hxgy.changes import mark_changed
+from hxgy.changes import mark_changed, mark_records_changed
 from hxgy.entry.refusals import log_refusal
 from hxgy.metrics.roster import enrolment_last_day
 from hxgy.models import Category, Enrolment, SchoolClass, SchoolYear, Student, Term
@@ -26,6 +26,13 @@ from hxgy.models.base import Base
 from hxgy.terms import HolidayRefused, counting_term
 
 DATA_CHANGES = frozenset({"create", "update", "delete", "confirm", "import"})  # audit actions that change data
+# the records counted in the figures: a change to one moves only the versions of the terms it counts for
+RECORD_ENTITIES = frozenset(
+    {
+        "communication", "parent_request", "volunteer_record", "activity", "activity_class", "moral_score",
+        "satisfaction_result",
+    }
+)  # fmt: skip
 MAX_TEXT_CHARS = 2000
 
 
@@ -247,7 +254,9 @@ def audit(
 
     A change (not a view) also gives the data a new version, so every app process drops its cached figures.
     """
-    if action in DATA_CHANGES:
+    if action in DATA_CHANGES and entity in RECORD_ENTITIES:
+        mark_records_changed(session)  # the figures of the terms the write refreshes (hxgy.changes)
+    elif action in DATA_CHANGES:
         mark_changed(session)
     add_audit(
         session,

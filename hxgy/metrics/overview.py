@@ -11,7 +11,7 @@ how it rolls up is in ``hxgy.metrics.measures``; targets and status in
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -94,32 +94,48 @@ def requests_counts(session: Session, period: Period, classes: ClassFilter, *, n
 
 def finish(frame: pd.DataFrame, counts: pd.DataFrame, period: Period) -> pd.DataFrame:
     """The class table with its counts typed (whole numbers but hours), the 德育 average and every rate."""
-    frame[COUNT_COLUMNS] = counts.astype({c: (float if c == "volunteer_hours" else int) for c in COUNT_COLUMNS})
-    frame["moral_average"] = frame["moral_average"].astype(float) if "moral_average" in frame else math.nan
-    return add_rates(frame, period)
+    typed = {c: counts[c].to_numpy(dtype=float if c == "volunteer_hours" else np.int64) for c in COUNT_COLUMNS}
+    typed["moral_average"] = (
+        frame["moral_average"].to_numpy(dtype=float) if "moral_average" in frame else np.full(len(frame), np.nan)
+    )
+    order = [*frame.columns, *(c for c in typed if c not in frame)]
+    rest = frame.drop(columns=[c for c in typed if c in frame])
+    return add_rates(pd.concat([rest, pd.DataFrame(typed, index=frame.index)], axis=1)[order], period)
+
+
+def _rates(column: Callable[[str], np.ndarray], period: Period) -> dict[str, np.ndarray]:
+    """Every ratio and per-week measure of the registry from count columns (NaN where the denominator is 0)."""
+    rates = {}
+    for key, m in MEASURES.items():
+        if m.rollup == "ratio" and m.numerator and m.denominator:
+            den = column(m.denominator)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rates[key] = np.where(den > 0, column(m.numerator) / np.where(den > 0, den, 1), np.nan)
+        elif m.rollup == "per_week" and m.column:
+            rates[key] = column(m.column) / (period.days / 7)
+    return rates
 
 
 def add_rates(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Rates from the counts of each row (NaN where the denominator is zero), as the registry says."""
-    frame = frame.copy()
-    for key, m in MEASURES.items():
-        if m.rollup == "ratio" and m.numerator and m.denominator:
-            den = frame[m.denominator].astype(float)
-            frame[key] = np.where(den > 0, frame[m.numerator].astype(float) / den.where(den > 0, 1), np.nan)
-        elif m.rollup == "per_week" and m.column:
-            frame[key] = frame[m.column] / (period.days / 7)
-    return frame
+    rates = _rates(lambda name: frame[name].to_numpy(dtype=float), period)
+    kept = frame.drop(columns=[k for k in rates if k in frame])
+    return pd.concat([kept, pd.DataFrame(rates, index=frame.index)], axis=1)
 
 
 def combine(frame: pd.DataFrame, period: Period) -> dict[str, float]:
     """The figures of all rows together: counts added up, rates recomputed from the sums, means weighted."""
-    sums = {column: float(frame[column].sum()) if column in frame else 0.0 for column in COUNT_COLUMNS}
-    totals = add_rates(pd.DataFrame([sums]), period).iloc[0].to_dict()
+    present = [c for c in COUNT_COLUMNS if c in frame]
+    added = frame[present].to_numpy(dtype=float).sum(axis=0) if present else np.zeros(0)
+    sums = {column: 0.0 for column in COUNT_COLUMNS} | {c: float(v) for c, v in zip(present, added, strict=True)}
+    totals: dict[str, float] = dict(sums)
+    totals |= {k: float(v[0]) for k, v in _rates(lambda name: np.array([sums[name]]), period).items()}
     for key, m in MEASURES.items():
         if m.rollup == "mean" and m.weight:
             if key in frame:
-                weighted = frame[key] * frame[m.weight]
-                totals[key] = ratio(weighted.sum(), frame.loc[frame[key].notna(), m.weight].sum())
+                values, weights = frame[key].to_numpy(dtype=float), frame[m.weight].to_numpy(dtype=float)
+                known = ~np.isnan(values)
+                totals[key] = ratio((values[known] * weights[known]).sum(), weights[known].sum())
             else:
                 totals[key] = math.nan
     return {k: float(v) for k, v in totals.items() if k in COUNT_COLUMNS or k in RATE_COLUMNS}

@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import DateTime, Integer, case, delete, func, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session
 
+from hxgy import changes
 from hxgy.metrics import communication, volunteers
 from hxgy.metrics.overview import COUNT_COLUMNS, _per_class, add_rates, class_measures, finish, requests_counts
 from hxgy.metrics.roster import ClassFilter, classes_in_view
@@ -44,6 +45,7 @@ def refresh_term(
     term = session.scalar(select(Term).where(Term.id == term_id).with_for_update())
     if term is None or term.start_date > today:
         return 0
+    changes.mark_term(session, term_id)  # the pages read this term's figures again
     period = term_period(term, today)
     if class_ids is not None and not _all_counted_to(session, term_id, period.last_day):
         # a term's first refresh of the day covers every class: the rows the pages serve are then all counted
@@ -128,6 +130,13 @@ def refresh_terms_on(
         refresh_term(session, school_id=school_id, term_id=term_id, today=today, now=now, class_ids=class_ids)
 
 
+def mark_terms_on(session: Session, *, school_id: int, days: Iterable[date]) -> None:
+    """Tell the pages the records counted for the terms containing ``days`` change (records kept out of the
+    stats, such as parent requests, which are judged against the clock)."""
+    for term_id in counted_terms(session, school_id=school_id, days=days):
+        changes.mark_term(session, term_id)
+
+
 def counted_terms(session: Session, *, school_id: int, days: Iterable[date]) -> list[int]:
     """The terms whose figures records on ``days`` count for (a holiday day counts by the school's policy)."""
     terms = school_terms(session, school_id=school_id)
@@ -163,6 +172,7 @@ def refresh_part(
         term = session.scalar(select(Term).where(Term.id == term_id).with_for_update())  # writers take turns
         if term is None or term.start_date > today:
             continue
+        changes.mark_term(session, term_id)
         stored = set(
             session.scalars(
                 select(ClassTermStats.class_id).where(

@@ -2,16 +2,25 @@
 
 st.cache_data is shared by every user of the process, so each cached
 function takes the scope (school, period, classes) as arguments, and pages
-call them only after hxgy.ui.guard has checked the role. Writes clear these
-caches. ``now`` is passed rounded to the hour so reply deadlines stay cacheable.
+call them only after hxgy.ui.guard has checked the role. ``now`` is passed
+rounded to the hour so reply deadlines stay cacheable.
+
+Each read is cached under the version of the data it depends on (hxgy.changes), so a write makes only
+what it changed be read again: ``cached`` reads (classes, settings, names) depend on the structure;
+``figures`` reads (a period's figures) on the structure and the records of the period's term. A head
+teacher's contact this term leaves last term's figures, the comparison, the class lists and the settings
+in the cache. At the start of every page run ``follow_other_processes`` reads the versions (one small
+query), so a write in another process is seen at once too.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import Any, ParamSpec, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -20,14 +29,81 @@ from sqlalchemy.orm import Session
 
 from hxgy import auth, changes, config, db, rights, terms
 from hxgy.meeting import slides as meeting_slides
-from hxgy.metrics import judging, moral, overview
+from hxgy.metrics import judging, moral, overview, stats
 from hxgy.metrics.roster import ClassFilter, classes_in_view
 from hxgy.models import AppMeta, School, SchoolClass, SchoolYear, Term, UserAccount
 from hxgy.queries import audit as audit_queries
 from hxgy.queries import entry as entry_queries
 
 CACHE_TTL_SECONDS = 600
-cached = st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+MAX_ENTRIES = 1000  # per function: entries under versions gone by are the first to go
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_seen_lock = threading.Lock()
+_seen: dict[str, changes.Versions] = {"now": changes.Versions()}  # the versions this process last read
+
+
+def _versioned(fn: Callable[P, R], version_of: Callable[..., str]) -> Callable[P, R]:
+    """``fn`` cached under ``version_of(versions now, *args)`` as well as its arguments."""
+
+    def call(version: str, *args: Any, **kwargs: Any) -> R:  # the version is only part of the cache key
+        return fn(*args, **kwargs)
+
+    # st.cache_data keys a function on its module and name: each cached function keeps its own
+    call.__name__ = call.__qualname__ = fn.__qualname__
+    call.__module__ = fn.__module__
+    call.__doc__ = fn.__doc__
+    inner = st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=MAX_ENTRIES)(call)
+
+    @functools.wraps(fn)
+    def read(*args: P.args, **kwargs: P.kwargs) -> R:
+        return inner(version_of(_seen["now"], *args, **kwargs), *args, **kwargs)
+
+    read.clear = inner.clear  # type: ignore[attr-defined]
+    return read
+
+
+def _structure(versions: changes.Versions, *args: Any, **kwargs: Any) -> str:
+    return versions.structure
+
+
+def _of_first_argument(versions: changes.Versions, *args: Any, **kwargs: Any) -> str:
+    """A period's figures: its term's version (a custom range: any change); a term id's: that term's."""
+    first = args[0] if args else None
+    if isinstance(first, terms.Period):
+        return versions.of_term(first.term_id)
+    if isinstance(first, int) and not isinstance(first, bool):
+        return versions.of_term(first)
+    return versions.of_term(None)
+
+
+def cached(fn: Callable[P, R]) -> Callable[P, R]:
+    """A read of the structure or settings (classes, students, names, targets): read again after any change
+    to them, not after a new record."""
+    return _versioned(fn, _structure)
+
+
+def figures(fn: Callable[P, R]) -> Callable[P, R]:
+    """A read of figures whose first argument is a Period (or a term id): read again when the records of that
+    term change (or the structure)."""
+    return _versioned(fn, _of_first_argument)
+
+
+def _of_comparison(versions: changes.Versions, period: terms.Period, *args: Any, **kwargs: Any) -> str:
+    before = comparison(period)
+    return versions.of_term(before.term_id) if before is not None else versions.structure
+
+
+def figures_of_comparison(fn: Callable[P, R]) -> Callable[P, R]:
+    """A read of the comparison of a period (上学期, 上学期同期): read again when the earlier term's records
+    change, not this term's."""
+    return _versioned(fn, _of_comparison)
+
+
+def figures_of_any_term(fn: Callable[P, R]) -> Callable[P, R]:
+    """A read of figures over many terms (the district): read again after any change."""
+    return _versioned(fn, lambda versions, *a, **k: versions.of_term(None))
 
 
 @st.cache_resource
@@ -58,25 +134,28 @@ def this_hour() -> datetime:
 
 
 def clear_caches() -> None:
-    """Forget cached figures after a write, so every page shows it at once."""
+    """Forget everything cached (tests and benchmarks start cold with it; a write needs only see_changes)."""
     st.cache_data.clear()
 
 
-_seen: dict[str, str | None] = {"version": None}  # the data version this process's caches were filled at
-_seen_lock = threading.Lock()
+def see_changes() -> changes.Versions:
+    """Read the versions now, so the next reads see every change up to this moment (this process's own
+    write, or another process's). One small query when nothing changed; cached reads of what did not change
+    stay."""
+    with read_session() as session:
+        data_version = changes.current_version(session)
+        with _seen_lock:
+            if _seen["now"].data == data_version and data_version:
+                return _seen["now"]
+        versions = changes.current_versions(session)
+    with _seen_lock:
+        _seen["now"] = versions
+    return versions
 
 
 def follow_other_processes() -> None:
-    """Forget cached figures when another process (or a command) changed the data since this one last looked.
-
-    One small query per page run; see hxgy.changes.
-    """
-    with read_session() as session:
-        version = changes.current_version(session)
-    with _seen_lock:
-        if _seen["version"] is not None and _seen["version"] != version:
-            clear_caches()
-        _seen["version"] = version
+    """At the start of a page run: see what another process (or a command) changed since this one looked."""
+    see_changes()
 
 
 # --- accounts and structure --------------------------------------------------
@@ -190,14 +269,14 @@ def class_list(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
 # --- measures ----------------------------------------------------------------
 
 
-@cached
+@figures
 def class_measures(period: terms.Period, classes: ClassFilter, now: datetime) -> pd.DataFrame:
-    """Every measure per class."""
+    """Every measure per class (a term's own period served from class_term_stats, see stats.served_class_measures)."""
     with read_session() as session:
-        return overview.class_measures(session, period, classes, now=now)
+        return stats.served_class_measures(session, period, classes, now=now)
 
 
-@cached
+@figures
 def school_figures(period: terms.Period, classes: ClassFilter, now: datetime) -> overview.Figures:
     """Every measure for the view as a whole."""
     frame = class_measures(period, classes, now)
@@ -212,7 +291,7 @@ def baseline(period: terms.Period, classes: ClassFilter) -> overview.Baseline | 
         return overview.baseline(session, period, classes)
 
 
-@cached
+@figures_of_comparison
 def earlier_figures(period: terms.Period, classes: ClassFilter, now: datetime) -> overview.Figures | None:
     """The same figures for the comparison period and the same children, or None."""
     basis = baseline(period, classes)
@@ -223,7 +302,7 @@ def earlier_figures(period: terms.Period, classes: ClassFilter, now: datetime) -
         return overview.school_figures(session, basis.period, basis.classes, now=now, frame=frame)
 
 
-@cached
+@figures_of_comparison
 def earlier_class_measures(period: terms.Period, classes: ClassFilter, now: datetime) -> pd.DataFrame | None:
     """Per-class measures of the comparison period for the classes the same children were in."""
     basis = baseline(period, classes)
@@ -268,7 +347,7 @@ def moral_scheme(school_id: int) -> moral.MoralScheme:
         return moral.moral_scheme(session, school_id=school_id)
 
 
-@cached
+@figures
 def meeting_figures(period: terms.Period, classes: ClassFilter, now: datetime) -> meeting_slides.MeetingFigures:
     """Everything the meeting screen's slides show (class-level aggregates only)."""
     with read_session() as session:

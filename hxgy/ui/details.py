@@ -18,7 +18,7 @@ from hxgy import terms
 from hxgy.metrics import activities, communication, moral, stats, volunteers
 from hxgy.metrics.roster import ClassFilter
 from hxgy.queries.district import district_schools
-from hxgy.ui.data import cached, read_session, today
+from hxgy.ui.data import cached, figures, figures_of_any_term, read_session, today
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -33,7 +33,7 @@ def _read(query: Callable[Concatenate[Session, P], R], name: str) -> Callable[P,
 
     read.__name__ = read.__qualname__ = name
     read.__doc__ = query.__doc__
-    return cached(read)
+    return figures(read)
 
 
 # 家校沟通
@@ -56,7 +56,7 @@ participation_totals = _read(activities.participation_totals, "participation_tot
 partner_summary = _read(activities.partner_summary, "partner_summary")
 
 
-@cached
+@figures
 def moral_details(term_id: int, classes: ClassFilter) -> dict[str, pd.DataFrame]:
     """Dimension averages, level distribution and rater averages of a term."""
     with read_session() as session:
@@ -80,7 +80,7 @@ def district_terms(district: str) -> dict[int, terms.Period]:
         return periods
 
 
-@cached
+@figures_of_any_term
 def district_school_table(district: str, now: datetime) -> pd.DataFrame:
     """Every school of the district side by side (from the pre-aggregated stats)."""
     periods = district_terms(district)
@@ -88,7 +88,7 @@ def district_school_table(district: str, now: datetime) -> pd.DataFrame:
         return stats.district_school_table(session, district=district, terms=periods, now=now)
 
 
-@cached
+@figures_of_any_term
 def district_class_table(district: str, school_id: int) -> pd.DataFrame:
     """One school's classes for its current term (from the pre-aggregated stats)."""
     with read_session() as session:

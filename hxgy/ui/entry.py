@@ -95,7 +95,8 @@ def record_view(action: Callable[[Session], T]) -> tuple[bool, T | None]:
 def save(action: Callable[[Session], T]) -> tuple[bool, T | None]:
     """Run a write in one transaction: (True, its result), or (False, None) with what went wrong shown in Chinese.
 
-    A LikelyDuplicate goes up to the page, which asks before saving again. Caches are cleared after a save.
+    A LikelyDuplicate goes up to the page, which asks before saving again. After a save the next reads see it
+    (data.see_changes: only what the write changed is read again).
     """
     try:
         result = write(action)
@@ -106,7 +107,7 @@ def save(action: Callable[[Session], T]) -> tuple[bool, T | None]:
     except WriteRefused as refused:
         st.error(str(refused))
         return False, None
-    data.clear_caches()
+    data.see_changes()
     return True, result
 
 
