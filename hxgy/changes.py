@@ -7,14 +7,15 @@ versions in its own transaction:
   changed since it last looked (``current_version``).
 - ``structure_version`` moves on a change to anything but the records: classes, students, staff, settings,
   targets, categories, school years, imports. Every cached read depends on it.
-- ``term_version:<term id>`` moves when the records counted for that term change (a contact, volunteer hours,
-  a request, an activity, 德育 scores, a survey). The figures of a term depend on it and on the structure, so
-  a head teacher's contact this term leaves last term's figures, the class lists and the settings cached.
+- ``term_version:<term id>:<part>`` moves when one part of the records counted for that term changes: its
+  contacts, parent requests, volunteer hours, activities, 德育 scores or surveys (PARTS). A term's figures
+  depend on the structure and on the parts they count, so a head teacher's contact this term leaves last
+  term's figures, this term's 德育 and volunteer details, the class lists and the settings cached.
 
 ``mark_changed`` (called by ``hxgy.entry.rules.audit`` for every change) flags the session as a structure
-change, ``mark_records_changed`` as a change of records, and ``mark_term`` names a term whose records
-changed (``hxgy.metrics.stats`` calls it for every term it refreshes). A change of records that names no
-term moves the structure version: never a figure from before a write. Just before the session commits the
+change, ``mark_records_changed`` as a change of one part of the records, and ``mark_term`` names a term whose
+records changed (``hxgy.metrics.stats`` calls it for every term it refreshes). A change of records that names
+no term moves the structure version: never a figure from before a write. Just before the session commits the
 version rows are upserted, as the transaction's last statements, in one order, so concurrent writers never
 wait on them in different orders (no deadlock) and never insert them twice.
 """
@@ -33,7 +34,8 @@ from hxgy.models import AppMeta
 
 DATA_VERSION = "data_version"
 STRUCTURE_VERSION = "structure_version"
-TERM_VERSION = "term_version:"  # + the term's id
+TERM_VERSION = "term_version:"  # + the term's id + ":" + the part
+PARTS = ("communication", "requests", "volunteering", "activities", "moral", "satisfaction")
 _STRUCTURE = "hxgy_structure_changed"
 _RECORDS = "hxgy_records_changed"
 _TERMS = "hxgy_terms_changed"
@@ -44,9 +46,11 @@ def mark_changed(session: Session) -> None:
     session.info[_STRUCTURE] = True
 
 
-def mark_records_changed(session: Session) -> None:
-    """Note that this transaction changes records: the figures of the terms it names (mark_term) go."""
-    session.info[_RECORDS] = True
+def mark_records_changed(session: Session, part: str) -> None:
+    """Note that this transaction changes one part (PARTS) of the records of the terms it names (mark_term)."""
+    if part not in PARTS:
+        raise ValueError(f"unknown part of the records: {part}")
+    session.info.setdefault(_RECORDS, set()).add(part)
 
 
 def mark_term(session: Session, term_id: int) -> None:
@@ -57,16 +61,16 @@ def mark_term(session: Session, term_id: int) -> None:
 @event.listens_for(Session, "before_commit")
 def _new_version(session: Session) -> None:
     structure = session.info.pop(_STRUCTURE, False)
-    records = session.info.pop(_RECORDS, False)
+    parts: set[str] = session.info.pop(_RECORDS, set())
     terms: set[int] = session.info.pop(_TERMS, set())
-    if not (structure or records):
+    if not (structure or parts):
         return
     token = uuid.uuid4().hex
     keys = [DATA_VERSION]
     if structure or not terms:
         keys.append(STRUCTURE_VERSION)
     else:
-        keys += [f"{TERM_VERSION}{t}" for t in sorted(terms)]
+        keys += [f"{TERM_VERSION}{t}:{part}" for t in terms for part in parts]
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     for key in sorted(keys):
         statement = insert(AppMeta).values(key=key, value=token)
@@ -90,13 +94,14 @@ class Versions:
 
     data: str = ""
     structure: str = ""
-    terms: dict[int, str] = field(default_factory=dict)
+    terms: dict[tuple[int, str], str] = field(default_factory=dict)  # (term id, part) → version
 
-    def of_term(self, term_id: int | None) -> str:
-        """What a term's figures depend on: the structure and the term's records (None: any term's)."""
+    def of_term(self, term_id: int | None, parts: tuple[str, ...] = PARTS) -> str:
+        """What figures of a term counting ``parts`` of its records depend on: the structure and those parts
+        (term None: any change at all)."""
         if term_id is None:
             return f"{self.structure}/{self.data}"
-        return f"{self.structure}/{self.terms.get(term_id, '')}"
+        return "/".join([self.structure, *(self.terms.get((term_id, part), "") for part in parts)])
 
 
 def current_versions(session: Session) -> Versions:
@@ -107,5 +112,9 @@ def current_versions(session: Session) -> Versions:
         )
     ).all()
     values = dict(rows)
-    terms = {int(k.removeprefix(TERM_VERSION)): v for k, v in values.items() if k.startswith(TERM_VERSION)}
+    terms = {}
+    for key, value in values.items():
+        if key.startswith(TERM_VERSION):
+            term_id, part = key.removeprefix(TERM_VERSION).split(":")
+            terms[int(term_id), part] = value
     return Versions(values.get(DATA_VERSION, ""), values.get(STRUCTURE_VERSION, ""), terms)

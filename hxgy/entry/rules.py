@@ -26,13 +26,17 @@ from hxgy.models.base import Base
 from hxgy.terms import HolidayRefused, counting_term
 
 DATA_CHANGES = frozenset({"create", "update", "delete", "confirm", "import"})  # audit actions that change data
-# the records counted in the figures: a change to one moves only the versions of the terms it counts for
-RECORD_ENTITIES = frozenset(
-    {
-        "communication", "parent_request", "volunteer_record", "activity", "activity_class", "moral_score",
-        "satisfaction_result",
-    }
-)  # fmt: skip
+# the records counted in the figures, by part (hxgy.changes.PARTS): a change to one moves only that part's
+# version of the terms it counts for
+RECORD_ENTITIES = {
+    "communication": "communication",
+    "parent_request": "requests",
+    "volunteer_record": "volunteering",
+    "activity": "activities",
+    "activity_class": "activities",
+    "moral_score": "moral",
+    "satisfaction_result": "satisfaction",
+}
 MAX_TEXT_CHARS = 2000
 
 
@@ -255,7 +259,8 @@ def audit(
     A change (not a view) also gives the data a new version, so every app process drops its cached figures.
     """
     if action in DATA_CHANGES and entity in RECORD_ENTITIES:
-        mark_records_changed(session)  # the figures of the terms the write refreshes (hxgy.changes)
+        # the figures of that part of the records, in the terms the write refreshes (hxgy.changes)
+        mark_records_changed(session, RECORD_ENTITIES[entity])
     elif action in DATA_CHANGES:
         mark_changed(session)
     add_audit(

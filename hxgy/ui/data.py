@@ -68,14 +68,17 @@ def _structure(versions: changes.Versions, *args: Any, **kwargs: Any) -> str:
     return versions.structure
 
 
-def _of_first_argument(versions: changes.Versions, *args: Any, **kwargs: Any) -> str:
-    """A period's figures: its term's version (a custom range: any change); a term id's: that term's."""
-    first = args[0] if args else None
-    if isinstance(first, terms.Period):
-        return versions.of_term(first.term_id)
-    if isinstance(first, int) and not isinstance(first, bool):
-        return versions.of_term(first)
-    return versions.of_term(None)
+def _of_first_argument(parts: tuple[str, ...]) -> Callable[..., str]:
+    def version_of(versions: changes.Versions, *args: Any, **kwargs: Any) -> str:
+        """A period's figures: its term's parts (a custom range: any change); a term id's: that term's."""
+        first = args[0] if args else None
+        if isinstance(first, terms.Period):
+            return versions.of_term(first.term_id, parts)
+        if isinstance(first, int) and not isinstance(first, bool):
+            return versions.of_term(first, parts)
+        return versions.of_term(None)
+
+    return version_of
 
 
 def cached(fn: Callable[P, R]) -> Callable[P, R]:
@@ -84,10 +87,14 @@ def cached(fn: Callable[P, R]) -> Callable[P, R]:
     return _versioned(fn, _structure)
 
 
-def figures(fn: Callable[P, R]) -> Callable[P, R]:
-    """A read of figures whose first argument is a Period (or a term id): read again when the records of that
-    term change (or the structure)."""
-    return _versioned(fn, _of_first_argument)
+def figures(*parts: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """A read of figures whose first argument is a Period (or a term id), counting ``parts`` of the records
+    (hxgy.changes.PARTS; none named: all): read again when those parts of that term change, or the structure."""
+    counted = parts or changes.PARTS
+    unknown = set(counted) - set(changes.PARTS)
+    if unknown:
+        raise ValueError(f"unknown parts of the records: {sorted(unknown)}")
+    return lambda fn: _versioned(fn, _of_first_argument(counted))
 
 
 def _of_comparison(versions: changes.Versions, period: terms.Period, *args: Any, **kwargs: Any) -> str:
@@ -269,14 +276,14 @@ def class_list(period: terms.Period, classes: ClassFilter) -> pd.DataFrame:
 # --- measures ----------------------------------------------------------------
 
 
-@figures
+@figures()
 def class_measures(period: terms.Period, classes: ClassFilter, now: datetime) -> pd.DataFrame:
     """Every measure per class (a term's own period served from class_term_stats, see stats.served_class_measures)."""
     with read_session() as session:
         return stats.served_class_measures(session, period, classes, now=now)
 
 
-@figures
+@figures()
 def school_figures(period: terms.Period, classes: ClassFilter, now: datetime) -> overview.Figures:
     """Every measure for the view as a whole."""
     frame = class_measures(period, classes, now)
@@ -347,7 +354,7 @@ def moral_scheme(school_id: int) -> moral.MoralScheme:
         return moral.moral_scheme(session, school_id=school_id)
 
 
-@figures
+@figures()
 def meeting_figures(period: terms.Period, classes: ClassFilter, now: datetime) -> meeting_slides.MeetingFigures:
     """Everything the meeting screen's slides show (class-level aggregates only)."""
     with read_session() as session:

@@ -24,8 +24,9 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _read(query: Callable[Concatenate[Session, P], R], name: str) -> Callable[P, R]:
-    """``query`` read in a session of its own and cached under ``name`` (st.cache_data keys on the name)."""
+def _read(query: Callable[Concatenate[Session, P], R], name: str, *parts: str) -> Callable[P, R]:
+    """``query`` read in a session of its own and cached under ``name`` (st.cache_data keys on the name), read
+    again when ``parts`` of the records of its period's term change (hxgy.ui.data.figures)."""
 
     def read(*args: P.args, **kwargs: P.kwargs) -> R:
         with read_session() as session:
@@ -33,30 +34,32 @@ def _read(query: Callable[Concatenate[Session, P], R], name: str) -> Callable[P,
 
     read.__name__ = read.__qualname__ = name
     read.__doc__ = query.__doc__
-    return figures(read)
+    return figures(*parts)(read)
 
 
 # 家校沟通
-holiday_contacts = _read(communication.holiday_contacts, "holiday_contacts")
-channel_mix = _read(communication.channel_mix, "channel_mix")
-contacts_by_week = _read(communication.contacts_by_week, "contacts_by_week")
-students_not_reached = _read(communication.students_not_reached, "students_not_reached")  # named classes only
-late_requests = _read(communication.late_requests, "late_requests")
-requests_by_class = _read(communication.requests_by_class, "requests_by_class")
+holiday_contacts = _read(communication.holiday_contacts, "holiday_contacts", "communication")
+channel_mix = _read(communication.channel_mix, "channel_mix", "communication")
+contacts_by_week = _read(communication.contacts_by_week, "contacts_by_week", "communication")
+# named classes only
+students_not_reached = _read(communication.students_not_reached, "students_not_reached", "communication")
+late_requests = _read(communication.late_requests, "late_requests", "requests")
+requests_by_class = _read(communication.requests_by_class, "requests_by_class", "requests")
 # 家长志愿
-volunteer_trend = _read(volunteers.hours_by_week, "volunteer_trend")
-volunteer_activity_mix = _read(volunteers.activity_mix, "volunteer_activity_mix")
-volunteer_unique_families = _read(volunteers.unique_families, "volunteer_unique_families")
-volunteer_unconfirmed = _read(volunteers.unconfirmed_records, "volunteer_unconfirmed")  # 待确认, in no figure
-volunteer_ranking = _read(volunteers.volunteer_ranking, "volunteer_ranking")  # named classes only
+volunteer_trend = _read(volunteers.hours_by_week, "volunteer_trend", "volunteering")
+volunteer_activity_mix = _read(volunteers.activity_mix, "volunteer_activity_mix", "volunteering")
+volunteer_unique_families = _read(volunteers.unique_families, "volunteer_unique_families", "volunteering")
+# 待确认, in no figure
+volunteer_unconfirmed = _read(volunteers.unconfirmed_records, "volunteer_unconfirmed", "volunteering")
+volunteer_ranking = _read(volunteers.volunteer_ranking, "volunteer_ranking", "volunteering")  # named classes only
 # 协同活动
-activity_list = _read(activities.activity_list, "activity_list")
-activities_by_type_month = _read(activities.activities_by_type_month, "activities_by_type_month")
-participation_totals = _read(activities.participation_totals, "participation_totals")
-partner_summary = _read(activities.partner_summary, "partner_summary")
+activity_list = _read(activities.activity_list, "activity_list", "activities")
+activities_by_type_month = _read(activities.activities_by_type_month, "activities_by_type_month", "activities")
+participation_totals = _read(activities.participation_totals, "participation_totals", "activities")
+partner_summary = _read(activities.partner_summary, "partner_summary", "activities")
 
 
-@figures
+@figures("moral")
 def moral_details(term_id: int, classes: ClassFilter) -> dict[str, pd.DataFrame]:
     """Dimension averages, level distribution and rater averages of a term."""
     with read_session() as session:
