@@ -291,6 +291,19 @@ def district(args: argparse.Namespace) -> None:
             overview.school_figures(session, before, whole, now=NOON)
             communication.late_requests(session, period, whole, now=NOON)
 
+        def overview_page_served() -> None:
+            frame = stats.served_class_measures(session, period, whole, now=NOON)
+            overview.school_figures(session, period, whole, now=NOON, frame=frame)
+            before = comparison_period(session, period)
+            overview.school_figures(session, before, whole, now=NOON)
+            communication.late_requests(session, period, whole, now=NOON)
+
+        def overview_after_a_contact() -> None:
+            """What 总览 reads again after a contact: this term's figures and who was not reached."""
+            frame = stats.served_class_measures(session, period, whole, now=NOON)
+            overview.school_figures(session, period, whole, now=NOON, frame=frame)
+            communication.students_not_reached(session, period, whole)
+
         os.environ["HXGY_DATABASE_URL"] = url
         import streamlit as st
 
@@ -329,7 +342,12 @@ def district(args: argparse.Namespace) -> None:
             frame.groupby("class_id").agg(contacts=("student_id", "size"), students=("student_id", "nunique"))
 
         rows = [
-            (f"总览 page data of one school ({middle.name}), straight from the database", *timed(overview_page_live)),
+            (
+                f"总览 page data of one school ({middle.name}), every figure counted from the records (before)",
+                *timed(overview_page_live),
+            ),
+            ("the same, this term served from class_term_stats (the comparison counted)", *timed(overview_page_served)),
+            ("总览 after a contact: read again (this term served, not reached)", *timed(overview_after_a_contact)),
             ("the same through the app's cache (first call fills it)", *timed(overview_page_cached)),
             (
                 "家校沟通 page's extra data (class measures, channels, weeks), straight from the database",
