@@ -105,13 +105,15 @@ def _first_admin(school_name: str) -> int:
     return 0
 
 
-def cmd_refresh_stats(_args: argparse.Namespace) -> int:
-    """Recompute the pre-aggregated figures of every school (after editing the database by hand)."""
-    from hxgy.metrics.stats import refresh_school
+def cmd_refresh_stats(args: argparse.Namespace) -> int:
+    """Recompute the pre-aggregated figures of every school (after editing the database by hand), or with
+    --stale only the terms not counted to today (run daily just after midnight: deploy/hxgy-refresh.timer)."""
+    from hxgy.metrics.stats import refresh_school, refresh_stale
 
+    refresh = refresh_stale if args.stale else refresh_school
     with db.write_session() as session:
         schools = session.scalars(select(School.id)).all()
-        rows = sum(refresh_school(session, school_id=s, today=config.today(), now=config.now()) for s in schools)
+        rows = sum(refresh(session, school_id=s, today=config.today(), now=config.now()) for s in schools)
     print(f"refreshed {rows} class-term rows of {len(schools)} school(s)")
     return 0
 

@@ -206,6 +206,16 @@ def refresh_school(session: Session, *, school_id: int, today: date, now: dateti
     return sum(refresh_term(session, school_id=school_id, term_id=t, today=today, now=now) for t in terms)
 
 
+def refresh_stale(session: Session, *, school_id: int, today: date, now: datetime) -> int:
+    """Recompute the terms whose rows are not counted to ``today``'s period (a running term after midnight);
+    returns class rows written. Run at the start of a day, the pages serve every term from the stats at once."""
+    written = 0
+    for term in session.scalars(select(Term).where(Term.school_id == school_id, Term.start_date <= today)):
+        if not _all_counted_to(session, term.id, term_period(term, today).last_day):
+            written += refresh_term(session, school_id=school_id, term_id=term.id, today=today, now=now)
+    return written
+
+
 def district_school_table(session: Session, *, district: str, terms: dict[int, Period], now: datetime) -> pd.DataFrame:
     """One row per school: its term's counts summed over its classes, and every rate, from the stats table.
 

@@ -26,7 +26,7 @@ from hxgy.metrics.roster import ClassFilter
 from hxgy.models import Category, ClassTermStats, Term
 from hxgy.queries.entry import class_guardians
 from hxgy.terms import current_term, term_period
-from tests.conftest import DEMO_ANCHOR
+from tests.conftest import DEMO_ANCHOR, run_cli
 
 NOON = datetime.combine(DEMO_ANCHOR, datetime.min.time()).replace(hour=12)
 
@@ -145,4 +145,24 @@ def test_a_row_is_served_only_while_it_is_counted_to_the_day_shown(demo: Engine)
     with db.read_session(demo) as session:
         counted = set(session.scalars(select(ClassTermStats.counted_to).where(ClassTermStats.term_id == term.id)))
         assert counted == {next_day}
+    _assert_served_equals_live(demo, today=next_day)
+
+
+def test_the_daily_job_brings_only_the_running_terms_to_the_new_day(demo_copy_url: str, demo: Engine) -> None:
+    next_day = DEMO_ANCHOR + timedelta(days=1)
+    with db.read_session(demo) as session:  # the demo's schools each have one term running
+        running = select(Term.id).where(Term.start_date <= next_day, next_day <= Term.end_date)
+        running_terms = set(session.scalars(running))
+        before = dict(session.execute(select(ClassTermStats.id, ClassTermStats.refreshed_at)).all())
+    result = run_cli(demo_copy_url, "refresh-stats", "--stale", env={"HXGY_TODAY": next_day.isoformat()})
+    assert result.returncode == 0, result.stderr
+    with db.read_session(demo) as session:
+        rows = session.execute(
+            select(ClassTermStats.id, ClassTermStats.term_id, ClassTermStats.counted_to, ClassTermStats.refreshed_at)
+        ).all()
+    running = [r for r in rows if r.term_id in running_terms]
+    assert running and {r.counted_to for r in running} == {next_day}
+    others = [r for r in rows if r.term_id not in running_terms]
+    assert others and all(before[r.id] == r.refreshed_at for r in others)  # closed terms were left alone
+    assert f"refreshed {len(running)} class-term rows" in result.stdout
     _assert_served_equals_live(demo, today=next_day)
