@@ -53,7 +53,7 @@ with tab_import:
             disabled=to_write == 0 or (bool(plan.problems) and not good_only),
             key="run-import",
         ):
-            page.run(user, kind, upload, good_only)
+            page.run(user, kind, upload, good_only, plan)
 
 with tab_export:
     export_kind = st.selectbox("数据类型", kinds, format_func=lambda k: k.title, key="export-kind")

@@ -1,7 +1,16 @@
 """Reading an uploaded .xlsx or .csv into rows, safely, with a Chinese message for every file we refuse.
 
-Limits: MAX_FILE_BYTES, MAX_ROWS, MAX_UNZIPPED_BYTES. openpyxl parses workbook XML through defusedxml
-(installed from requirements.txt), so entity bombs and external entities are refused, not expanded.
+Limits: MAX_FILE_BYTES, MAX_ROWS, MAX_UNZIPPED_BYTES. Every part of a workbook is scanned before anything parses
+it: a DOCTYPE or ENTITY anywhere refuses the file. openpyxl parses workbook XML through defusedxml (installed from
+requirements.txt), so entity bombs and external entities are refused, not expanded.
+
+Cells are read by python-calamine (Rust, ~10× faster than openpyxl) when the sheet's XML shows it is safe to:
+calamine builds one rectangle from the top-left to the bottom-right cell that holds a value, so a single value in
+column XFD or row 1,048,576 would make it allocate gigabytes (or abort the process). The scan finds the largest
+column and row any cell names; a sheet whose rectangle would exceed CALAMINE_MAX_CELLS, or whose cells do not all
+name their position, is read by the streaming openpyxl reader instead, which gives the same rows (the
+tests compare the two on every file they build). Values are normalised to what openpyxl gives: a whole number
+is an int, a date cell a datetime.
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
@@ -19,6 +29,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml import DEFUSEDXML
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from hxgy.transfer.values import visible_text
 
@@ -33,6 +44,8 @@ SHEET_STRIDE = 10_000_000  # row ids of a workbook's n-th sheet start at n × SH
 INSTRUCTIONS_SHEET = "填写说明"
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+CALAMINE_MAX_CELLS = 6_000_000  # the rectangle calamine may allocate for one sheet (~32 bytes a cell)
+READERS = ("calamine", "openpyxl")  # openpyxl: the streaming reference reader, used when calamine is not safe
 
 assert DEFUSEDXML, "defusedxml must be installed: openpyxl then refuses XML entity attacks"
 
@@ -90,11 +103,14 @@ class Table:
     hidden: bool = False  # a hidden or very hidden sheet
     delimited: bool = False  # a CSV or tab-separated text: cells beyond the header are an error
     index: int = 0  # the sheet's position in the workbook
+    reader: str = "csv"  # what read the cells: "calamine", "openpyxl" or "csv"
 
 
-def read_table(filename: str, data: bytes, *, sheet_hint: str = "", progress: Progress | None = None) -> Table:
+def read_table(
+    filename: str, data: bytes, *, sheet_hint: str = "", progress: Progress | None = None, reader: str = "calamine"
+) -> Table:
     """The rows of one sheet of an .xlsx (the sheet named ``sheet_hint``, else the first data sheet) or a .csv."""
-    tables = read_tables(filename, data, progress=progress)
+    tables = read_tables(filename, data, progress=progress, reader=reader)
     names = [t.source for t in tables]
     if sheet_hint in names:
         return tables[names.index(sheet_hint)]
@@ -104,8 +120,14 @@ def read_table(filename: str, data: bytes, *, sheet_hint: str = "", progress: Pr
     return data_tables[0]
 
 
-def read_tables(filename: str, data: bytes, *, progress: Progress | None = None) -> list[Table]:
-    """Every sheet of an .xlsx (hidden ones marked), or the one table of a .csv/.tsv/.txt."""
+def read_tables(
+    filename: str, data: bytes, *, progress: Progress | None = None, reader: str = "calamine"
+) -> list[Table]:
+    """Every sheet of an .xlsx (hidden ones marked), or the one table of a .csv/.tsv/.txt.
+
+    ``reader="openpyxl"`` reads every .xlsx sheet with the streaming openpyxl reader (the reference the tests
+    compare calamine with); by default calamine reads each sheet it can read safely."""
+    assert reader in READERS, reader
     name = filename.lower().strip()
     if not data:
         raise FileRefused("文件是空的（0 字节）")
@@ -119,7 +141,7 @@ def read_tables(filename: str, data: bytes, *, progress: Progress | None = None)
     if name.endswith((".xlsx", ".xlsm")):
         if not is_zip:
             raise FileRefused("文件名是 .xlsx，但内容不是 Excel 工作簿；请用 Excel/WPS 打开后另存为 .xlsx")
-        return _read_xlsx(data, progress)
+        return _read_xlsx(data, progress, reader)
     if name.endswith((".csv", ".txt", ".tsv")):
         if is_zip:
             raise FileRefused("文件名是 .csv，但内容是 Excel 工作簿；请把扩展名改回 .xlsx，或另存为 CSV")
@@ -133,7 +155,7 @@ STRICT_NAMESPACE = b"purl.oclc.org/ooxml/spreadsheetml/main"
 MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]{1,3}\d+):([A-Za-z]{1,3}\d+)\"")
 
 
-def _read_xlsx(data: bytes, progress: Progress | None) -> list[Table]:
+def _read_xlsx(data: bytes, progress: Progress | None, reader_name: str) -> list[Table]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         unzipped = sum(info.file_size for info in archive.infolist())
@@ -143,7 +165,7 @@ def _read_xlsx(data: bytes, progress: Progress | None) -> list[Table]:
         raise FileRefused("文件解压后过大（可能是恶意构造的文件），已拒绝")
     if "xl/workbook.xml" not in archive.namelist():
         raise FileRefused("这个压缩文件不是 Excel 工作簿；请用 Excel/WPS 另存为 .xlsx")
-    _refuse_xml_entities(archive)
+    extents = _scan_parts(archive)
     if STRICT_NAMESPACE in archive.read("xl/workbook.xml")[:4096]:
         raise FileRefused(
             "这个工作簿是“Strict Open XML 电子表格”格式，本系统读不了这种格式（数据本身没有问题）；"
@@ -152,9 +174,7 @@ def _read_xlsx(data: bytes, progress: Progress | None) -> list[Table]:
     try:
         reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
         reader.read_manifest()
-        reader.read_strings()
         reader.read_workbook()
-        apply_stylesheet(reader.archive, reader.wb)
         sheets = [
             (sheet.name, sheet.state or "visible", rel.target)
             for sheet, rel in reader.parser.find_sheets()
@@ -168,6 +188,17 @@ def _read_xlsx(data: bytes, progress: Progress | None) -> list[Table]:
         raise FileRefused("Excel 文件已损坏，无法打开；请用 Excel/WPS 打开后重新保存") from exc
     if not sheets:
         raise FileRefused("工作簿里没有工作表")
+    if reader_name == "calamine" and all(extents.get(target, UNSAFE).safe for _t, _s, target in sheets):
+        tables = _read_with_calamine(data, sheets, progress)
+        if tables is not None:
+            return tables
+    try:
+        reader.read_strings()
+        apply_stylesheet(reader.archive, reader.wb)
+    except Exception as exc:
+        if type(exc).__module__.startswith("defusedxml"):
+            raise FileRefused("文件含有不安全的内容（XML 实体），已拒绝") from exc
+        raise FileRefused("Excel 文件已损坏，无法打开；请用 Excel/WPS 打开后重新保存") from exc
     wb = reader.wb
     tables = []
     for index, (title, state, target) in enumerate(sheets):
@@ -179,8 +210,150 @@ def _read_xlsx(data: bytes, progress: Progress | None) -> list[Table]:
             if type(exc).__module__.startswith("defusedxml"):
                 raise FileRefused("文件含有不安全的内容（XML 实体），已拒绝") from exc
             raise FileRefused(f"工作表“{title}”无法读取，文件可能已损坏") from exc
-        tables.append(Table(title, rows, hidden=state != "visible", index=index))
+        tables.append(Table(title, rows, hidden=state != "visible", index=index, reader="openpyxl"))
     return tables
+
+
+@dataclass(frozen=True)
+class Extent:
+    """What the scan of a sheet's XML found: the largest column and row any cell names, and whether every cell
+    names its position (``<c r="B7" …>``, no namespace prefix), so that calamine's rectangle is known in advance,
+    and holds no error value."""
+
+    columns: int
+    rows: int
+    positioned: bool
+
+    @property
+    def safe(self) -> bool:
+        """Whether calamine may read the sheet: positions known and the rectangle within CALAMINE_MAX_CELLS."""
+        return self.positioned and self.columns * self.rows <= CALAMINE_MAX_CELLS
+
+
+UNSAFE = Extent(0, 0, positioned=False)
+# the cells that widen calamine's rectangle: two- or three-letter columns, rows of six digits or more, and cells
+# that do not start by naming their position (calamine then counts positions itself); ordinary cells never match
+UNUSUAL_CELL = re.compile(rb"<c(?:>| (?!r=\")| r=\"(?:(?P<wide>[A-Z]{2,3})(?P<row>\d+)|[A-Z](?P<far>\d{6,}))\")")
+# a namespace prefix on cells (the scan would not see their positions), or an error value (#N/A, #DIV/0!:
+# calamine reads it as an empty cell, openpyxl as the text that the importer refuses, naming the cell)
+NOT_FOR_CALAMINE = (b":c ", b":c>", b't="e"')
+
+
+def _scan_parts(archive: zipfile.ZipFile) -> dict[str, Extent]:
+    """Refuse any part declaring a DOCTYPE or ENTITY (openpyxl parses some parts with lxml, not defusedxml);
+    and the extent of each worksheet part's cells, for calamine. One pass over each part's XML."""
+    extents: dict[str, Extent] = {}
+    for info in archive.infolist():
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        sheet = info.filename.startswith("xl/worksheets/")
+        columns, rows, positioned = 26, 99_999, True
+        tail = b""
+        with archive.open(info) as part:
+            chunk = part.read(1 << 20)
+            while chunk:
+                following = part.read(1 << 20)
+                window = tail + chunk
+                if any(marker in window for marker in UNSAFE_XML):
+                    raise FileRefused("文件含有不安全的内容（XML 实体），已拒绝")
+                if sheet and positioned:
+                    if any(marker in window for marker in NOT_FOR_CALAMINE):
+                        positioned = False
+                    # a cell cut at the window's end is looked at again, whole, in the next window
+                    cut = len(window) - 24 if following else len(window)
+                    for m in UNUSUAL_CELL.finditer(window, max(0, len(tail) - 24)):
+                        if m.start() >= cut:
+                            break
+                        if m["wide"]:
+                            columns = max(columns, _column_number(m["wide"]))
+                            rows = max(rows, int(m["row"]))
+                        elif m["far"]:
+                            rows = max(rows, int(m["far"]))
+                        else:
+                            positioned = False
+                tail = window[-48:]
+                chunk = following
+        if sheet:
+            extents[info.filename] = Extent(columns, rows, positioned)
+    return extents
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _read_with_calamine(
+    data: bytes, sheets: list[tuple[str, str, str]], progress: Progress | None
+) -> list[Table] | None:
+    """Every sheet read by calamine; None when calamine cannot open the workbook (openpyxl then reads it)."""
+    try:
+        book = CalamineWorkbook.from_object(io.BytesIO(data))
+    except (CalamineError, ValueError, OSError):
+        return None
+    tables = []
+    with book:
+        for index, (title, state, _target) in enumerate(sheets):
+            try:
+                sheet = book.get_sheet_by_name(title)
+            except (CalamineError, ValueError):
+                return None
+            rows = _calamine_rows(sheet, title, progress)
+            del sheet
+            tables.append(Table(title, rows, hidden=state != "visible", index=index, reader="calamine"))
+    return tables
+
+
+def _calamine_rows(sheet: CalamineSheet, title: str, progress: Progress | None) -> list[Row]:
+    """The non-empty rows of a sheet read by calamine, as _sheet_rows gives them (same values, same refusals)."""
+    start = sheet.start
+    if start is None:
+        return []
+    first_row, first_column = start
+    height = sheet.height or 1
+    pad: list[object] = [None] * first_column
+    width = max(0, MAX_COLUMNS - first_column)
+    found: dict[int, list[object]] = {}
+    last = 0
+    repeated: dict[str, str] = {}  # one str object for the many cells holding the same text (classes, channels)
+    same = repeated.setdefault
+    for offset, raw in enumerate(sheet.iter_rows()):
+        number = first_row + offset + 1
+        # text (most cells) inline; numbers and dates as openpyxl gives them
+        values = [(same(v, v) if v else None) if type(v) is str else _cell(v) for v in raw[:width]]
+        while values and values[-1] is None:
+            values.pop()
+        if first_column and values:
+            values = pad + values
+        if not values and not any(v != "" for v in raw):
+            continue  # an empty row between data rows
+        if (last and number - last > EMPTY_RUN) or (not last and number > EMPTY_RUN):
+            raise FileRefused(
+                f"工作表“{title}”在第 {last or 1} 行之后隔了 {EMPTY_RUN:,} 多个空行还有内容；请删去中间的空行后再导入"
+            )
+        if any(not _blank(v) for v in values):
+            found[number] = values
+            last = number
+            if len(found) > MAX_ROWS + HEADER_SEARCH_ROWS:
+                raise FileRefused(f"工作表“{title}”超过 {MAX_ROWS:,} 行的上限；请分成几个文件")
+        if len(repeated) > 50_000:
+            repeated.clear()
+        if progress and offset % 5000 == 4999:
+            progress("读取文件", min(1.0, offset / height))
+    merges = sheet.merged_cell_ranges or []
+    _fill_merged(found, [(c0 + 1, r0 + 1, c1 + 1, r1 + 1) for (r0, c0), (r1, c1) in merges], last)
+    return [(RowNo(n), found[n]) for n in sorted(found)]
+
+
+def _cell(value: object) -> object:
+    """A cell that is not text as openpyxl gives it: a whole number as int, a date as a datetime."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 1e15 else value
+    if type(value) is date:
+        return datetime(value.year, value.month, value.day)
+    return value
 
 
 def _sheet_rows(reader: ExcelReader, wb: Workbook, title: str, target: str, progress: Progress | None) -> list[Row]:
@@ -231,7 +404,7 @@ def _sheet_rows(reader: ExcelReader, wb: Workbook, title: str, target: str, prog
             f"工作表“{title}”在第 {last or 1} 行之后隔了 {EMPTY_RUN:,} 多个空行还有内容；请删去中间的空行后再导入"
         )
     ranges = [m.ref for m in merges] if merges is not None else _merge_refs(reader.archive, target)
-    _fill_merged(found, ranges, last)
+    _fill_merged(found, [range_boundaries(str(r)) for r in ranges if ":" in str(r)], last)
     return [(RowNo(n), found[n]) for n in sorted(found)]
 
 
@@ -269,12 +442,11 @@ def _merge_refs(archive: zipfile.ZipFile, target: str) -> list[str]:
     return refs
 
 
-def _fill_merged(found: dict[int, list[object]], ranges: Iterable[str], last: int) -> None:
-    """A value merged down over several rows (a date or a class for a group of rows) is each row's value."""
-    for ref in ranges:
-        if ":" not in str(ref):
-            continue
-        min_col, min_row, _max_col, max_row = range_boundaries(str(ref))
+def _fill_merged(found: dict[int, list[object]], ranges: Iterable[tuple[int, ...]], last: int) -> None:
+    """A value merged down over several rows (a date or a class for a group of rows) is each row's value.
+
+    ``ranges``: (min column, min row, max column, max row) of each merged range, counted from 1."""
+    for min_col, min_row, _max_col, max_row in ranges:
         if max_row <= min_row or min_col > MAX_COLUMNS or min_row not in found:
             continue
         top = found[min_row]
@@ -290,20 +462,6 @@ def _fill_merged(found: dict[int, list[object]], ranges: Iterable[str], last: in
 
 
 UNSAFE_XML = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"), "<!ENTITY".encode("utf-16-le"))
-
-
-def _refuse_xml_entities(archive: zipfile.ZipFile) -> None:
-    """Refuse any part declaring a DOCTYPE or ENTITY: openpyxl parses some parts with lxml, not defusedxml."""
-    for info in archive.infolist():
-        if not info.filename.endswith((".xml", ".rels", ".vml")):
-            continue
-        tail = b""
-        with archive.open(info) as part:
-            while chunk := part.read(1 << 20):
-                window = tail + chunk
-                if any(marker in window for marker in UNSAFE_XML):
-                    raise FileRefused("文件含有不安全的内容（XML 实体），已拒绝")
-                tail = window[-32:]
 
 
 def _decode(data: bytes) -> str:

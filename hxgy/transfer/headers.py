@@ -125,6 +125,9 @@ def _data_rows(
     mapped = set(positions.values())
     leftmost = min(mapped) + 1 if mapped else 1
     serial = {i for i, v in enumerate(header_values) if normalise_header(v).lower() in SERIAL_HEADERS}
+    # a header is short: a longer cell (a note, a date, a name with its class) is not one, and is not normalised
+    longest = max((len(n) for n in names), default=0) + 8
+    header_like: dict[str, bool] = {}
     kept: list[Row] = []
     skipped = 0
     footer_seen = False
@@ -135,7 +138,16 @@ def _data_rows(
         if not filled_mapped and all(i in serial or _is_integer(texts[i]) for i in filled):
             skipped += 1  # only a 序号, or nothing but spaces and invisible characters
             continue
-        repeated = sum(1 for i in filled_mapped if normalise_header(texts[i]) in names)
+        repeated = 0
+        for i in filled_mapped:
+            text = texts[i]
+            if len(text) <= longest:
+                known = header_like.get(text)
+                if known is None:
+                    if len(header_like) > 50_000:
+                        header_like.clear()
+                    known = header_like[text] = normalise_header(text) in names
+                repeated += known
         if repeated >= max(2, (len(filled_mapped) + 1) // 2):
             skipped += 1  # the header again (a printout's page header, two tables pasted one under the other)
             continue

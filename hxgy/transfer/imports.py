@@ -1,9 +1,13 @@
 """Import a file: read it, check every row, show what would change, then write it all in one transaction.
 
-prepare()     reads and checks; writes nothing. Its plan lists every problem by row and column.
+prepare()     reads and checks; writes nothing. Its plan lists every problem by row and column, and notes what it
+              was checked against: the data version (hxgy.changes), the user, the day.
 run_import()  writes the good rows (all rows, unless the user chose to skip the wrong ones), records the
               import (import_batch + the audit log) and brings class_term_stats up to date, in the caller's
-              transaction: a crash or a kill part-way leaves the database as it was.
+              transaction: a crash or a kill part-way leaves the database as it was. Given the preview's plan, it
+              writes that plan without reading the file again when nothing it was checked against has changed
+              (same file, user, role, school and day, the right still held, and no write anywhere since: the
+              data version read inside this transaction); otherwise it checks the file again in full.
 import_file() run_import() in a transaction of its own (the import page's one write path).
 Importing the same file again adds nothing: rows are matched to stored records by their natural key.
 """
@@ -21,7 +25,7 @@ import pandas as pd
 from sqlalchemy import Engine, insert
 from sqlalchemy.orm import Session
 
-from hxgy import db, rights
+from hxgy import changes, db, rights
 from hxgy.auth import CurrentUser
 from hxgy.entry.rules import audit, refuse
 from hxgy.metrics import stats
@@ -72,6 +76,10 @@ class ImportPlan:
     preview: pd.DataFrame = field(default_factory=pd.DataFrame)
     lookup: Lookup | None = None
     handler: Handler[Any] | None = None
+    # what the plan was checked against: the data version (hxgy.changes) read before anything else, and
+    # (user id, role, school id, today); run_import reuses the plan only while both are unchanged
+    version: str | None = None
+    checked_for: tuple[object, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -96,10 +104,30 @@ class ImportResult:
     unchanged: int
     rejected: int
     warnings: tuple[str, ...] = ()  # what the preview said without stopping the import, one line each
+    reused_plan: bool = False  # the preview's plan was written as it was (False: the file was checked again)
 
 
 def file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _checked_for(user: CurrentUser, today: date) -> tuple[object, ...]:
+    return (user.id, user.role, user.school_id, today)
+
+
+def still_fresh(session: Session, plan: ImportPlan, user: CurrentUser, kind_key: str, data: bytes, today: date) -> bool:
+    """Whether ``plan`` may be written as it is, in ``session``'s transaction: it is this file's plan for this kind,
+    checked for this user (same role and school) on this day, and no data has changed since (the data version,
+    which every write moves when it commits, is the one the plan was checked against)."""
+    return (
+        plan.version is not None
+        and plan.kind.key == kind_key
+        and plan.checked_for == _checked_for(user, today)
+        and plan.handler is not None
+        and plan.lookup is not None
+        and plan.sha256 == file_hash(data)
+        and plan.version == changes.current_version(session)
+    )
 
 
 def prepare(
@@ -116,6 +144,7 @@ def prepare(
     kind = kind_or_error(kind_key)
     if user.school_id is None or not rights.can(user.role, kind.import_action):
         raise refuse(session, user, f"导入{kind.title}")
+    version = changes.current_version(session)  # before anything is read: a write after it makes the plan stale
     tables = read_tables(file_name, data, progress=progress)
     lookup = Lookup.load(session, user, today, kind.import_action)
     handler = handler_for(kind)
@@ -127,17 +156,22 @@ def prepare(
             raise FileRefused(
                 f"{where}第 {located.header_row} 行表头中没有任何德育维度列；应有：{'、'.join(c.header for c in extra)}"
             )
+    del tables  # the rows live on in located_all, and are let go of as they are converted
     problems: list[Problem] = []
     warnings: list[Problem] = []
     bad_rows: set[int] = set()
     prepared: list[Prepared[Any]] = []
     examples = 0
     total = sum(len(located.rows) for located in located_all)
+    first_rows = preview(located_all[0])
     done = 0
     for located in located_all:
         example = example_values([*kind.columns, *extra], located)
         given = frozenset(located.positions)
-        for number, values in located.rows:
+        rows, located.rows = located.rows, []
+        rows.reverse()
+        while rows:
+            number, values = rows.pop()
             done += 1
             if example and is_example(values, located, example):
                 examples += 1
@@ -195,9 +229,11 @@ def prepare(
         bad_rows=bad_rows,
         example_rows=examples,
         warnings=sorted(warnings, key=lambda p: int(p.row)),
-        preview=preview(located),
+        preview=first_rows,
         lookup=lookup,
         handler=handler,
+        version=version,
+        checked_for=_checked_for(user, today),
     )
     stored = handler.existing(session, lookup, unique) if unique else {}
     if handler.repeatable:
@@ -225,9 +261,17 @@ def run_import(
     today: date,
     accept_good_rows: bool = False,
     progress: Progress | None = None,
+    plan: ImportPlan | None = None,
 ) -> ImportResult:
-    """Check the file, then write it in the caller's transaction (hxgy.db.write_session)."""
-    plan = prepare(session, user, kind_key, file_name, data, today=today, progress=progress)
+    """Write the file in the caller's transaction (hxgy.db.write_session): the preview's ``plan`` when it is still
+    fresh (``still_fresh``), else the file checked again in full."""
+    if plan is not None and rights.can(user.role, kind_or_error(kind_key).import_action):
+        reused = still_fresh(session, plan, user, kind_key, data, today)
+    else:
+        reused = False
+    if not reused:
+        plan = prepare(session, user, kind_key, file_name, data, today=today, progress=progress)
+    assert plan is not None
     if plan.problems and not accept_good_rows:
         raise ImportBlocked(plan)
     handler, lookup = plan.handler, plan.lookup
@@ -284,6 +328,7 @@ def run_import(
         len(plan.same),
         len(plan.bad_rows),
         tuple(str(w) for w in plan.warnings),
+        reused_plan=reused,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -59,9 +60,10 @@ class StudentInfo:
     no: str = ""  # the 学号 as stored
 
 
+@functools.lru_cache(maxsize=65_536)  # called for every name of every row; the same names come again and again
 def key_text(value: str) -> str:
     """How names are compared: no spaces, half-width, case-insensitive."""
-    return re.sub(r"\s+", "", clean_text(value)).lower()
+    return "".join(clean_text(value).split()).lower()  # str.split() splits on what \\s matches
 
 
 @dataclass
@@ -90,6 +92,7 @@ class Lookup:
     _by_digits: dict[str, list[str]] | None = None  # 学号 without leading zeros -> 学号 keys (built when needed)
     _by_name: dict[int, dict[str, list[StudentInfo]]] | None = None  # class id -> name key -> students
     holiday_policy: str = DEFAULT_HOLIDAY_POLICY  # which term a holiday-dated row counts for (terms.record_window)
+    _terms_by_day: dict[date, TermInfo] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(
@@ -208,8 +211,16 @@ class Lookup:
     def term_for_day(self, day: date) -> TermInfo:
         """The term a row dated ``day`` counts for; a holiday day counts by the school's policy, as in the forms.
 
-        (terms.counting_term, on the terms read once for the whole file.)
+        (terms.counting_term, on the terms read once for the whole file; each day's answer kept for the next row.)
         """
+        known = self._terms_by_day.get(day)
+        if known is not None:
+            return known
+        term = self._term_for_day(day)
+        self._terms_by_day[day] = term
+        return term
+
+    def _term_for_day(self, day: date) -> TermInfo:
         if not self.terms:
             raise CellError("本校尚未设置学期（请先在“设置”中添加学年和学期）")
         if day < self.terms[0].start:

@@ -1,5 +1,8 @@
 """The import page's pieces: a progress bar that hxgy.transfer reports to, the checked plan of an upload, what the
 plan shows, and the import itself (hxgy.transfer.imports.import_file: its own transaction, the one write path).
+
+The plan checked for the preview is kept in st.session_state (by user, kind and upload) and handed to the import,
+which writes it without reading the file again unless data changed since (hxgy.transfer.imports.still_fresh).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from hxgy.ui import entry as forms
 
 STAGES = {"读取文件": (0.0, 0.3), "检查每一行": (0.3, 0.7), "写入数据库": (0.7, 0.95), "更新统计": (0.95, 1.0)}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PLAN_KEY = "import-plan"  # (kind key, upload id) and its plan, so a rerun does not check the file again
+PLAN_KEY = "import-plan"  # (user id, kind key, upload id) and its plan: a rerun and the import reuse it
 UPLOADS_KEY = "uploads"  # counts imports, so the uploader is empty after one
 
 
@@ -58,7 +61,7 @@ def export_bytes(user: CurrentUser, kind: Kind, term_id: int | None, stamp: str)
 def checked_plan(user: CurrentUser, kind: Kind, upload: UploadedFile) -> ImportPlan:
     """The upload read and checked (nothing written), once per file; a file refused as a whole stops the page."""
     checked = st.session_state.get(PLAN_KEY)
-    if checked is not None and checked[0] == (kind.key, upload.file_id):
+    if checked is not None and checked[0] == (user.id, kind.key, upload.file_id):
         plan: ImportPlan = checked[1]
         return plan
     report, close = progress_bar("正在检查")
@@ -70,7 +73,7 @@ def checked_plan(user: CurrentUser, kind: Kind, upload: UploadedFile) -> ImportP
         st.error(f"无法导入：{refused}")
         st.stop()
     close()
-    st.session_state[PLAN_KEY] = ((kind.key, upload.file_id), plan)
+    st.session_state[PLAN_KEY] = ((user.id, kind.key, upload.file_id), plan)
     return plan
 
 
@@ -111,8 +114,9 @@ def show_plan(plan: ImportPlan, upload_name: str) -> None:
         st.dataframe(plan.preview, width="stretch", placeholder="")  # blank cells as in the file
 
 
-def run(user: CurrentUser, kind: Kind, upload: UploadedFile, good_only: bool) -> None:
-    """Import the upload in one transaction; then a fresh uploader and a message saying what was done."""
+def run(user: CurrentUser, kind: Kind, upload: UploadedFile, good_only: bool, plan: ImportPlan) -> None:
+    """Import the upload in one transaction, writing the preview's ``plan`` unless data changed since it was
+    checked; then a fresh uploader and a message saying what was done."""
     report, close = progress_bar("正在导入")
     try:
         result = import_file(
@@ -124,6 +128,7 @@ def run(user: CurrentUser, kind: Kind, upload: UploadedFile, good_only: bool) ->
             today=data.today(),
             accept_good_rows=good_only,
             progress=report,
+            plan=plan,
         )
     except (ImportBlocked, FileRefused, WriteRefused) as failed:
         close()
