@@ -115,6 +115,7 @@ def current_versions(session: Session) -> Versions:
     terms = {}
     for key, value in values.items():
         if key.startswith(TERM_VERSION):
-            term_id, part = key.removeprefix(TERM_VERSION).split(":")
-            terms[int(term_id), part] = value
+            term_id, _, part = key.removeprefix(TERM_VERSION).partition(":")
+            if term_id.isdigit() and part in PARTS:
+                terms[int(term_id), part] = value
     return Versions(values.get(DATA_VERSION, ""), values.get(STRUCTURE_VERSION, ""), terms)
