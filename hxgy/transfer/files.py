@@ -62,17 +62,23 @@ class RowNo(int):
     """A row as the spreadsheet shows it (``number``), and the sheet it is on when a workbook has several.
 
     Its value as an int is unique across the sheets of a workbook (sheet index × SHEET_STRIDE + row), so sets and
-    sorting by row work across sheets; printed, it is the row number the user sees.
+    sorting by row work across sheets; printed, it is the row number the user sees. A row of the first sheet
+    stores nothing but its number (one per row of a file: no attribute dictionary unless it needs one).
     """
 
-    number: int
-    sheet: str
-    index: int
+    sheet: str = ""
+    index: int = 0
 
     def __new__(cls, number: int, sheet: str = "", index: int = 0) -> RowNo:
         obj = int.__new__(cls, index * SHEET_STRIDE + int(number))
-        obj.number, obj.sheet, obj.index = int(number), sheet, index
+        if sheet or index:
+            obj.sheet, obj.index = sheet, index
         return obj
+
+    @property
+    def number(self) -> int:
+        """The row number as the spreadsheet shows it."""
+        return int(self) - self.index * SHEET_STRIDE
 
     # pickling (a plan kept in st.session_state) needs all three; int's own takes only the value
     def __getnewargs__(self) -> tuple[int, str, int]:  # type: ignore[override]

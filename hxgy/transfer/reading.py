@@ -17,7 +17,7 @@ T = TypeVar("T")
 NEUTRALISED = tuple("=+-@")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """What is wrong, and where: the row number and column as the spreadsheet shows them."""
 

@@ -33,7 +33,7 @@ ACTIVITY_FIELDS = ("type_id", "scope", "partner_id", "students_count", "parents_
 Attendance = Mapping[int, int | None]  # class id -> parents who came (None: not counted)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActivityRow:
     """An activity as its rows give it: the columns of the activity table, and the classes that took part."""
 

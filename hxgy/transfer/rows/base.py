@@ -29,7 +29,7 @@ Values = dict[str, Any]  # one row of an INSERT or UPDATE, by column name, as SQ
 R = TypeVar("R", bound="DataclassInstance")  # a kind's record: a frozen dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Prepared(Generic[R]):
     """One record a row asks for: its natural key, the kind's typed record, and what it touches."""
 
@@ -46,7 +46,7 @@ class Prepared(Generic[R]):
         return getattr(self.record, name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stored:
     """A record already in the database that a row matches: its id and the stored values of the compared fields."""
 
@@ -55,7 +55,7 @@ class Stored:
     deleted: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Changes(Generic[R]):
     """What an import writes for a user: the new records, and the changed ones with the stored records they match."""
 

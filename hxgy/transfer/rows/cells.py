@@ -61,7 +61,7 @@ def checked(r: RowReader, key: str, rule: Callable[P, T], *args: P.args, **kwarg
     return noted(lambda message: r.fail(key, message), rule, *args, **kwargs)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dated:
     """A record's day, its class and (when named) its student, each None when its cell was refused."""
 

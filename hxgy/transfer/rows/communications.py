@@ -28,7 +28,7 @@ from hxgy.transfer.rows.cells import (
 from hxgy.transfer.values import clean_text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContactRow:
     """A communication as a row gives it: the columns of the communication table."""
 

@@ -18,7 +18,7 @@ from hxgy.transfer.rows.base import Changes, Handler, Key, Prepared, Stored, Val
 from hxgy.transfer.rows.cells import choice_cell, name_cell, student_cell, yes_no_cell
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GuardianRow:
     """A guardian as a row gives them: the columns of the guardian table, and the student whose family it is."""
 

@@ -20,7 +20,7 @@ from hxgy.transfer.rows.cells import named, student_cell, term_cell
 from hxgy.transfer.values import read_number
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScoreRow:
     """One student's score in one dimension from one rater in a term: the columns of moral_score."""
 
@@ -32,7 +32,7 @@ class ScoreRow:
     score: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scored:
     """Who a row scores: the term, the student and their class in it."""
 

@@ -18,7 +18,7 @@ from hxgy.transfer.rows.cells import category_cell, checked, class_cell, in_clas
 from hxgy.transfer.values import clean_text, read_datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RequestRow:
     """A parent request as a row gives it: the columns of the parent_request table."""
 

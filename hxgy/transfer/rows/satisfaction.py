@@ -19,7 +19,7 @@ from hxgy.transfer.rows.cells import checked, class_cell, integer_cell, term_cel
 from hxgy.transfer.values import clean_text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SurveyRow:
     """A term's survey result for a class (or the school): the columns of satisfaction_result."""
 

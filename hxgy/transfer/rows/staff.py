@@ -22,7 +22,7 @@ STAFF_FIELDS = ("name", "gender", "phone", "title")
 HEADERS = {"name": "姓名", "gender": "性别", "phone": "联系电话", "title": "职务"}
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Assignment:
     """A class a member of staff teaches: as 班主任 or 任课教师, and the subject."""
 
@@ -31,7 +31,7 @@ class Assignment:
     subject: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StaffRow:
     """A member of staff as their rows give them: the columns of the staff table and the classes they teach."""
 

@@ -23,7 +23,7 @@ STUDENT_FIELDS = ("name", "gender", "birth_date", "left_behind", "single_parent"
 ClassKey = tuple[int, int, int]  # (school year id, grade, class no)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EnrolmentRow:
     """A class a row puts the student in."""
 
@@ -40,7 +40,7 @@ class EnrolmentRow:
         return self.class_key[0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Move:
     """An enrolment in another class that ends the day before the student moved into the new one."""
 
@@ -48,7 +48,7 @@ class Move:
     last: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StudentRow:
     """A student as their rows give them: the columns of the student table, their classes and moves."""
 

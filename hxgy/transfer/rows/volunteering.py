@@ -26,7 +26,7 @@ from hxgy.transfer.rows.cells import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VolunteerRow:
     """Hours a guardian served as a row gives them: the columns of volunteer_record, and whether confirmed."""
 
