@@ -3,14 +3,27 @@
 Every builder takes a DataFrame whose columns are already named for people,
 a title and a stamp (the filters used), so the same chart renders on the page
 and exports to PNG with the stamp under the title.
+
+Building an Altair chart is slow (every ``encode`` and ``to_dict`` validates against the Vega-Lite schema:
+tens of milliseconds a chart), and a page draws the same charts again on every click. So the builders are
+``remembered``: called again with equal arguments (the same frame, byte for byte, and the same options),
+they return the chart they built before, the same object. Callers never change a chart they get; they
+change a copy (``chart.copy()``, ``for_projector``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+import functools
+import hashlib
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Literal, ParamSpec, TypeVar
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import vl_convert
 
@@ -29,6 +42,66 @@ LIGHT_STATUSES = ("接近目标", "评价未完成")  # status colours light eno
 PNG_WIDTH = 760
 ROW_STEP = 20  # pixels per class row: every class name stays readable
 LEVEL_COLOURS = ("#1b5e20", "#66bb6a", "#ffca28", "#e53935", "#8d6e63", "#9e9e9e")  # best level first
+
+P = ParamSpec("P")
+R = TypeVar("R")
+REMEMBERED = 512  # charts kept (each a few kilobytes); the least recently used go first
+_built: OrderedDict[bytes, object] = OrderedDict()
+_built_lock = threading.Lock()
+_PLAIN = (str, int, float, bool, bytes, date, datetime, type(None))
+
+
+def fingerprint(value: object) -> bytes | None:
+    """A digest that is equal only for equal arguments (frames compared by their pickled bytes: values, dtypes,
+    index and column names); None for a value it does not know how to compare, which is then never remembered."""
+    digest = hashlib.blake2b(digest_size=20)
+
+    def feed(item: object) -> bool:
+        if isinstance(item, (*_PLAIN, np.generic)):
+            digest.update(f"{type(item).__name__}:{item!r};".encode())
+        elif isinstance(item, (list, tuple)):
+            digest.update(f"{type(item).__name__}[{len(item)}".encode())
+            if not all(feed(part) for part in item):
+                return False
+            digest.update(b"]")
+        elif isinstance(item, dict):
+            digest.update(f"dict[{len(item)}".encode())
+            for k, v in item.items():
+                if not (feed(k) and feed(v)):
+                    return False
+            digest.update(b"]")
+        elif isinstance(item, (pd.DataFrame, pd.Series)):
+            data = pickle.dumps(item, protocol=5)
+            digest.update(f"{type(item).__name__}({len(data)}):".encode())
+            digest.update(data)
+        else:
+            return False
+        return True
+
+    return digest.digest() if feed(value) else None
+
+
+def remembered(builder: Callable[P, R]) -> Callable[P, R]:
+    """``builder`` returning the chart it built before for equal arguments (see the module's docstring)."""
+
+    @functools.wraps(builder)
+    def build(*args: P.args, **kwargs: P.kwargs) -> R:
+        key = fingerprint((builder.__qualname__, args, sorted(kwargs.items())))
+        if key is None:
+            return builder(*args, **kwargs)
+        with _built_lock:
+            chart = _built.get(key)
+            if chart is not None:
+                _built.move_to_end(key)
+                return chart  # type: ignore[return-value]
+        chart = builder(*args, **kwargs)
+        with _built_lock:
+            _built[key] = chart
+            while len(_built) > REMEMBERED:
+                _built.popitem(last=False)
+        return chart
+
+    return build
 
 
 def _layer(*charts: alt.Chart | alt.LayerChart, data: pd.DataFrame) -> alt.LayerChart:
@@ -55,6 +128,7 @@ def status_legend(shown: pd.Series) -> alt.Legend:
     return alt.Legend(values=present or list(STATUS_COLOURS), columns=3)
 
 
+@remembered
 def class_bars(
     frame: pd.DataFrame,
     *,
@@ -129,6 +203,7 @@ def _labelled_rules(rules: Sequence[tuple[float, str, str]], percent: bool) -> l
     return layers
 
 
+@remembered
 def coverage_bars(
     frame: pd.DataFrame,
     *,
@@ -167,6 +242,7 @@ def coverage_bars(
     )
 
 
+@remembered
 def heatmap(
     frame: pd.DataFrame,
     *,
@@ -222,6 +298,7 @@ def status_cells(statuses: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@remembered
 def status_grid(
     statuses: pd.DataFrame,
     *,
@@ -252,6 +329,7 @@ def status_grid(
     )
 
 
+@remembered
 def lines(
     frame: pd.DataFrame, *, x: str, y: str, title: str, stamp: str, colour: str | None = None, x_type: str = "T"
 ) -> alt.LayerChart:
@@ -265,6 +343,7 @@ def lines(
     return _finish(chart, title, stamp)
 
 
+@remembered
 def bars(
     frame: pd.DataFrame,
     *,
@@ -311,6 +390,7 @@ def bars(
     return _finish(chart, title, stamp)
 
 
+@remembered
 def dots(
     frame: pd.DataFrame,
     *,

@@ -51,9 +51,8 @@ for column, key in ((left, "contact_coverage"), (right, "home_visit_coverage")):
         pick="pick" if clickable else None,
     )
     with column:
-        st.altair_chart(
+        widgets.show_chart(
             chart,
-            width="stretch",
             key=f"chart-{key}",
             on_select=(lambda chart_key=f"chart-{key}": filters.open_from_chart(chart_key)) if clickable else "ignore",
         )

@@ -43,9 +43,8 @@ else:
         pick="pick" if clickable else None,
     )
     with layout.wide("status"):  # a phone gets the per-class list below instead
-        st.altair_chart(
+        widgets.show_chart(
             chart,
-            width="stretch",
             key="status-grid",
             on_select=(lambda: filters.open_from_chart("status-grid")) if clickable else "ignore",
         )

@@ -88,15 +88,13 @@ def status_list(cells: pd.DataFrame, open_class: Callable[[int], None] | None = 
         st.success("各班各项指标均已达到（按进度的）目标。")
     else:
         st.markdown(f":red-badge[{STATUS_LABELS['red']}] :orange-badge[{STATUS_LABELS['amber']}] 的指标：")
+    badges_of: dict[object, list[str]] = {}  # class id → its badges, in the order of the cells
+    for class_id, m, v, s in zip(lagging["class_id"], lagging["指标"], lagging["数值"], lagging["status"], strict=True):
+        badges_of.setdefault(class_id, []).append(f":{_BADGE[s]}-badge[{_escape(m)} {_escape(v)}]")
     listed = st.container(gap="xxsmall")  # one class a line, close together
     for class_id, name in order:
-        rows = lagging[lagging["class_id"] == class_id]
-        if rows.empty:
+        if class_id not in badges_of:
             continue
-        badges = " ".join(
-            f":{_BADGE[s]}-badge[{_escape(m)} {_escape(v)}]"
-            for m, v, s in zip(rows["指标"], rows["数值"], rows["status"], strict=True)
-        )
         row = listed.container(horizontal=True, vertical_alignment="center", gap="small")
         if open_class is None:
             row.markdown(f"**{_escape(name)}**", width="content")
@@ -104,8 +102,8 @@ def status_list(cells: pd.DataFrame, open_class: Callable[[int], None] | None = 
             row.button(
                 f"{name} ›", key=f"status-open-{class_id}", type="tertiary", on_click=open_class, args=(class_id,)
             )
-        row.markdown(badges, width="stretch")
-    met = [name for class_id, name in order if class_id not in set(lagging["class_id"])]
+        row.markdown(" ".join(badges_of[class_id]), width="stretch")
+    met = [name for class_id, name in order if class_id not in badges_of]
     if met and not lagging.empty:
         st.markdown(f":green-badge[{STATUS_LABELS['green']}] 各项均达标：" + "、".join(_escape(n) for n in met))
     st.caption("无目标、无数据或评价未完成的指标未列出；横屏或在电脑上可看完整的表格。")

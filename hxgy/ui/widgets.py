@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.elements import vega_charts
 
 from hxgy import charts, exports, formats
 from hxgy.glossary import COLUMN_LABELS, STATUS_LABELS, grade_name
@@ -164,9 +169,42 @@ def downloads(
     )
 
 
+SPECS_KEPT = 512  # charts whose Vega-Lite spec is kept (the charts hxgy.charts remembers, at most as many)
+_specs: OrderedDict[int, tuple[alt.LayerChart, dict[str, Any]]] = OrderedDict()
+_specs_lock = threading.Lock()
+
+
+def vega_spec(chart: alt.LayerChart) -> dict[str, Any]:
+    """The Vega-Lite spec st.altair_chart would send for ``chart`` (its data as Arrow datasets), made once per
+    chart object: hxgy.charts returns the same object for the same figures, so a rerun skips Altair's
+    conversion and schema validation. A fresh copy each call (Streamlit edits the spec it is given)."""
+    with _specs_lock:
+        kept = _specs.get(id(chart))
+        if kept is not None and kept[0] is chart:  # the id of a chart still alive: the same chart
+            _specs.move_to_end(id(chart))
+            return copy.deepcopy(kept[1])
+    spec = vega_charts._convert_altair_to_vega_lite_spec(chart)  # what st.altair_chart does, done once
+    with _specs_lock:
+        _specs[id(chart)] = (chart, spec)
+        while len(_specs) > SPECS_KEPT:
+            _specs.popitem(last=False)
+    return copy.deepcopy(spec)
+
+
+def show_chart(
+    chart: alt.LayerChart,
+    *,
+    key: str | None = None,
+    on_select: Literal["ignore", "rerun"] | Callable[..., None] = "ignore",
+    height: int | Literal["content"] = "content",
+) -> None:
+    """st.altair_chart(chart, width="stretch", ...) drawn from the chart's kept spec (``vega_spec``)."""
+    st.vega_lite_chart(spec=vega_spec(chart), width="stretch", height=height, key=key, on_select=on_select)
+
+
 def chart_block(chart: alt.LayerChart, data: pd.DataFrame, *, title: str, stamp: str, allowed: bool, key: str) -> None:
     """A chart that fills the width, with its downloads under it."""
-    st.altair_chart(chart, width="stretch")
+    show_chart(chart)
     downloads(title, stamp, chart=chart, data=data, allowed=allowed, key=key)
 
 
