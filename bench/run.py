@@ -100,7 +100,6 @@ class PageTimes(NamedTuple):
 
 
 def _page_runs(url: str, repeat: int) -> list[PageTimes]:
-    import streamlit as st
     from sqlalchemy import select
     from streamlit.testing.v1 import AppTest
 
@@ -198,7 +197,7 @@ def _page_runs(url: str, repeat: int) -> list[PageTimes]:
         app = signed_in(str(ROOT / page.path))
         starts, afters, plains, warms = [], [], [], []
         for _ in range(max(1, repeat // 2)):
-            st.cache_data.clear()
+            data.clear_caches()
             starts.append(run(app))
             check(app, page.title)
         for _ in range(repeat):
@@ -306,17 +305,17 @@ def district(args: argparse.Namespace) -> None:
             communication.students_not_reached(session, period, whole)
 
         os.environ["HXGY_DATABASE_URL"] = url
-        import streamlit as st
 
         from hxgy.ui import data as ui_data
+        from hxgy.ui import details as ui_details
 
         def overview_page_cached() -> None:
             ui_data.class_measures(period, whole, NOON)
             ui_data.school_figures(period, whole, NOON)
             ui_data.earlier_figures(period, whole, NOON)
-            ui_data.late_requests(period, whole, NOON)
+            ui_details.late_requests(period, whole, now=NOON)
 
-        st.cache_data.clear()
+        ui_data.clear_caches()
 
         start, end = period.start, period.end
 

@@ -1,8 +1,9 @@
 """Cached reads for the pages.
 
-st.cache_data is shared by every user of the process, so each cached
+The cache is shared by every user of the process, so each cached
 function takes the scope (school, period, classes) as arguments, and pages
-call them only after hxgy.ui.guard has checked the role. ``now`` is passed
+call them only after hxgy.ui.guard has checked the role; each session is
+given its own copy of what is cached. ``now`` is passed
 rounded to the hour so reply deadlines stay cacheable.
 
 Each read is cached under the version of the data it depends on (hxgy.changes), so a write makes only
@@ -15,12 +16,16 @@ query), so a write in another process is seen at once too.
 
 from __future__ import annotations
 
+import copy
 import functools
+import pickle
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 import pandas as pd
 import streamlit as st
@@ -36,7 +41,7 @@ from hxgy.queries import audit as audit_queries
 from hxgy.queries import entry as entry_queries
 
 CACHE_TTL_SECONDS = 600
-MAX_ENTRIES = 1000  # per function: entries under versions gone by are the first to go
+MAX_ENTRIES = 1000  # per function: the least recently read go first (entries under versions gone by)
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -44,23 +49,91 @@ _seen_lock = threading.Lock()
 _seen: dict[str, changes.Versions] = {"now": changes.Versions()}  # the versions this process last read
 
 
+class _Store:
+    """One cached function's values, newest last: key → (when stored, value).
+
+    Keyed by plain Python hashing of the arguments (a Period, a ClassFilter, a user are frozen dataclasses), the
+    database and the version: st.cache_data's hashing of the same arguments took most of a warm page's time.
+    Sessions asking for the same missing value at once wait for one computation instead of each making it.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.values: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        self.computing: dict[Hashable, threading.Lock] = {}
+
+    def _hit(self, key: Hashable) -> tuple[bool, Any]:
+        found = self.values.get(key)
+        if found is None or time.monotonic() - found[0] > CACHE_TTL_SECONDS:
+            return False, None
+        self.values.move_to_end(key)
+        return True, found[1]
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        with self.lock:
+            hit, value = self._hit(key)
+            if hit:
+                return value
+            gate = self.computing.setdefault(key, threading.Lock())
+        with gate:  # one computation per key; the others wait for it
+            with self.lock:
+                hit, value = self._hit(key)
+            if hit:
+                return value
+            try:
+                value = compute()
+                with self.lock:
+                    self.values[key] = (time.monotonic(), value)
+                    while len(self.values) > MAX_ENTRIES:
+                        self.values.popitem(last=False)
+            finally:
+                with self.lock:
+                    self.computing.pop(key, None)
+            return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+
+_stores: list[_Store] = []
+
+
+def _key(*parts: Any) -> Hashable:
+    try:
+        hash(parts)
+        return parts
+    except TypeError:  # an unhashable argument (a list): its pickled form is the key
+        return pickle.dumps(parts)
+
+
+def _fresh(value: Any) -> Any:
+    """A copy a page may change without changing what the next session is given."""
+    if value is None or isinstance(value, str | int | float | date):
+        return value
+    if isinstance(value, pd.DataFrame):
+        return value.copy()
+    if isinstance(value, list):
+        return [_fresh(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _fresh(v) for k, v in value.items()}
+    if isinstance(value, tuple) and all(v is None or isinstance(v, str | int | float | date) for v in value):
+        return value
+    return copy.deepcopy(value)
+
+
 def _versioned(fn: Callable[P, R], version_of: Callable[..., str]) -> Callable[P, R]:
-    """``fn`` cached under ``version_of(versions now, *args)`` as well as its arguments."""
-
-    def call(version: str, *args: Any, **kwargs: Any) -> R:  # the version is only part of the cache key
-        return fn(*args, **kwargs)
-
-    # st.cache_data keys a function on its module and name: each cached function keeps its own
-    call.__name__ = call.__qualname__ = fn.__qualname__
-    call.__module__ = fn.__module__
-    call.__doc__ = fn.__doc__
-    inner = st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=MAX_ENTRIES)(call)
+    """``fn`` cached under ``version_of(versions now, *args)`` as well as its arguments and the database."""
+    store = _Store()
+    _stores.append(store)
 
     @functools.wraps(fn)
     def read(*args: P.args, **kwargs: P.kwargs) -> R:
-        return inner(version_of(_seen["now"], *args, **kwargs), *args, **kwargs)
+        version = version_of(_seen["now"], *args, **kwargs)
+        key = _key(config.database_url(), version, args, tuple(sorted(kwargs.items())))
+        return cast(R, _fresh(store.get(key, lambda: fn(*args, **kwargs))))
 
-    read.clear = inner.clear  # type: ignore[attr-defined]
+    read.clear = store.clear  # type: ignore[attr-defined]
     return read
 
 
@@ -142,6 +215,8 @@ def this_hour() -> datetime:
 
 def clear_caches() -> None:
     """Forget everything cached (tests and benchmarks start cold with it; a write needs only see_changes)."""
+    for store in _stores:
+        store.clear()
     st.cache_data.clear()
 
 

@@ -10,12 +10,13 @@ from streamlit.testing.v1 import AppTest
 
 from hxgy import db
 from hxgy.models.base import utcnow
+from hxgy.ui import data
 from hxgy.ui.gate import SIGNED_IN_AT
 from tests.conftest import PROJECT_ROOT
 
 
 def _fresh_caches() -> None:
-    st.cache_data.clear()
+    data.clear_caches()
     st.cache_resource.clear()
     db.dispose_engines()
 

@@ -34,12 +34,12 @@ NOON = datetime.combine(DEMO_ANCHOR, time(12))
 def demo(demo_copy_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     monkeypatch.setenv("HXGY_DATABASE_URL", demo_copy_url)
     monkeypatch.setenv("HXGY_TODAY", DEMO_ANCHOR.isoformat())
-    st.cache_data.clear()
+    data.clear_caches()
     st.cache_resource.clear()
     engine = db.create_db_engine(demo_copy_url)
     yield engine
     engine.dispose()
-    st.cache_data.clear()
+    data.clear_caches()
     st.cache_resource.clear()
     db.dispose_engines()
 
