@@ -119,3 +119,33 @@ def test_what_moves_with_each_kind_of_write(demo: Engine) -> None:
     with db.read_session(demo) as session:
         data_version = changes.current_version(session)
     assert data_version == after_request.data
+
+
+def test_sessions_asking_at_once_wait_for_one_computation_and_get_their_own_copy(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    import threading
+
+    import pandas as pd
+
+    monkeypatch.setenv("HXGY_DATABASE_URL", f"sqlite:///{tmp_path / 'none.db'}")
+    computed = []
+    gate = threading.Event()
+
+    def per_class(term_id: int) -> pd.DataFrame:
+        computed.append(term_id)
+        gate.wait(5)  # every session has asked before the first computation ends
+        return pd.DataFrame({"class_id": [1, 2], "contacts": [3, 4]})
+
+    read = data.figures("communication")(per_class)
+    frames: list[pd.DataFrame] = []
+    sessions = [threading.Thread(target=lambda: frames.append(read(7))) for _ in range(8)]
+    for s in sessions:
+        s.start()
+    gate.set()
+    for s in sessions:
+        s.join()
+    assert computed == [7] and len(frames) == 8
+    frames[0].loc[0, "contacts"] = 99  # one page changes its table …
+    assert read(7).loc[0, "contacts"] == 3  # … the next session is given the value computed
+    assert read(8).loc[0, "contacts"] == 3 and computed == [7, 8]
