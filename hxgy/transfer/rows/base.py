@@ -116,19 +116,26 @@ class Handler(Generic[R]):
         return stored.deleted or any(p.value(c) != stored.values.get(c) for c in self.compared if self.said(p, c))
 
     def write(self, session: Session, changes: Changes[R]) -> None:
-        """Insert the new records and update the changed ones, in chunks."""
+        """Insert the new records and update the changed ones, in chunks (each chunk's rows built when it is sent).
+
+        A chunk whose rows leave no defaulted column None is sent with ``render_nulls``: one executemany for the
+        chunk instead of one per set of None columns (the ORM otherwise leaves None out, so the column default
+        would apply; a chunk that needs that is sent as before)."""
         user, lk, new, changed, progress = changes.user, changes.lk, changes.new, changes.changed, changes.progress
-        inserts = [self.insert_values(p, lk, user) for p in new]
-        total = max(1, len(inserts) + len(changed))
-        for start, chunk in chunks(inserts):
-            session.execute(insert(self.model), chunk)
+        total = max(1, len(new) + len(changed))
+        defaulted = _defaulted_columns(self.model)
+        for start in range(0, len(new), CHUNK):
+            chunk = [self.insert_values(p, lk, user) for p in new[start : start + CHUNK]]
+            plain = not any(row.get(name, 0) is None for name in defaulted for row in chunk)
+            statement = insert(self.model).execution_options(render_nulls=True) if plain else insert(self.model)
+            session.execute(statement, chunk)
             if progress:
                 progress("写入数据库", (start + len(chunk)) / total)
-        updates = [{"id": s.id, **self.update_values(p, s, user)} for p, s in changed]
-        for start, chunk in chunks(updates):
-            session.execute(update(self.model), chunk)
+        for start in range(0, len(changed), CHUNK):
+            updates = [{"id": s.id, **self.update_values(p, s, user)} for p, s in changed[start : start + CHUNK]]
+            session.execute(update(self.model), updates)
             if progress:
-                progress("写入数据库", (len(inserts) + start + len(chunk)) / total)
+                progress("写入数据库", (len(new) + start + len(updates)) / total)
 
     def insert_values(self, p: Prepared[R], lk: Lookup, user: CurrentUser) -> Values:
         """The columns of a new record."""
@@ -148,6 +155,12 @@ class Handler(Generic[R]):
         days = sorted({p.day for p in written})
         classes = {p.class_id for p in written}
         return days, (None if None in classes else sorted(c for c in classes if c is not None))
+
+
+def _defaulted_columns(model: type[Base]) -> tuple[str, ...]:
+    """The columns of a model that take a default when an INSERT leaves them out."""
+    table = model.__table__
+    return tuple(c.key for c in table.columns if c.default is not None or c.server_default is not None)
 
 
 def merged(first: Prepared[R], record: R, row: int) -> Prepared[R]:
