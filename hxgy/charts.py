@@ -6,29 +6,23 @@ and exports to PNG with the stamp under the title.
 
 Building an Altair chart is slow (every ``encode`` and ``to_dict`` validates against the Vega-Lite schema:
 tens of milliseconds a chart), and a page draws the same charts again on every click. So the builders are
-``remembered``: called again with equal arguments (the same frame, byte for byte, and the same options),
-they return the chart they built before, the same object. Callers never change a chart they get; they
-change a copy (``chart.copy()``, ``for_projector``).
+``hxgy.memo.remembered``: called again with equal arguments (the same frame, byte for byte, and the same
+options), they return the chart they built before, the same object. Callers never change a chart they get;
+they change a copy (``chart.copy()``, ``for_projector``).
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import pickle
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from datetime import date, datetime
-from typing import Literal, ParamSpec, TypeVar
+from collections.abc import Sequence
+from typing import Literal
 
 import altair as alt
-import numpy as np
 import pandas as pd
 import vl_convert
 
 from hxgy import formats
 from hxgy.glossary import MEASURE_LABELS, STATUS_LABELS
+from hxgy.memo import remembered
 
 CJK_FONT = "Noto Sans CJK SC"
 STATUS_COLOURS = {
@@ -42,66 +36,6 @@ LIGHT_STATUSES = ("接近目标", "评价未完成")  # status colours light eno
 PNG_WIDTH = 760
 ROW_STEP = 20  # pixels per class row: every class name stays readable
 LEVEL_COLOURS = ("#1b5e20", "#66bb6a", "#ffca28", "#e53935", "#8d6e63", "#9e9e9e")  # best level first
-
-P = ParamSpec("P")
-R = TypeVar("R")
-REMEMBERED = 512  # charts kept (each a few kilobytes); the least recently used go first
-_built: OrderedDict[bytes, object] = OrderedDict()
-_built_lock = threading.Lock()
-_PLAIN = (str, int, float, bool, bytes, date, datetime, type(None))
-
-
-def fingerprint(value: object) -> bytes | None:
-    """A digest that is equal only for equal arguments (frames compared by their pickled bytes: values, dtypes,
-    index and column names); None for a value it does not know how to compare, which is then never remembered."""
-    digest = hashlib.blake2b(digest_size=20)
-
-    def feed(item: object) -> bool:
-        if isinstance(item, (*_PLAIN, np.generic)):
-            digest.update(f"{type(item).__name__}:{item!r};".encode())
-        elif isinstance(item, (list, tuple)):
-            digest.update(f"{type(item).__name__}[{len(item)}".encode())
-            if not all(feed(part) for part in item):
-                return False
-            digest.update(b"]")
-        elif isinstance(item, dict):
-            digest.update(f"dict[{len(item)}".encode())
-            for k, v in item.items():
-                if not (feed(k) and feed(v)):
-                    return False
-            digest.update(b"]")
-        elif isinstance(item, (pd.DataFrame, pd.Series)):
-            data = pickle.dumps(item, protocol=5)
-            digest.update(f"{type(item).__name__}({len(data)}):".encode())
-            digest.update(data)
-        else:
-            return False
-        return True
-
-    return digest.digest() if feed(value) else None
-
-
-def remembered(builder: Callable[P, R]) -> Callable[P, R]:
-    """``builder`` returning the chart it built before for equal arguments (see the module's docstring)."""
-
-    @functools.wraps(builder)
-    def build(*args: P.args, **kwargs: P.kwargs) -> R:
-        key = fingerprint((builder.__qualname__, args, sorted(kwargs.items())))
-        if key is None:
-            return builder(*args, **kwargs)
-        with _built_lock:
-            chart = _built.get(key)
-            if chart is not None:
-                _built.move_to_end(key)
-                return chart  # type: ignore[return-value]
-        chart = builder(*args, **kwargs)
-        with _built_lock:
-            _built[key] = chart
-            while len(_built) > REMEMBERED:
-                _built.popitem(last=False)
-        return chart
-
-    return build
 
 
 def _layer(*charts: alt.Chart | alt.LayerChart, data: pd.DataFrame) -> alt.LayerChart:
@@ -288,6 +222,7 @@ def heatmap(
     return _finish(chart, title, stamp)
 
 
+@remembered
 def status_cells(statuses: pd.DataFrame) -> pd.DataFrame:
     """judging.class_status rows labelled for people: 班级, 指标, 数值 (written 96.5%), 状态."""
     return statuses.assign(

@@ -4,8 +4,8 @@ import streamlit as st
 
 from hxgy import charts, formats
 from hxgy.glossary import REQUEST_STATUS_LABELS, STATUS_LABELS
-from hxgy.metrics import judging, measures
-from hxgy.ui import data, details, filters, layout, widgets
+from hxgy.metrics import measures
+from hxgy.ui import data, details, filters, layout, measure_page, widgets
 from hxgy.ui.measure_page import open_page
 
 page = open_page("overview", "总览", dates=True)
@@ -26,7 +26,7 @@ keys = ("contact_coverage", "home_visit_coverage", "contacts_per_family", "respo
 page.cards((*keys, "moral_good_rate", "satisfaction", "activities"), notes)
 
 st.subheader("各班目标达成")
-statuses = judging.class_status(frame, goals, view.period, completion_min=page.completion_min)
+statuses = measure_page.class_status(frame, goals, view.period, completion_min=page.completion_min)
 if statuses.empty:
     st.info("当前筛选下没有班级。")
 else:
@@ -62,7 +62,7 @@ st.subheader("需要关注")
 left, middle, right = st.columns(3)
 with left, st.container(border=True):
     st.markdown("**未达标的班级**")
-    red = judging.below_target(statuses)
+    red = measure_page.below_target(statuses)
     if red.empty:
         st.success("各班均已达到（按进度的）目标。")
     else:
@@ -78,11 +78,10 @@ with middle, st.container(border=True):
     if named is not None and (not_contacted or not_visited):
         with st.expander("查看名单"):
             missing = details.students_not_reached(view.period, named, home_visit=True)
-            st.dataframe(
+            widgets.show_table(
                 widgets.labelled(missing, ["class_name", "student_no", "student_name", "guardian_name"]),
-                hide_index=True,
-                width="stretch",
                 height=300,
+                placeholder=None,
             )
             st.caption("名单为尚未家访的学生；仅显示您有权查看的班级。")
 with right, st.container(border=True):
@@ -96,12 +95,11 @@ with right, st.container(border=True):
     if not late.empty:
         with st.expander("查看明细"):
             shown = late.assign(status=late["status"].map(REQUEST_STATUS_LABELS))
-            st.dataframe(
+            widgets.show_table(
                 widgets.labelled(
                     shown, ["received_at", "class_name", "channel_name", "category_name", "status", "hours"]
                 ),
-                hide_index=True,
-                width="stretch",
+                placeholder=None,
             )
 
 st.subheader("各班指标明细")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 import altair as alt
 import pandas as pd
@@ -19,6 +20,7 @@ import streamlit as st
 
 from hxgy import auth, charts, formats, rights, ui
 from hxgy.glossary import STATUS_LABELS
+from hxgy.memo import remembered
 from hxgy.metrics import judging, measures
 from hxgy.metrics.judging import FigureCard
 from hxgy.metrics.overview import Baseline, Figures
@@ -26,11 +28,17 @@ from hxgy.terms import Period
 from hxgy.ui import data, details, filters, widgets
 
 STATUS_COLUMN = "目标状态"
+class_status = remembered(judging.class_status)  # each class against the targets: the same on every rerun
+below_target = remembered(judging.below_target)
 
 
 @dataclass(frozen=True)
 class MeasurePage:
-    """One run of a measure page: who looks, at what, and the figures of that view."""
+    """One run of a measure page: who looks, at what, and the figures of that view.
+
+    The figures are read once a run (the cached reads of hxgy.ui.data return a new copy every call) and shared
+    by the page's parts, which never change them in place.
+    """
 
     user: auth.SchoolUser
     view: filters.View
@@ -52,38 +60,38 @@ class MeasurePage:
         """The period in view."""
         return self.view.period
 
-    @property
+    @cached_property
     def frame(self) -> pd.DataFrame:
         """Every measure per class (overview.class_measures)."""
         return data.class_measures(self.period, self.view.classes, self.now)
 
-    @property
+    @cached_property
     def figures(self) -> Figures:
         """The view's figures."""
         return data.school_figures(self.period, self.view.classes, self.now)
 
-    @property
+    @cached_property
     def before(self) -> Figures | None:
         """The comparison's figures (same children), or None."""
         return data.earlier_figures(self.period, self.view.classes, self.now)
 
-    @property
+    @cached_property
     def compared(self) -> Period | None:
         """The comparison period."""
         return data.comparison(self.period)
 
-    @property
+    @cached_property
     def baseline(self) -> Baseline | None:
         """What the view is compared with, as the caption under the cards says."""
         return data.baseline(self.period, self.view.classes)
 
-    @property
+    @cached_property
     def goals(self) -> dict[str, float]:
         """The term's targets (rates as fractions)."""
         term_id = self.period.evaluation_term_id if self.evaluation else self.period.term_id
         return data.targets(term_id)
 
-    @property
+    @cached_property
     def completion_min(self) -> float:
         """The school's 德育 completion threshold."""
         return data.completion_min(self.view.school_id)
@@ -119,7 +127,7 @@ class MeasurePage:
 
     def class_statuses(self, key: str) -> pd.DataFrame:
         """Each class's figure of one measure against the target for today."""
-        return judging.class_status(self.frame, self.goals, self.period, (key,), completion_min=self.completion_min)
+        return class_status(self.frame, self.goals, self.period, (key,), completion_min=self.completion_min)
 
     def class_table(
         self, key: str, extra: Mapping[str, str], *, judged: bool = True, statuses: pd.DataFrame | None = None

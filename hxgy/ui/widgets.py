@@ -12,12 +12,15 @@ from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
 import streamlit as st
+from streamlit import dataframe_util
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.elements import vega_charts
 
 from hxgy import charts, exports, formats
 from hxgy.glossary import COLUMN_LABELS, STATUS_LABELS, grade_name
+from hxgy.memo import remembered
 from hxgy.metrics import measures
 from hxgy.metrics.judging import FigureCard
 from hxgy.metrics.overview import Baseline
@@ -111,11 +114,13 @@ def figure_cards(items: Sequence[tuple[str, str, str | None]]) -> None:
             column.metric(label, value, help=help_text, border=True)
 
 
+@remembered
 def labelled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """The chosen columns with Chinese headers; grade numbers become 一年级, figures stay numbers.
 
     Rates stay fractions (written 96.5% on screen by table_block, formatted so in Excel),
-    so the Excel download holds numbers a spreadsheet can sum.
+    so the Excel download holds numbers a spreadsheet can sum. Remembered (hxgy.memo): never change the
+    result in place.
     """
     shown = frame[list(columns)].copy()
     if "grade_level" in shown:
@@ -134,6 +139,27 @@ def for_screen(frame: pd.DataFrame) -> pd.DataFrame:
         if key is not None and pd.api.types.is_numeric_dtype(shown[header]):
             shown[header] = [formats.measure_value(key, v) for v in shown[header]]
     return shown
+
+
+@remembered
+def arrow_table(frame: pd.DataFrame, *, written: bool) -> pa.Table:
+    """The Arrow table st.dataframe makes of ``frame`` (``written``: of ``for_screen(frame)``), made once for
+    equal frames (hxgy.memo): a rerun sends the same bytes without formatting and converting them again."""
+    return dataframe_util.convert_pandas_df_to_arrow_table(for_screen(frame) if written else frame)
+
+
+def show_table(
+    frame: pd.DataFrame,
+    *,
+    written: bool = False,
+    height: int | Literal["auto"] = "auto",
+    placeholder: str | None = BLANK,
+) -> None:
+    """st.dataframe(frame, hide_index=True, width="stretch", ...) from ``arrow_table``: the same table, the
+    same bytes (``written``: measure columns written 96.5% as table_block shows them)."""
+    st.dataframe(
+        arrow_table(frame, written=written), hide_index=True, width="stretch", height=height, placeholder=placeholder
+    )
 
 
 def _file_stem(title: str) -> str:
@@ -215,7 +241,7 @@ def table_block(
     if frame.empty:  # Streamlit would draw an empty grid with the English word "empty"
         st.caption(NO_ROWS)
         return
-    st.dataframe(for_screen(frame), hide_index=True, width="stretch", height=height or "auto", placeholder=BLANK)
+    show_table(frame, written=True, height=height or "auto")
     downloads(title, stamp, chart=None, data=frame, allowed=allowed, key=key)
 
 

@@ -1,5 +1,6 @@
-"""Charts are drawn from specs kept between runs (hxgy.charts.remembered, hxgy.ui.widgets.vega_spec): what the
-browser gets is exactly what st.altair_chart sends for a chart built afresh, and a rerun builds no chart."""
+"""Charts and tables are drawn from what was made on an earlier run (hxgy.memo, hxgy.ui.widgets.vega_spec and
+arrow_table): what the browser gets is exactly what st.altair_chart and st.dataframe send for charts and tables
+made afresh, and a rerun of the same view converts no chart."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.elements import vega_charts
 
-from hxgy import charts
+from hxgy import memo
 from hxgy.ui import widgets
 
 PAGES = [  # (username, page): every page that draws charts through hxgy.ui.widgets
@@ -39,6 +40,18 @@ def _charts(at: Any) -> list[tuple[Any, ...]]:
     ]
 
 
+def _tables(at: Any) -> list[tuple[Any, ...]]:
+    """Everything a table sends."""
+    return [(t.proto.SerializeToString(),) for t in at.dataframe]
+
+
+def _dataframe(
+    frame: Any, *, written: bool = False, height: Any = "auto", placeholder: str | None = widgets.BLANK
+) -> None:
+    shown = widgets.for_screen(frame) if written else frame
+    st.dataframe(shown, hide_index=True, width="stretch", height=height, placeholder=placeholder)
+
+
 def _altair_chart(chart: Any, *, key: str | None = None, on_select: Any = "ignore", height: Any = "content") -> None:
     st.altair_chart(chart, width="stretch", key=key, on_select=on_select, height=height)
 
@@ -62,9 +75,12 @@ def test_kept_specs_are_what_altair_chart_sends(make_app, demo_url, monkeypatch,
     kept.run()  # the same view again: every chart from its kept spec
     assert not kept.exception
     assert _charts(kept), "the page draws charts"
+    assert _tables(kept), "and tables"
     assert converted == [], "a rerun of the same view converts no chart"
 
-    monkeypatch.setattr(widgets, "show_chart", _altair_chart)  # the plain way, every chart built afresh
-    charts._built.clear()
+    monkeypatch.setattr(widgets, "show_chart", _altair_chart)  # the plain way, everything made afresh
+    monkeypatch.setattr(widgets, "show_table", _dataframe)
+    memo.forget()
     fresh = _page(make_app, demo_url, username, page)
     assert _charts(fresh) == _charts(kept)
+    assert _tables(fresh) == _tables(kept)
