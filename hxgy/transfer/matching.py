@@ -4,6 +4,7 @@ records: the n-th such row is the n-th stored record, content first, so a file i
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 from hxgy.transfer.reading import Problem
@@ -13,14 +14,19 @@ from hxgy.transfer.rows.base import Handler, Key, Prepared, R, Stored, columns_o
 def number_repeats(prepared: list[Prepared[R]], warnings: list[Problem]) -> list[Prepared[R]]:
     """Give the n-th row with the same key the number n, so it matches the n-th stored record.
 
-    Rows identical in every field are kept too (two notices sent the same day), but the preview warns.
+    Rows identical in every field are kept too (two notices sent the same day), but the preview warns. Identical
+    rows share their key, so only the rows of a key that comes more than once are compared field by field.
     """
+    repeated = {key for key, times in Counter(p.key for p in prepared).items() if times > 1}
     counts: dict[Key, int] = {}
     identical: dict[tuple[tuple[str, str], ...], int] = {}
     numbered: list[Prepared[R]] = []
     for p in prepared:
         n = counts.get(p.key, 0)
         counts[p.key] = n + 1
+        if p.key not in repeated:
+            numbered.append(replace(p, key=(*p.key, n)))
+            continue
         signature = tuple(sorted((k, str(v)) for k, v in columns_of(p.record).items()))
         if signature in identical:
             warnings.append(

@@ -68,7 +68,13 @@ class Changes(Generic[R]):
 
 def columns_of(record: DataclassInstance) -> Values:
     """A record's fields by name, as stored (not copied deeply, unlike dataclasses.asdict)."""
-    return {f.name: getattr(record, f.name) for f in fields(record)}
+    names = _FIELD_NAMES.get(type(record))
+    if names is None:
+        names = _FIELD_NAMES[type(record)] = tuple(f.name for f in fields(record))
+    return {name: getattr(record, name) for name in names}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # dataclasses.fields() is slow to call once a row
 
 
 def chunks(rows: Sequence[Values], size: int = CHUNK) -> Iterator[tuple[int, Sequence[Values]]]:
