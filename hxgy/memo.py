@@ -31,6 +31,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 KEPT = 1024  # results kept over all functions (charts, tables: a few kilobytes each); least recently used go
 _kept: OrderedDict[bytes, object] = OrderedDict()
+_made_by: dict[int, bytes] = {}  # id of a result in _kept → the key of the call that made it
 _lock = threading.Lock()
 _PLAIN = (str, int, float, bool, bytes, date, datetime, time, timedelta, type(None), np.generic)
 
@@ -53,6 +54,8 @@ def fingerprint(value: object) -> bytes | None:
             if not all(feed(k) and feed(v) for k, v in item.items()):
                 return False
             digest.update(b"]")
+        elif (made_by := _made_by.get(id(item))) is not None:  # a remembered result, alive while kept:
+            digest.update(b"result of:" + made_by)  # equal to another only if made by an equal call
         elif isinstance(item, (pd.DataFrame, pd.Series)):
             data = pickle.dumps(item, protocol=5)
             digest.update(f"{type(item).__qualname__}({len(data)}):".encode())
@@ -84,15 +87,23 @@ def remembered(fn: Callable[P, R]) -> Callable[P, R]:
                 return _kept[key]  # type: ignore[return-value]
         result = fn(*args, **kwargs)
         with _lock:
-            _kept[key] = result
+            if key not in _kept:
+                _kept[key] = result
+                _made_by.setdefault(id(result), key)  # None, True, small ints: one object, made by many calls
             while len(_kept) > KEPT:
-                _kept.popitem(last=False)
+                _forget(*_kept.popitem(last=False))
         return result
 
     return call
+
+
+def _forget(key: bytes, result: object) -> None:
+    if _made_by.get(id(result)) == key:
+        del _made_by[id(result)]
 
 
 def forget() -> None:
     """Forget every remembered result (tests that compare with a fresh computation)."""
     with _lock:
         _kept.clear()
+        _made_by.clear()

@@ -4,8 +4,8 @@ import streamlit as st
 
 from hxgy import charts, formats
 from hxgy.glossary import REQUEST_STATUS_LABELS
-from hxgy.metrics import judging, measures, overview
-from hxgy.ui import data, details, filters, widgets
+from hxgy.metrics import judging, measures
+from hxgy.ui import data, details, filters, measure_page, widgets
 from hxgy.ui.measure_page import open_page
 
 page = open_page("communication", "家校沟通")
@@ -17,7 +17,7 @@ page.cards((*GRADE_MEASURES, "contacts_per_week"))
 
 if view.grade_level is None and view.class_id is None:
     st.subheader("各年级")
-    grades = overview.by_grade(frame, view.period)
+    grades = measure_page.by_grade(frame, view.period)
     columns = ["grade_level", "classes", "students", "contacts", *GRADE_MEASURES]
     widgets.table_block(
         widgets.labelled(grades, columns),

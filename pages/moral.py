@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from hxgy import charts, formats
-from hxgy.metrics import moral, overview
-from hxgy.ui import data, details, widgets
+from hxgy.metrics import moral
+from hxgy.ui import data, details, measure_page, widgets
 from hxgy.ui.measure_page import open_page
 
 page = open_page("moral", "德育评价", evaluation=True)
@@ -94,23 +94,22 @@ chart = charts.dots(
     stamp=stamp,
 )
 page.chart(chart, shown, ["班级", "评价主体", "平均分"], title=title, key="raters")
-gaps = moral.rater_gaps(raters, scheme)
+gaps = measure_page.rater_gaps(raters, scheme)
 if gaps.empty:
     st.caption(f"各班家长评、自评与教师评的差距均在 {moral.GAP_FLAG_POINTS:g} 分以内。")
 else:
     gaps = gaps.assign(班级=gaps["class_id"].map(names))
     st.warning(f"以下班级的评价差距超过 {moral.GAP_FLAG_POINTS:g} 分，建议了解原因：")
-    st.dataframe(
+    widgets.show_table(
         gaps[["班级", "rater_name", "teacher_average", "average", "gap"]]
         .rename(columns={"rater_name": "评价主体", "teacher_average": "教师评", "average": "该主体", "gap": "差距"})
         .round(1),
-        hide_index=True,
-        width="stretch",
+        placeholder=None,
     )
 
 st.subheader("与上学期相比")
 earlier = data.earlier_class_measures(view.period, view.classes, now)
-change = overview.class_changes(frame, earlier, "moral_good_rate")
+change = measure_page.class_changes(frame, earlier, "moral_good_rate")
 shown = pd.DataFrame(
     {
         "班级": change["class_name"],

@@ -21,15 +21,19 @@ import streamlit as st
 from hxgy import auth, charts, formats, rights, ui
 from hxgy.glossary import STATUS_LABELS
 from hxgy.memo import remembered
-from hxgy.metrics import judging, measures
+from hxgy.metrics import judging, measures, moral, overview
 from hxgy.metrics.judging import FigureCard
 from hxgy.metrics.overview import Baseline, Figures
 from hxgy.terms import Period
 from hxgy.ui import data, details, filters, widgets
 
 STATUS_COLUMN = "目标状态"
-class_status = remembered(judging.class_status)  # each class against the targets: the same on every rerun
+# what pages compute from the figures, made again only when the figures change (hxgy.memo)
+class_status = remembered(judging.class_status)  # each class against the targets
 below_target = remembered(judging.below_target)
+by_grade = remembered(overview.by_grade)
+class_changes = remembered(overview.class_changes)
+rater_gaps = remembered(moral.rater_gaps)
 
 
 @dataclass(frozen=True)

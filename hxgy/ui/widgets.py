@@ -208,13 +208,22 @@ def vega_spec(chart: alt.LayerChart) -> dict[str, Any]:
         kept = _specs.get(id(chart))
         if kept is not None and kept[0] is chart:  # the id of a chart still alive: the same chart
             _specs.move_to_end(id(chart))
-            return copy.deepcopy(kept[1])
+            return _copy(kept[1])
     spec = vega_charts._convert_altair_to_vega_lite_spec(chart)  # what st.altair_chart does, done once
     with _specs_lock:
         _specs[id(chart)] = (chart, spec)
         while len(_specs) > SPECS_KEPT:
             _specs.popitem(last=False)
-    return copy.deepcopy(spec)
+    return _copy(spec)
+
+
+def _copy(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy Streamlit may change: it copies the top level itself but edits the top-level encoding's colour
+    (st.vega_lite_chart's _patch_null_legend_titles); the rest it only reads."""
+    copied = dict(spec)
+    if "encoding" in copied:
+        copied["encoding"] = copy.deepcopy(copied["encoding"])
+    return copied
 
 
 def show_chart(
