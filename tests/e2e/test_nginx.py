@@ -34,7 +34,7 @@ from tests.e2e.test_two_processes import _visited_on_overview
 UNIT = PROJECT_ROOT / "deploy" / "hxgy@.service"
 
 LOG_LINE = re.compile(
-    r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) .* upstream=(?P<up>\S*) route=(?P<route>\w+)'
+    r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) .* upstream=(?P<up>.*) route=(?P<route>\w+)$'
 )
 
 
@@ -50,6 +50,12 @@ class Proxy:
         """The access log so far, one dict per request."""
         lines = self.nginx.access_log.read_text(encoding="utf-8").splitlines()
         return [m.groupdict() for line in lines if (m := LOG_LINE.search(line))]
+
+    def evidence(self, route: str) -> str:
+        """The access log lines of one route and the end of nginx's error log, for a failure message."""
+        lines = [line for line in self.nginx.access_log.read_text(encoding="utf-8").splitlines() if route in line]
+        errors = self.nginx.error_log.read_text(encoding="utf-8", errors="replace").splitlines()[-10:]
+        return "\n".join(["access log:", *lines[-30:], "error log:", *errors])
 
     def route_to(self, server: AppServer) -> str:
         """A value of the hxgy_route cookie that nginx sends to ``server``."""
@@ -112,9 +118,9 @@ def test_two_processes_behind_nginx(browser: Browser, proxy: Proxy, demo_copy_ur
 
     # What nginx adds: the route cookie on a first visit, no caching, the redirect to HTTPS, no public metrics.
     status, headers, body = _get(f"{url}/")
-    assert status == 200 and b"<html" in body.lower()
-    assert headers["Set-Cookie"].startswith("hxgy_route=") and "HttpOnly" in headers["Set-Cookie"]
-    assert headers["Cache-Control"] == "no-store"
+    assert status == 200 and b"<html" in body.lower(), (status, headers)
+    assert headers["Set-Cookie"].startswith("hxgy_route=") and "HttpOnly" in headers["Set-Cookie"], headers
+    assert headers["Cache-Control"] == "no-store", headers
     assert _get(f"{url}/_stcore/metrics")[0] == 404
     assert _get(f"{proxy.nginx.http_url}/overview")[0] == 301
     assert f"client_max_body_size {upload_limit_mb() + 1}m;" in (proxy.nginx.folder / "hxgy.conf").read_text()
@@ -141,18 +147,18 @@ def test_two_processes_behind_nginx(browser: Browser, proxy: Proxy, demo_copy_ur
         served[entry["route"]].add(entry["up"])
         if entry["path"] == "/_stcore/stream":
             streams[entry["route"]].append(entry["status"])
-    assert served[principal_route] == {f"127.0.0.1:{second.port}"}
-    assert served[teacher_route] == {f"127.0.0.1:{first.port}"}
-    assert streams[principal_route] and set(streams[principal_route]) == {"101"}, "websocket upgraded by nginx"
-    assert streams[teacher_route] and set(streams[teacher_route]) == {"101"}
+    assert served[principal_route] == {f"127.0.0.1:{second.port}"}, proxy.evidence(principal_route)
+    assert served[teacher_route] == {f"127.0.0.1:{first.port}"}, proxy.evidence(teacher_route)
+    assert streams[principal_route] and set(streams[principal_route]) == {"101"}, proxy.evidence(principal_route)
+    assert streams[teacher_route] and set(streams[teacher_route]) == {"101"}, proxy.evidence(teacher_route)
     for context in (principal_context, teacher_context):
         context.close()
 
     # Ten signed-in sessions through nginx, all asking again at once, twice: every run draws 总览.
     with ThreadPoolExecutor(1) as pool:  # its own event loop, away from Playwright's
         result = pool.submit(asyncio.run, load([url], [], 10, 2, 0.0, after_seconds=0)).result(timeout=120)
-    assert result["reruns"] == 20
-    assert result["errors"] == []
+    assert result["reruns"] == 20, result
+    assert result["errors"] == [], result["errors"]
 
 
 def test_the_systemd_unit_is_valid_and_starts_the_app_as_the_tests_do(tmp_path: Path) -> None:
