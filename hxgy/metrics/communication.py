@@ -139,12 +139,11 @@ def students_not_reached(
     Only for roles allowed to see names; the caller checks.
     """
     roster = period_roster(period, classes).subquery()
-    # each student of the roster looked up in the communication.student_id index: the work follows the classes
-    # in view, not every student of the district (a NOT IN over the school's contacts scanned the student table)
-    reached = (
-        select(Communication.id)
-        .where(live_contacts(period, classes.school_id), Communication.student_id == Student.id)
-        .correlate(Student)
+    # the students reached, once (a set); tested on the roster's side, so the work follows the classes in view:
+    # on Student.id, PostgreSQL scanned every student of the district; a NOT EXISTS per student made SQLite
+    # scan the school's contacts once a student
+    reached = select(Communication.student_id).where(
+        live_contacts(period, classes.school_id), Communication.student_id.is_not(None)
     )
     if home_visit:
         reached = reached.where(Communication.channel_id == _home_visit_channel(classes.school_id))
@@ -159,7 +158,7 @@ def students_not_reached(
         select(Student.id, Student.student_no, Student.name, SchoolClass.id, SchoolClass.name, primary_guardian)
         .join(roster, roster.c.student_id == Student.id)
         .join(SchoolClass, SchoolClass.id == roster.c.class_id)
-        .where(~reached.exists())
+        .where(roster.c.student_id.not_in(reached))
         .order_by(SchoolClass.grade_level, SchoolClass.class_no, Student.student_no)
     )
     columns = ["student_id", "student_no", "student_name", "class_id", "class_name", "guardian_name"]
