@@ -135,7 +135,7 @@ def run(user: CurrentUser, kind: Kind, upload: UploadedFile, good_only: bool, pl
         st.error(f"未导入：{failed}")
         st.stop()
     close()
-    data.clear_caches()
+    data.see_changes()  # an import moves the structure's version: every cached read is read again
     st.session_state.pop(PLAN_KEY, None)
     st.session_state[UPLOADS_KEY] = st.session_state.get(UPLOADS_KEY, 0) + 1  # a fresh, empty uploader
     forms.flash(

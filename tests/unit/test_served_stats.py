@@ -57,20 +57,26 @@ def _code(session, kind: str, code: str) -> int:
     return session.scalar(select(Category.id).where(Category.kind == kind, Category.code == code))
 
 
+def _head_teachers_contact(engine: Engine, day: date, channel: str) -> int:
+    """The head teacher records a contact with a child of their class on ``day``; the class's id."""
+    with db.write_session(engine) as session:
+        head = auth.load_user(session, "headteacher")
+        class_id = rights.my_class_ids(session, staff_id=head.staff_id, on_day=day, head_only=True)[0]
+        student = students_of_class(session, class_id, day, day)[0]
+        entry = ContactEntry(
+            class_id=class_id,
+            contact_date=day,
+            channel_id=_code(session, "channel", channel),
+            student_id=student.id,
+            summary="沟通：了解学习情况",
+        )
+        records.log_contact(session, head, entry, today=day, confirm_duplicate=True)
+    return class_id
+
+
 def test_served_figures_equal_the_live_count_after_every_kind_of_write(demo: Engine) -> None:
     _assert_served_equals_live(demo)
-    with db.write_session(demo) as session:
-        head = auth.load_user(session, "headteacher")
-        class_id = rights.my_class_ids(session, staff_id=head.staff_id, on_day=DEMO_ANCHOR, head_only=True)[0]
-        student = students_of_class(session, class_id, DEMO_ANCHOR, DEMO_ANCHOR)[0]
-        visit = ContactEntry(
-            class_id=class_id,
-            contact_date=DEMO_ANCHOR,
-            channel_id=_code(session, "channel", "home_visit"),
-            student_id=student.id,
-            summary="家访：了解学习情况",
-        )
-        records.log_contact(session, head, visit, today=DEMO_ANCHOR, confirm_duplicate=True)
+    class_id = _head_teachers_contact(demo, DEMO_ANCHOR, "home_visit")
     _assert_served_equals_live(demo)
     with db.write_session(demo) as session:
         head = auth.load_user(session, "headteacher")
@@ -130,18 +136,7 @@ def test_a_row_is_served_only_while_it_is_counted_to_the_day_shown(demo: Engine)
         assert contacts_shown(next_day) == true_contacts  # rows counted yesterday are not served today
 
     # the day's first write brings every class of the term to that day, not only the class written
-    with db.write_session(demo) as session:
-        head = auth.load_user(session, "headteacher")
-        other = rights.my_class_ids(session, staff_id=head.staff_id, on_day=next_day, head_only=True)[0]
-        student = students_of_class(session, other, next_day, next_day)[0]
-        entry = ContactEntry(
-            class_id=other,
-            contact_date=next_day,
-            channel_id=_code(session, "channel", "phone"),
-            student_id=student.id,
-            summary="电话沟通",
-        )
-        records.log_contact(session, head, entry, today=next_day, confirm_duplicate=True)
+    _head_teachers_contact(demo, next_day, "phone")
     with db.read_session(demo) as session:
         counted = set(session.scalars(select(ClassTermStats.counted_to).where(ClassTermStats.term_id == term.id)))
         assert counted == {next_day}
