@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup-venv.sh requirements.txt
 .venv/bin/python -m hxgy init --demo
-exec .venv/bin/python -m streamlit run app.py "$@"
+exec .venv/bin/python -m streamlit run serve.py "$@"

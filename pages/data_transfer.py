@@ -10,6 +10,7 @@ from hxgy.transfer.kinds import KINDS
 from hxgy.ui import data
 from hxgy.ui import entry as forms
 from hxgy.ui import transfer as page
+from hxgy.ui.downloads import private_download
 
 user = ui.guard("data_transfer")
 
@@ -75,14 +76,13 @@ with tab_export:
         + "各班指标的 Excel 在各指标页面的“下载Excel”。"
     )
     stamp = terms.get(term_id, "全部学期")
-    st.download_button(
+    private_download(
         f"导出“{export_kind.title}”",
-        data=lambda: page.export_bytes(user, export_kind, term_id or None, stamp),
+        make=lambda: page.export_file(user, export_kind, term_id or None, stamp),
         file_name=f"{export_kind.title}_{stamp}.xlsx",
         mime=page.XLSX,
-        type="primary",
-        icon=":material/download:",
-        on_click="ignore",
+        what=f"{export_kind.title} · {stamp}",
+        kind="primary",
         key=f"export-{export_kind.key}-{term_id}",
     )
 

@@ -32,6 +32,7 @@ class Field:
     words: Mapping[Any, str] | None = None
     unit: str = ""
     utc: bool = False  # a timestamp kept in UTC (bookkeeping), shown in Beijing time
+    phone: bool = False  # a phone number, shown masked as on every screen (hxgy.formats.mask_phone)
 
 
 YES_NO = {True: "是", False: "否"}
@@ -96,7 +97,7 @@ FIELDS: dict[str, Field] = {
     "single_parent": Field("单亲家庭", words=YES_NO),
     "hardship": Field("困难家庭", words=YES_NO),
     "relation": Field("关系"),
-    "phone": Field("电话"),
+    "phone": Field("电话", phone=True),
     "is_primary": Field("主要联系人", words=YES_NO),
     "work_unit": Field("工作单位"),
     "address": Field("住址"),
@@ -208,6 +209,7 @@ AUDIT_ACTIONS = {
     "logout": "退出登录",
     "import": "导入",
     "view": "查看",
+    "export": "导出",
 }
 # the tables entries are about that the entry forms and settings write
 AUDIT_ENTITIES = {
@@ -229,4 +231,5 @@ AUDIT_ENTITIES = {
     "target": "目标",
     "school": "学校设置",
     "promotion": "升年级",
+    "export": "个人信息导出",
 }

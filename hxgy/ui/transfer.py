@@ -24,6 +24,7 @@ from hxgy.transfer.kinds import Kind
 from hxgy.transfer.lookup import Lookup
 from hxgy.ui import data
 from hxgy.ui import entry as forms
+from hxgy.ui.downloads import private_download
 
 STAGES = {"读取文件": (0.0, 0.3), "检查每一行": (0.3, 0.7), "写入数据库": (0.7, 0.95), "更新统计": (0.95, 1.0)}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,11 +52,12 @@ def template_bytes(user: CurrentUser, kind: Kind) -> bytes:
         return templates.template_bytes(kind.key, Lookup.load(session, user, data.today()))
 
 
-def export_bytes(user: CurrentUser, kind: Kind, term_id: int | None, stamp: str) -> bytes:
-    """The kind's records of a term (None: all) as .xlsx; a refused export goes into the audit log on its own."""
+def export_file(user: CurrentUser, kind: Kind, term_id: int | None, stamp: str) -> tuple[bytes, int]:
+    """The kind's records of a term (None: all) as .xlsx, and its rows; a refused export goes into the audit log
+    on its own."""
     with data.read_session() as session:
         frame = record_exports.export_frame(session, user, kind.key, term_id=term_id, today=data.today())
-    return exports.excel_bytes({kind.title: frame}, stamp=stamp)
+    return exports.excel_bytes({kind.title: frame}, stamp=stamp), len(frame)
 
 
 def checked_plan(user: CurrentUser, kind: Kind, upload: UploadedFile) -> ImportPlan:
@@ -96,13 +98,14 @@ def show_plan(plan: ImportPlan, upload_name: str) -> None:
         st.error(f"有 {len(plan.bad_rows)} 行有误，共 {len(plan.problems)} 处。改正后重新上传，或选择只导入正确的行。")
         problems = problems_frame(plan)
         st.dataframe(problems, hide_index=True, width="stretch", placeholder="—")
-        st.download_button(
+        private_download(  # the rows quoted may name children and families
             "下载问题清单（Excel）",
-            data=lambda: exports.excel_bytes({"问题清单": problems}, stamp=f"{upload_name} · {plan.kind.title}"),
+            make=lambda: exports.excel_bytes({"问题清单": problems}, stamp=f"{upload_name} · {plan.kind.title}"),
             file_name="导入问题清单.xlsx",
             mime=XLSX,
+            what=f"导入问题清单 · {plan.kind.title} · {upload_name}",
+            rows=len(problems),
             icon=":material/table:",
-            on_click="ignore",
             key="problems-xlsx",
         )
     else:

@@ -25,6 +25,7 @@ from hxgy.metrics import measures
 from hxgy.metrics.judging import FigureCard
 from hxgy.metrics.overview import Baseline
 from hxgy.terms import Period
+from hxgy.ui.downloads import private_download
 
 CARDS_PER_ROW = 4
 BLANK = "—"  # what a table shows in a cell with no value (Streamlit writes "None" otherwise)
@@ -166,10 +167,21 @@ def _file_stem(title: str) -> str:
     return re.sub(r"[\\/:*?\"<>|\s]+", "_", title).strip("_")
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# columns that name a child or a family (under their Chinese headers, as ``labelled`` gives them)
+PERSONAL_COLUMNS = frozenset(COLUMN_LABELS.get(k, k) for k in ("student_no", "student_name", "guardian_name", "phone"))
+
+
+def personal(frame: pd.DataFrame) -> bool:
+    """Whether a table names a child or a family: its Excel goes only to the browser that asked (private_download)."""
+    return any(str(column) in PERSONAL_COLUMNS for column in frame.columns)
+
+
 def downloads(
     title: str, stamp: str, *, chart: alt.LayerChart | None, data: pd.DataFrame, allowed: bool, key: str
 ) -> None:
-    """PNG of the chart and Excel of the data behind it; nothing for roles that may not download."""
+    """PNG of the chart and Excel of the data behind it; nothing for roles that may not download. A table that
+    names children or families (``personal``) is downloaded once, by this browser only, and audited."""
     if not allowed:
         return
     stem = _file_stem(title)
@@ -184,11 +196,24 @@ def downloads(
             on_click="ignore",
             icon=":material/image:",
         )
+    if personal(data):
+        with row:
+            private_download(
+                "下载Excel",
+                make=lambda: exports.excel_bytes({title: data}, stamp=stamp),
+                file_name=f"{stem}.xlsx",
+                mime=XLSX,
+                what=f"{title}（{stamp}）",
+                rows=len(data),
+                key=f"xlsx-{key}",
+                icon=":material/table:",
+            )
+        return
     row.download_button(
         "下载Excel",
         data=lambda: exports.excel_bytes({title: data}, stamp=stamp),
         file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=XLSX,
         key=f"xlsx-{key}",
         on_click="ignore",
         icon=":material/table:",

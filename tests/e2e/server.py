@@ -1,4 +1,4 @@
-"""Start the real app with `streamlit run` on a free port, and drive it in Chromium.
+"""Start the real app with `streamlit run serve.py` on a free port, and drive it in Chromium.
 
 Used by the browser tests and by scripts/screenshots.py.
 """
@@ -37,7 +37,7 @@ def free_port() -> int:
 
 
 class AppServer:
-    """`streamlit run app.py` in a child process."""
+    """`streamlit run serve.py` (app.py behind hxgy's routes and middleware) in a child process."""
 
     def __init__(self, database_url: str, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
@@ -54,7 +54,7 @@ class AppServer:
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            "serve.py",
             "--server.port",
             str(self.port),
             "--server.address",

@@ -162,11 +162,11 @@ def test_two_processes_behind_nginx(browser: Browser, proxy: Proxy, demo_copy_ur
 
 
 def test_the_systemd_unit_is_valid_and_starts_the_app_as_the_tests_do(tmp_path: Path) -> None:
-    """deploy/hxgy@.service: systemd accepts it, and an instance runs app.py on its own port, on 127.0.0.1 only."""
+    """deploy/hxgy@.service: systemd accepts it, and an instance runs serve.py on its own port, on 127.0.0.1 only."""
     text = UNIT.read_text(encoding="utf-8")
     exec_start = next(line for line in text.splitlines() if line.startswith("ExecStart="))
     argv = exec_start.removeprefix("ExecStart=").split()
-    assert argv[1:5] == ["-m", "streamlit", "run", "app.py"]
+    assert argv[1:5] == ["-m", "streamlit", "run", "serve.py"]
     options = dict(zip(argv[5::2], argv[6::2], strict=True))
     assert options == {"--server.port": "%i", "--server.address": "127.0.0.1", "--server.headless": "true"}
     assert "EnvironmentFile=/etc/hxgy/hxgy.env" in text
