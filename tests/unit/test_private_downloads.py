@@ -1,0 +1,50 @@
+"""hxgy.web.downloads.take: who gets a waiting file, and when it is gone (the browser test tries it over HTTP)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string
+
+from hxgy.web import downloads
+
+TOKEN = b"0123456789abcdef"
+
+
+@pytest.fixture
+def waiting() -> str:
+    cookie = generate_xsrf_token_string(TOKEN)
+    return downloads.offer(b"names", file_name="名单.xlsx", mime="x", username="dean", browser_cookie=cookie)
+
+
+def test_only_the_owner_in_the_same_browser_gets_it_and_only_once(waiting: str) -> None:
+    # the same browser's cookie is masked anew each time Streamlit sets it: the token inside is what counts
+    same_browser = generate_xsrf_token_string(TOKEN)
+    other_browser = generate_xsrf_token_string(b"fedcba9876543210")
+    assert downloads.take(waiting, account=None, browser_cookie=same_browser) == (403, downloads.NOT_SIGNED_IN)
+    assert downloads.take(waiting, account="teacher", browser_cookie=same_browser) == (403, downloads.NOT_YOURS)
+    assert downloads.take(waiting, account="dean", browser_cookie=other_browser) == (403, downloads.NOT_YOURS)
+    assert downloads.take(waiting, account="dean", browser_cookie=None) == (403, downloads.NOT_YOURS)
+    kept = downloads.take(waiting, account="dean", browser_cookie=same_browser)  # refusals left it for its owner
+    assert isinstance(kept, downloads.Kept) and kept.data == b"names" and kept.file_name == "名单.xlsx"
+    assert downloads.take(waiting, account="dean", browser_cookie=same_browser) == (404, downloads.GONE)
+
+
+def test_a_file_not_fetched_in_time_is_forgotten(waiting: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    other = downloads.offer(b"more", file_name="y", mime="x", username="dean", browser_cookie=None)
+    later = time.monotonic() + downloads.TTL_SECONDS + 1
+    monkeypatch.setattr(downloads.time, "monotonic", lambda: later)
+    assert downloads.take(waiting, account="dean", browser_cookie=generate_xsrf_token_string(TOKEN)) == (
+        404,
+        downloads.GONE,
+    )
+    assert other in downloads._kept
+    downloads.offer(b"x", file_name="x", mime="x", username="dean", browser_cookie=None)  # sweeps what expired
+    assert other not in downloads._kept
+
+
+def test_a_token_is_unguessable_and_never_reused() -> None:
+    tokens = {downloads.offer(b"", file_name="f", mime="x", username="u", browser_cookie=None) for _ in range(50)}
+    assert len(tokens) == 50 and all(len(t) >= 40 for t in tokens)
+    assert downloads.take("not-a-token", account="u", browser_cookie=None) == (404, downloads.GONE)
