@@ -169,7 +169,10 @@ def _file_stem(title: str) -> str:
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # columns that name a child or a family (under their Chinese headers, as ``labelled`` gives them)
-PERSONAL_COLUMNS = frozenset(COLUMN_LABELS.get(k, k) for k in ("student_no", "student_name", "guardian_name", "phone"))
+PERSONAL_COLUMNS = frozenset(
+    [COLUMN_LABELS.get(k, k) for k in ("student_no", "student_name", "guardian_name")]
+    + ["学生姓名", "监护人", "家长姓名", "电话", "手机", "手机号", "联系电话"]
+)
 
 
 def personal(frame: pd.DataFrame) -> bool:

@@ -48,3 +48,16 @@ def test_a_token_is_unguessable_and_never_reused() -> None:
     tokens = {downloads.offer(b"", file_name="f", mime="x", username="u", browser_cookie=None) for _ in range(50)}
     assert len(tokens) == 50 and all(len(t) >= 40 for t in tokens)
     assert downloads.take("not-a-token", account="u", browser_cookie=None) == (404, downloads.GONE)
+
+
+def test_a_table_that_names_children_or_families_is_downloaded_privately() -> None:
+    import pandas as pd
+
+    from hxgy.metrics import measures
+    from hxgy.ui import widgets
+
+    missing = pd.DataFrame({"student_no": ["001"], "student_name": ["张三"], "guardian_name": ["张父"]})
+    assert widgets.personal(widgets.labelled(missing, ["student_no", "student_name", "guardian_name"]))
+    assert widgets.personal(pd.DataFrame({"班级": ["一(1)班"], "手机号": ["138****5678"]}))
+    classes = pd.DataFrame({c: [0] for c in ["class_name", *measures.CLASS_TABLE_COLUMNS[1:3]]})
+    assert not widgets.personal(widgets.labelled(classes, list(classes.columns)))
