@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime, timedelta
 
 from hxgy.glossary import NO_DATA
@@ -89,6 +90,51 @@ def name_list(names: list[str], limit: int = 8) -> str:
 
 
 BEIJING_OFFSET = timedelta(hours=8)
+
+MASK_CHARS = "*＊"  # how a masked phone hides its digits (the full-width star too, as some input methods type it)
+_LANDLINE = re.compile(r"(0\d{2,3})[-\s]?(\d{7,8})")  # 0571-88886666, 010 12345678
+
+
+def mask_phone(phone: str) -> str:
+    """A phone number as every screen and most exports show it, the one rule for all of them.
+
+    - a mobile (11 digits from 1, a +86 / 86 in front kept): 138****5678, +86 138****5678;
+    - a landline with its area code: 0571-****6666 (the area code and the last four digits);
+    - any other text with 7 or more digits (extensions, brackets, odd forms): every digit but the last four
+      becomes *, separators dropped: 05718888666612 → **********6612;
+    - fewer than 7 digits (a short number or a part of one): every digit becomes *;
+    - text without a digit: ****; blank stays blank.
+    """
+    text = phone.strip()
+    if not text:
+        return ""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    prefix = ""
+    if len(digits) == 13 and digits.startswith("861"):
+        prefix, digits = "+86 ", digits[2:]
+    if len(digits) == 11 and digits[0] == "1":
+        return f"{prefix}{digits[:3]}****{digits[-4:]}"
+    landline = _LANDLINE.fullmatch(text)
+    if landline:
+        area, local = landline.groups()
+        return f"{area}-{'*' * (len(local) - 4)}{local[-4:]}"
+    if len(digits) >= 7:
+        return "*" * (len(digits) - 4) + digits[-4:]
+    return "*" * len(digits) if digits else "****"
+
+
+def is_masked_phone(text: str) -> bool:
+    """Whether a phone cell holds a number as mask_phone shows it (a * where digits were), not a whole number."""
+    return any(ch in MASK_CHARS for ch in text)
+
+
+def same_masked_phone(masked: str, phone: str) -> bool:
+    """Whether ``masked`` is how mask_phone shows ``phone`` (spaces, hyphens and full-width stars aside)."""
+
+    def plain(text: str) -> str:
+        return "".join(ch for ch in text.replace("＊", "*") if not ch.isspace() and ch != "-")
+
+    return bool(phone.strip()) and plain(masked) == plain(mask_phone(phone))
 
 
 def beijing_time(utc: datetime) -> str:

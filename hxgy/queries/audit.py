@@ -94,6 +94,8 @@ def _value(field: Field, key: str, value: object, names: Names) -> str:
     """One value as people read it (without the unit)."""
     if value is None or value == "":
         return EMPTY
+    if field.phone:
+        return formats.mask_phone(str(value))
     if field.reference is not None:
         return names.of(field.reference, value)
     if field.words is not None and isinstance(value, str | int) and value in field.words:
@@ -214,6 +216,8 @@ def describe_change(entity: str, action: str, before: object, after: object, nam
                     parts.append(f"{field.label}·{inner}：{a} → {b}")
             continue
         a, b = (_value(field, key, v, names) for v in (was, now))
+        if field.phone and a == b:  # the change is in the digits the mask hides
+            b += "（隐去的数位有改动）"
         if field.unit == "%":  # 100% → 90%, where 30 → 45 分钟 names its unit once
             a = _with_unit(a, field)
         parts.append(f"{field.label}：{a} → {_with_unit(b, field)}")

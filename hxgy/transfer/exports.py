@@ -2,6 +2,10 @@
 
 Exports keep the same rules as the screens: roster files for admin and dean only; a head teacher gets the
 records of the classes they teach; hxgy.exports.excel_bytes neutralises cells a spreadsheet would run.
+
+Phone numbers (监护人, 教职工与任课) are whole only in the admin's files, which are meant to be edited and imported
+back; every other export shows them as hxgy.formats.mask_phone does (138****5678), and importing such a file keeps
+the stored numbers (hxgy.transfer.rows.cells.unmasked_phone). ``phone_warning`` is what the page says before either.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import pandas as pd
 from sqlalchemy import ScalarResult, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from hxgy import rights
+from hxgy import formats, rights
 from hxgy.auth import CurrentUser
 from hxgy.entry.rules import refuse
 from hxgy.models import (
@@ -42,6 +46,29 @@ from hxgy.transfer.kinds import ASSIGNMENT_WORDS, DIRECTION_WORDS, SCOPE_WORDS, 
 from hxgy.transfer.lookup import Lookup
 
 YES_NO = {True: "是", False: "否"}
+PHONE_KINDS = {"guardians": "家长", "staff": "教职工"}  # the kinds whose files carry phone numbers: whose numbers
+FULL_PHONE_ROLES = frozenset({rights.ADMIN})  # the roles whose roster files keep whole numbers, to import back
+
+
+def full_phones(role: str, kind_key: str) -> bool:
+    """Whether ``role``'s export of the kind carries whole phone numbers (False: masked, or no phone column)."""
+    return kind_key in PHONE_KINDS and role in FULL_PHONE_ROLES
+
+
+def phone_warning(role: str, kind_key: str) -> str | None:
+    """What the export page says before a download with phone numbers (None: the kind's files have none)."""
+    whose = PHONE_KINDS.get(kind_key)
+    if whose is None:
+        return None
+    if full_phones(role, kind_key):
+        return (
+            f"文件含有{whose}完整手机号，供修改后导回系统使用。请妥善保管，勿转发到群聊或发给他人；"
+            "导回后请删除本地文件。"
+        )
+    return (
+        f"文件中的{whose}手机号已隐去中间几位（如 138****5678）。导回时，未改动的号码保持系统中的原号码不变；"
+        "要修改号码，请在该格填写完整的新号码。"
+    )
 
 
 def _word(words: dict[str, str], code: str) -> str:
@@ -71,7 +98,11 @@ def export_frame(
         raise refuse(session, user, f"导出学期 {term_id} 的{kind.title}")
     rows = EXPORTERS[kind.key](session, lookup, term)
     headers = _headers(kind, lookup)
-    return pd.DataFrame(rows, columns=list(headers))
+    frame = pd.DataFrame(rows, columns=list(headers))
+    if kind.key in PHONE_KINDS and not full_phones(user.role, kind.key):
+        phone = kind.column("phone").header
+        frame[phone] = frame[phone].map(lambda number: formats.mask_phone(number or ""))
+    return frame
 
 
 def _headers(kind: Kind, lookup: Lookup) -> list[str]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from hxgy import formats
 from hxgy.transfer.files import HEADER_SEARCH_ROWS, INSTRUCTIONS_SHEET, OPTIONS_SHEET, FileRefused, Row, RowNo, Table
 from hxgy.transfer.kinds import KINDS, Column, Kind
 from hxgy.transfer.values import clean_text, normalise_header
@@ -282,10 +283,17 @@ def _same_date(cell: str, wanted: str) -> bool:
 
 
 def preview(located: Located, rows: int = 20) -> pd.DataFrame:
-    """The first rows as read, headed as in the file, with the spreadsheet's row numbers."""
+    """The first rows as read, headed as in the file, with the spreadsheet's row numbers; a phone number as every
+    screen shows it (hxgy.formats.mask_phone), whole in the file."""
     width = len(located.headers)
+    phone = located.positions.get("phone")
+
+    def shown(position: int, value: object) -> str:
+        text = clean_text(value)
+        return formats.mask_phone(text) if position == phone and not formats.is_masked_phone(text) else text
+
     frame = pd.DataFrame(
-        [[clean_text(v) for v in (values + [None] * width)[:width]] for _n, values in located.rows[:rows]],
+        [[shown(i, v) for i, v in enumerate((values + [None] * width)[:width])] for _n, values in located.rows[:rows]],
         columns=[h or f"列{i + 1}" for i, h in enumerate(located.headers)],
     )
     frame.index = [getattr(n, "number", n) for n, _v in located.rows[:rows]]

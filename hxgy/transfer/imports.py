@@ -238,14 +238,21 @@ def prepare(
     stored = handler.existing(session, lookup, unique) if unique else {}
     if handler.repeatable:
         unique = match_repeats(handler, unique, stored)
+    late: list[Problem] = []  # what only the stored records show (a masked phone that stands for no number)
     for p in unique:
         match = stored.get(p.key)
-        if match is None:
-            plan.new.append(p)
-        elif handler.differs(p, match):
-            plan.changed.append((p, match))
+        written = handler.against_stored(p, match)
+        if isinstance(written, Problem):
+            late.append(written)
+        elif match is None:
+            plan.new.append(written)
+        elif handler.differs(written, match):
+            plan.changed.append((written, match))
         else:
-            plan.same.append(p)
+            plan.same.append(written)
+    if late:
+        plan.problems = sorted([*plan.problems, *late], key=lambda q: (int(q.row), q.letter))
+        plan.bad_rows |= {q.row for q in late}
     if progress:
         progress("检查每一行", 1.0)
     return plan

@@ -117,6 +117,11 @@ class Handler(Generic[R]):
         """The stored records the prepared ones may match, by natural key."""
         raise NotImplementedError
 
+    def against_stored(self, p: Prepared[R], stored: Stored | None) -> Prepared[R] | Problem:
+        """The record as it is written once the stored record it matches is known (None: it is new), or the problem
+        that stops its row (a masked phone that stands for no stored number, hxgy.transfer.rows.phones)."""
+        return p
+
     def differs(self, p: Prepared[R], stored: Stored) -> bool:
         """Whether writing the row would change the stored record."""
         return stored.deleted or any(p.value(c) != stored.values.get(c) for c in self.compared if self.said(p, c))

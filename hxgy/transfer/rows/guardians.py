@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 from hxgy.auth import CurrentUser
 from hxgy.models import Family, Guardian, Student
 from hxgy.models.base import utcnow
-from hxgy.transfer.kinds import RELATIONS
+from hxgy.transfer.kinds import RELATIONS, Kind
 from hxgy.transfer.lookup import Lookup, StudentInfo, key_text
-from hxgy.transfer.reading import RowReader
+from hxgy.transfer.reading import Problem, RowReader
 from hxgy.transfer.rows.base import Changes, Handler, Key, Prepared, Stored, Values, chunks
 from hxgy.transfer.rows.cells import choice_cell, name_cell, student_cell, yes_no_cell
+from hxgy.transfer.rows.phones import MaskedPhones, phone_cell
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,20 +45,27 @@ class Guardians(Handler[GuardianRow]):
     model = Guardian
     compared = ("relation", "phone", "is_primary", "work_unit")
 
+    def __init__(self, kind: Kind) -> None:
+        super().__init__(kind)
+        self.masked = MaskedPhones("监护人")
+
     def convert(self, r: RowReader, lk: Lookup, user: CurrentUser) -> list[Prepared[GuardianRow]]:
         student = student_cell(r, lk)
         name = name_cell(r, "name")
         relation = choice_cell(r, "relation", RELATIONS)
-        phone = r.text("phone", limit=20)
-        if phone and not all(ch.isdigit() or ch in "-+ " for ch in phone):
-            r.fail("phone", f"“{phone}”不是电话号码")
+        phone = phone_cell(r, checked=True)
         primary = yes_no_cell(r, "is_primary")
         work_unit = r.text("work_unit", limit=100)
         if not r.ok or student is None:
             return []
         family = student.family_id if student.family_id is not None else ("student", student.id)
         record = GuardianRow(name, relation, phone, primary, work_unit, student)
-        return [Prepared(r.number, (family, key_text(name)), record, None, lk.today)]
+        key = (family, key_text(name))
+        self.masked.note(r, key, phone)
+        return [Prepared(r.number, key, record, None, lk.today)]
+
+    def against_stored(self, p: Prepared[GuardianRow], stored: Stored | None) -> Prepared[GuardianRow] | Problem:
+        return self.masked.unmasked(p, stored)
 
     def existing(self, session: Session, lk: Lookup, prepared: list[Prepared[GuardianRow]]) -> dict[Key, Stored]:
         rows = session.scalars(select(Guardian).where(Guardian.school_id == lk.school_id))

@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 from hxgy.auth import CurrentUser
 from hxgy.models import ClassAssignment, Staff
 from hxgy.models.base import utcnow
-from hxgy.transfer.kinds import ASSIGNMENT_WORDS, GENDERS
+from hxgy.transfer.kinds import ASSIGNMENT_WORDS, GENDERS, Kind
 from hxgy.transfer.lookup import Lookup, key_text
 from hxgy.transfer.reading import Problem, RowReader
 from hxgy.transfer.rows.base import Changes, Handler, Key, Prepared, Stored, Values, merge_by_key, merged
 from hxgy.transfer.rows.cells import choice_cell, class_cell, name_cell, words_cell, year_cell
+from hxgy.transfer.rows.phones import MaskedPhones, phone_cell
 from hxgy.transfer.values import clean_text
 
 STAFF_FIELDS = ("name", "gender", "phone", "title")
@@ -51,11 +52,15 @@ class StaffRows(Handler[StaffRow]):
     model = Staff
     compared = STAFF_FIELDS
 
+    def __init__(self, kind: Kind) -> None:
+        super().__init__(kind)
+        self.masked = MaskedPhones("教职工")
+
     def convert(self, r: RowReader, lk: Lookup, user: CurrentUser) -> list[Prepared[StaffRow]]:
         staff_no = r.text("staff_no", limit=32)
         name = name_cell(r, "name")
         gender = choice_cell(r, "gender", GENDERS)
-        phone = r.text("phone", limit=20)
+        phone = phone_cell(r, checked=False)
         title = r.text("title", limit=40)
         assignments: set[Assignment] = set()
         if clean_text(r.raw("class")):
@@ -70,7 +75,12 @@ class StaffRows(Handler[StaffRow]):
         if not r.ok:
             return []
         record = StaffRow(staff_no, name, gender, phone, title, frozenset(assignments))
-        return [Prepared(r.number, (key_text(staff_no),), record, None, lk.today, rows=(r.number,))]
+        key = (key_text(staff_no),)
+        self.masked.note(r, key, phone)
+        return [Prepared(r.number, key, record, None, lk.today, rows=(r.number,))]
+
+    def against_stored(self, p: Prepared[StaffRow], stored: Stored | None) -> Prepared[StaffRow] | Problem:
+        return self.masked.unmasked(p, stored)
 
     def group(self, prepared: list[Prepared[StaffRow]], problems: list[Problem]) -> list[Prepared[StaffRow]]:
         def join(first: Prepared[StaffRow], p: Prepared[StaffRow]) -> Prepared[StaffRow]:
