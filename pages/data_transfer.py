@@ -4,6 +4,7 @@ import streamlit as st
 
 from hxgy import rights, ui
 from hxgy.transfer import templates
+from hxgy.transfer.exports import phone_warning
 from hxgy.transfer.files import MAX_FILE_BYTES
 from hxgy.transfer.history import import_history
 from hxgy.transfer.kinds import KINDS
@@ -76,6 +77,9 @@ with tab_export:
         + "各班指标的 Excel 在各指标页面的“下载Excel”。"
     )
     stamp = terms.get(term_id, "全部学期")
+    phones = phone_warning(user.role, export_kind.key)
+    if phones:
+        st.warning(phones, icon=":material/phone_locked:")
     private_download(
         f"导出“{export_kind.title}”",
         make=lambda: page.export_file(user, export_kind, term_id or None, stamp),
