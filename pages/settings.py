@@ -1,17 +1,17 @@
-"""设置: terms, classes and teachers, accounts, lists, 德育 scheme, targets and limits, a new school year."""
+"""设置: terms, classes and teachers, accounts, lists, 德育 scheme, targets and limits, a new school year, 家庭数据."""
 
 import streamlit as st
 
 from hxgy import ui
 from hxgy.queries import school_setup
-from hxgy.ui import data, settings_people, settings_rules, settings_years
+from hxgy.ui import data, settings_people, settings_privacy, settings_rules, settings_years
 from hxgy.ui import entry as forms
 
 user = ui.guard("settings")
 
 st.title("设置")
 forms.show_flash()
-tabs = st.tabs(["学年学期", "班级与教师", "账户", "类别", "德育评价", "目标与时限", "升年级"])
+tabs = st.tabs(["学年学期", "班级与教师", "账户", "类别", "德育评价", "目标与时限", "升年级", "家庭数据"])
 with data.read_session() as session:
     terms = school_setup.years_and_terms(session, user.school_id)
 
@@ -29,3 +29,5 @@ with tabs[5]:
     settings_rules.targets_tab(user, dict(zip(terms["term_id"], terms["学期"], strict=True)))
 with tabs[6]:
     settings_years.promotion_tab(user, terms)
+with tabs[7]:
+    settings_privacy.privacy_tab(user)

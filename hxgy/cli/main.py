@@ -8,6 +8,7 @@ from pathlib import Path
 from hxgy import db
 from hxgy.cli.accounts import cmd_accounts, cmd_create_user
 from hxgy.cli.database import cmd_backup, cmd_demo, cmd_init, cmd_migrate, cmd_refresh_stats, cmd_restore
+from hxgy.cli.privacy import cmd_purge
 from hxgy.cli.reporting import cmd_metrics, cmd_report
 from hxgy.cli.spreadsheets import cmd_export, cmd_import, cmd_template
 from hxgy.cli.years import cmd_year
@@ -95,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", required=True, help="the account the export is made as (its rights apply)")
     p.add_argument("--term", help="only this term, e.g. 2025-2026学年第二学期 (default: every term)")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("purge", help="erase every student who left more than the school's 留存年限 ago")
+    p.add_argument("--dry-run", action="store_true", help="list who would be erased, change nothing")
+    p.add_argument("--school", help="school code (default: every school)")
+    p.set_defaults(func=cmd_purge)
     return parser
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hxgy.models.base import Base, CreatedAt, SchoolOwned, one_of
@@ -44,6 +44,8 @@ class Student(SchoolOwned, CreatedAt, Base):
     single_parent: Mapped[bool] = mapped_column(Boolean, default=False)  # 单亲
     hardship: Mapped[bool] = mapped_column(Boolean, default=False)  # 困难家庭
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # when the personal data of this student (who had left) was erased; the row stays so records keep counting
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     family: Mapped[Family | None] = relationship(back_populates="students")
     enrolments: Mapped[list[Enrolment]] = relationship(back_populates="student")

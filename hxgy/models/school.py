@@ -11,6 +11,7 @@ from hxgy.models.base import Base, CreatedAt, SchoolOwned
 
 DEFAULT_RESPONSE_LIMIT_HOURS = 72
 DEFAULT_MORAL_COMPLETION_MIN = 90  # % of students scored by the teacher before 德育优良率 is judged
+DEFAULT_RETENTION_YEARS = 3  # 留存年限: a student who left is erased this many years after their last day
 
 
 class School(CreatedAt, Base):
@@ -31,6 +32,11 @@ class School(CreatedAt, Base):
     # a record dated in a holiday counts for the next term ("next", 暑期家访 → autumn), the one before
     # ("previous"), or is refused ("refuse"); hxgy.terms.record_window
     holiday_records: Mapped[str] = mapped_column(String(10), default="next", server_default="next")
+    # 留存年限: the personal data of a student who left is erased (python -m hxgy purge) once this many years
+    # have passed since their last day at the school (hxgy.privacy.retention)
+    retention_years: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_RETENTION_YEARS, server_default=str(DEFAULT_RETENTION_YEARS)
+    )
 
     classes: Mapped[list[SchoolClass]] = relationship(back_populates="school")
 

@@ -1,0 +1,7 @@
+"""A family's rights over its data (个人信息保护法 art. 28, 31; 儿童个人信息网络保护规定), docs/privacy.md.
+
+- ``family.family_file``: everything stored about one student and their family, as one .docx a parent can read;
+- ``erase.erase_student``: a student who left, erased (names, phones, flags, free text) while every class
+  figure of every past term stays the same; the audit log keeps that it happened, not what was erased;
+- ``retention``: the school's 留存年限 and the students past it (``python -m hxgy purge``).
+"""

@@ -1,0 +1,79 @@
+"""设置 → 家庭数据（查询与删除）: find a student, export the family's file (audited), erase one who left only after
+their name is typed, refuse one still at school; the 留存年限 saved."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hxgy import db
+from hxgy.models import AuditLog, School, Student
+from tests.app.conftest import all_text
+from tests.conftest import run_cli
+from tests.unit.privacy_school import GONE, STAYS, privacy_school
+
+
+def _school(url: str) -> tuple[str, int, int]:
+    """The privacy school and a dean account: (username, id of 钱多多, id of 孙小美)."""
+    engine = db.create_db_engine(url)
+    with Session(engine) as session:
+        s, _ = privacy_school(session)
+        dean = s.user("dean", "德育主任乙")
+        session.commit()
+        found = (dean.username, s.students[GONE].id, s.students[STAYS].id)
+    engine.dispose()
+    return found
+
+
+def _read(url: str, statement):
+    engine = db.create_db_engine(url)
+    with Session(engine) as session:
+        found = list(session.scalars(statement))
+    engine.dispose()
+    return found
+
+
+def test_the_dean_exports_then_erases_a_student_who_left(make_app, empty_database_url) -> None:
+    url = empty_database_url
+    assert run_cli(url, "migrate").returncode == 0
+    dean, gone_id, stays_id = _school(url)
+    at = make_app(url, dean)
+    at.run()
+    at.switch_page("pages/settings.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert "家庭数据（查询与删除）" in all_text(at)
+
+    at.text_input(key="privacy-search").set_value(STAYS).run()
+    assert "仍是在读学生，只能删除已离校学生的个人信息" in all_text(at)
+    assert not [b for b in at.button if b.label == "删除该生个人信息"]
+
+    at.text_input(key="privacy-search").set_value("钱").run()
+    assert at.selectbox(key="privacy-student").value == gone_id
+    text = all_text(at)
+    assert f"将删除 {GONE}（学号 S0001）" in text and "监护人 2 名" in text and "此操作不能撤销" in text
+    at.button(key=f"privacy-export-{gone_id}").click().run()
+    assert not at.exception, at.exception
+    exports = _read(url, select(AuditLog.detail).where(AuditLog.action == "export"))
+    assert len(exports) == 1 and exports[0].startswith(f"家庭数据（学生编号 {gone_id}）：31 行")
+
+    form = f"privacy-erase-{gone_id}"
+    at.text_input(key=f"privacy-confirm-{gone_id}").set_value("钱多")
+    at.button(key=f"FormSubmitter:{form}-删除该生个人信息").click().run()
+    assert f"输入的姓名与该生姓名“{GONE}”不一致，未删除" in all_text(at)
+    assert GONE in _read(url, select(Student.name))
+
+    at.text_input(key=f"privacy-confirm-{gone_id}").set_value(GONE)
+    at.button(key=f"FormSubmitter:{form}-删除该生个人信息").click().run()
+    assert not at.exception, at.exception
+    assert f"已删除该生（编号 {gone_id}）及 2 名监护人的个人信息" in all_text(at)
+    names = _read(url, select(Student.name).order_by(Student.id))
+    assert GONE not in names and f"已删除学生#{gone_id}" in names and STAYS in names
+    assert stays_id in _read(url, select(Student.id).where(Student.erased_at.is_(None)))
+    # the export's audit line named the file after the child: scrubbed too
+    assert not [d for d in _read(url, select(AuditLog.detail)) if GONE in d]
+
+    at.number_input(key="privacy-retention-years").set_value(5)
+    at.button(key="FormSubmitter:privacy-retention-保存留存年限").click().run()
+    assert "个人信息留存年限已保存" in all_text(at)
+    assert _read(url, select(School.retention_years)) == [5]
