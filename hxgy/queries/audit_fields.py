@@ -67,6 +67,7 @@ FIELDS: dict[str, Field] = {
     "reply": Field("答复"),
     "service_date": Field("服务日期"),
     "hours": Field("时长", unit="小时"),
+    "retention_years": Field("个人信息留存年限", unit="年"),
     "note": Field("备注"),
     "confirmed": Field("已确认", words=YES_NO),
     "confirmed_at": Field("确认时间", utc=True),
@@ -210,6 +211,7 @@ AUDIT_ACTIONS = {
     "import": "导入",
     "view": "查看",
     "export": "导出",
+    "erase": "删除个人信息",
 }
 # the tables entries are about that the entry forms and settings write
 AUDIT_ENTITIES = {
