@@ -3,8 +3,10 @@
 ``gather`` reads the figures once (the same hxgy.metrics functions as the
 dashboards); ``build_deck`` turns them into slides. Nothing here can show a
 child: no student or guardian name is read, there are no individual scores,
-and any group smaller than ``MIN_GROUP`` students (a class, a grade, a
-satisfaction survey) is left out, with a line on the slide saying so.
+and any group smaller than ``MIN_GROUP`` (students of a class or a grade,
+requests, answers of a survey) is left out, with a line on the slide saying so,
+together with whatever would let it be worked out by subtraction: the rule is
+``hxgy.metrics.small_groups``, shared with the term report.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from sqlalchemy.orm import Session
 
 from hxgy import charts, formats
 from hxgy.glossary import STATUS_LABELS, grade_name
-from hxgy.metrics import activities, judging, measures, overview
+from hxgy.metrics import activities, judging, measures, overview, small_groups
 from hxgy.metrics.overview import Figures
 from hxgy.metrics.roster import ClassFilter
+from hxgy.metrics.small_groups import HIDDEN, Hiding
 from hxgy.terms import Period
 
-MIN_GROUP = 5  # groups with fewer students are not shown on a projected screen
+MIN_GROUP = small_groups.MIN_GROUP  # groups with fewer are not shown on a projected screen
 
 SECTIONS: dict[str, str] = {"school": "学校总览", "measures": "各项指标", "grades": "各年级"}
 
@@ -86,6 +89,7 @@ class MeetingFigures:
     participation: dict[str, int | None]  # activities.participation_totals
     partners_active: int  # partners with at least one activity in the period
     completion_min: float = judging.DEFAULT_COMPLETION_MIN  # below it 德育 rates show 评价未完成
+    hiding: Hiding | None = None  # small_groups.for_view: what the view may show (None: worked out from frame)
 
 
 def gather(session: Session, period: Period, classes: ClassFilter, *, now: datetime) -> MeetingFigures:
@@ -115,48 +119,29 @@ def gather(session: Session, period: Period, classes: ClassFilter, *, now: datet
         participation=activities.participation_totals(session, period, classes),
         partners_active=int((partners["activities"] > 0).sum()) if not partners.empty else 0,
         completion_min=judging.completion_min(session, school_id=classes.school_id),
+        hiding=small_groups.for_view(session, period, classes, frame=frame, figures=figures, now=now),
     )
 
 
-def _complement(sizes: pd.Series, grades: pd.Series, shown: pd.Series) -> pd.Series:
-    """Hide more cells until what is hidden inside every total on screen is 0 or at least MIN_GROUP.
+def projectable(frame: pd.DataFrame, totals: Mapping[str, float] | None = None) -> tuple[pd.DataFrame, pd.Series]:
+    """The classes that may be shown, with figures on too small a base blanked; and which classes were left out.
 
-    A grade's figure minus its classes on screen (or the school's minus every class on screen) must never
-    give back a group of 1–4 students, so the smallest class still shown is hidden too, as often as needed.
-    Totals shown are each grade of MIN_GROUP or more and the whole view.
+    The rule is ``small_groups.hide_small_groups``: a class of fewer than MIN_GROUP students is left out, and
+    so is a class whose figures would let someone work out a left-out class (or grade) by subtraction. Each
+    figure is treated the same way on its own base (e.g. a satisfaction survey answered by 4 parents is blank).
     """
-    shown = shown.copy()
-    totals = [grades == grade for grade in grades.unique() if sizes[grades == grade].sum() >= MIN_GROUP]
-    for members in [*totals, pd.Series(True, index=sizes.index)]:
-        while 0 < sizes[members & ~shown].sum() < MIN_GROUP and (members & shown).any():
-            shown[sizes[members & shown].idxmin()] = False
-    return shown
+    hiding = small_groups.hide_small_groups(frame, totals)
+    return _kept(frame, hiding), hiding.left_out
 
 
-def projectable(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """The classes that may be shown, with rates on too small a base blanked; and which classes were left out.
-
-    A class of fewer than MIN_GROUP students is left out, and so is a class whose figures would let
-    someone work out a left-out class by subtraction (see ``_complement``). Each rate is treated the
-    same way on its own base (e.g. a satisfaction survey answered by 4 parents is blank).
-    """
-    frame = frame.reset_index(drop=True)
-    grades = frame["grade_level"]
-    shown_rows = _complement(frame["students"], grades, frame["students"] >= MIN_GROUP)
-    kept = frame.copy()
-    for key, measure in measures.MEASURES.items():
-        base = measure.denominator
-        if measure.rollup == "ratio" and base and base != "students" and key in kept and base in kept:
-            cells = _complement(kept[base], grades, shown_rows & (kept[base] >= MIN_GROUP))
-            kept.loc[~cells, key] = math.nan
-    return kept[shown_rows].reset_index(drop=True), ~shown_rows
+def _kept(frame: pd.DataFrame, hiding: Hiding) -> pd.DataFrame:
+    """The classes shown, hidden figures blanked."""
+    return hiding.mask(frame)[~hiding.left_out.to_numpy()].reset_index(drop=True)
 
 
 def _small_base(figures: Mapping[str, float], key: str) -> bool:
-    """The figure rests on fewer than MIN_GROUP students, answers or requests (a rate's base, a mean's weight)."""
-    measure = measures.measure(key)
-    base = measure.denominator if measure.rollup == "ratio" else measure.weight
-    return bool(base and figures.get(base, 0) < MIN_GROUP)
+    """The view's figure rests on fewer than MIN_GROUP students, answers or requests (its base, a mean's weight)."""
+    return small_groups.too_small(figures, key)
 
 
 def _shown(figures: Mapping[str, float], key: str) -> float:
@@ -164,12 +149,21 @@ def _shown(figures: Mapping[str, float], key: str) -> float:
     return math.nan if _small_base(figures, key) else figures.get(key, math.nan)
 
 
-def _figure(
-    data: MeetingFigures, figures: Mapping[str, float], before: Mapping[str, float] | None, key: str
-) -> BigFigure:
-    """A measure as a big figure: value, then target and status, then the change against the comparison."""
-    if _small_base(figures, key) and not formats.missing(figures.get(key)):
-        return BigFigure(measures.label(key), "不显示", f"人数不足 {MIN_GROUP} 人，为保护隐私不显示")
+def _view_hidden(data: MeetingFigures, hiding: Hiding, key: str) -> bool:
+    """The view's own figure ``key`` may not be shown: on a small base, or to keep a small group elsewhere hidden."""
+    return hiding.total_hidden(key) or _small_base(data.figures, key)
+
+
+def _plain(data: MeetingFigures, hiding: Hiding, key: str, text: str) -> str:
+    """A count or figure of the view as written, or 不显示 when its base is hidden."""
+    return HIDDEN if _view_hidden(data, hiding, key) else text
+
+
+def _figure(data: MeetingFigures, hiding: Hiding, key: str) -> BigFigure:
+    """A measure of the view as a big figure: value, then target and status, then the change on the comparison."""
+    figures, before = data.figures, data.before
+    if _view_hidden(data, hiding, key) and not formats.missing(figures.get(key)):
+        return BigFigure(measures.label(key), HIDDEN, small_groups.reason(key))
     card = judging.figure_cards(
         {**figures, key: _shown(figures, key)},
         {key: _shown(before, key)} if before else None,
@@ -196,7 +190,24 @@ def _left_out(hidden: int) -> tuple[str, ...]:
     return (f"为保护学生隐私，{hidden} 个班级未单独显示（学生不足 {MIN_GROUP} 人，或可据此推算出这样的班级）。",)
 
 
-def _measure_grid(data: MeetingFigures, kept: pd.DataFrame, key: str, title: str) -> alt.LayerChart | None:
+def _hidden_notes(data: MeetingFigures, hiding: Hiding, kept: pd.DataFrame, key: str) -> list[str]:
+    """What the slide says of a measure's classes: hidden because their groups are small, or no data at all."""
+    frame = data.frame.reset_index(drop=True)
+    base = small_groups.base_of(key)
+    with_data = frame[base].fillna(0).to_numpy() > 0 if base in frame else False
+    hidden = int((hiding.class_hidden(key).to_numpy() & ~hiding.left_out.to_numpy() & with_data).sum())
+    if kept.empty or kept[key].isna().all():
+        if hiding.hidden_with_data(data.frame, key):
+            return [f"各班{small_groups.reason(key)}。"]
+        return ["各班本期尚无该项数据。"]
+    if hidden and small_groups.base_of(key) != small_groups.STUDENTS:
+        return [f"另有 {hidden} 个班级该项{small_groups.reason(key)}（或可据此推算出这样的班级）。"]
+    return []
+
+
+def _measure_grid(
+    data: MeetingFigures, kept: pd.DataFrame, hidden: pd.Series, key: str, title: str
+) -> alt.LayerChart | None:
     """Grades down, class numbers across, each cell the class's figure coloured by its target status."""
     if kept.empty:
         return None
@@ -204,7 +215,7 @@ def _measure_grid(data: MeetingFigures, kept: pd.DataFrame, key: str, title: str
     grid = kept[["class_name", "grade_level", "class_no"]].assign(
         年级=kept["grade_level"].map(grade_name),
         班=kept["class_no"].map(lambda n: f"{n}班"),
-        数值=[formats.measure_value(key, v) for v in kept[key]],
+        数值=[HIDDEN if h else formats.measure_value(key, v) for v, h in zip(kept[key], hidden, strict=True)],
         状态=statuses["status"].map(STATUS_LABELS).to_numpy(),
     )
     return charts.heatmap(
@@ -221,8 +232,9 @@ def _measure_grid(data: MeetingFigures, kept: pd.DataFrame, key: str, title: str
     )
 
 
-def _school_slides(data: MeetingFigures, school_name: str) -> list[Slide]:
+def _school_slides(data: MeetingFigures, school_name: str, hiding: Hiding) -> list[Slide]:
     f = data.figures
+    parents = f"{formats.number(data.participation['parents'], 0)} 人次"
     cover = Slide(
         "school-cover",
         "school",
@@ -231,8 +243,11 @@ def _school_slides(data: MeetingFigures, school_name: str) -> list[Slide]:
             BigFigure("班级", formats.number(len(data.frame), 0)),
             BigFigure("学生", formats.number(f["students"], 0)),
             BigFigure("协同活动", f"{data.participation['activities']} 场"),
-            BigFigure("家长参与", f"{formats.number(data.participation['parents'], 0)} 人次"),
-            BigFigure("志愿服务", formats.measure_value("volunteer_hours", f["volunteer_hours"])),
+            BigFigure("家长参与", _plain(data, hiding, "parent_attendance", parents)),
+            BigFigure(
+                "志愿服务",
+                _plain(data, hiding, "volunteer_hours", formats.measure_value("volunteer_hours", f["volunteer_hours"])),
+            ),
             BigFigure("合作单位", f"{data.partners_active} 家"),
         ),
         notes=(data.period.label + (f"，与{data.previous_label}比较" if data.previous_label else ""),),
@@ -241,60 +256,54 @@ def _school_slides(data: MeetingFigures, school_name: str) -> list[Slide]:
         "school-figures",
         "school",
         "主要指标",
-        tuple(_figure(data, f, data.before, key) for key in KEY_MEASURES),
+        tuple(_figure(data, hiding, key) for key in KEY_MEASURES),
         notes=("颜色按本学期目标判断；学期进行中，累计指标按时间进度折算目标。",) if data.period.in_progress else (),
     )
     return [cover, key_figures]
 
 
-def _measure_slides(data: MeetingFigures, kept: pd.DataFrame, hidden: int) -> list[Slide]:
+def _measure_slides(data: MeetingFigures, hiding: Hiding) -> list[Slide]:
+    kept = _kept(data.frame, hiding)
+    hidden = int(hiding.left_out.sum())
     slides = []
     for key in MEASURE_SLIDES:
         label = measures.label(key)
-        figure = _figure(data, data.figures, data.before, key)
+        figure = _figure(data, hiding, key)
+        f = data.figures
         extra: list[BigFigure] = []
         if key == "volunteer_participation":
-            extra.append(
-                BigFigure("志愿服务时长", formats.measure_value("volunteer_hours", data.figures["volunteer_hours"]))
-            )
-            extra.append(
-                BigFigure("户均志愿时长", formats.measure_value("hours_per_family", data.figures["hours_per_family"]))
-            )
+            for name, count in (("志愿服务时长", "volunteer_hours"), ("户均志愿时长", "hours_per_family")):
+                extra.append(BigFigure(name, _plain(data, hiding, count, formats.measure_value(count, f[count]))))
         if key in ("home_visit_coverage", "contact_coverage"):
             reached = "visited_students" if key == "home_visit_coverage" else "contacted_students"
-            extra.append(
-                BigFigure(
-                    "覆盖学生",
-                    f"{formats.number(data.figures[reached], 0)} / {formats.number(data.figures['students'], 0)}",
-                )
-            )
+            text = f"{formats.number(f[reached], 0)} / {formats.number(f['students'], 0)}"
+            extra.append(BigFigure("覆盖学生", _plain(data, hiding, reached, text)))
         if key == "response_on_time":
-            extra.append(BigFigure("家长诉求", f"{formats.number(data.figures['requests'], 0)} 件"))
+            extra.append(BigFigure("家长诉求", f"{formats.number(f['requests'], 0)} 件"))
         if key == "moral_good_rate":
-            extra.append(
-                BigFigure("德育平均分", formats.measure_value("moral_average", _shown(data.figures, "moral_average")))
-            )
+            average = formats.measure_value("moral_average", _shown(f, "moral_average"))
+            extra.append(BigFigure("德育平均分", _plain(data, hiding, "moral_average", average)))
         statuses = judging.class_status(kept, data.goals, data.period, (key,), completion_min=data.completion_min)
         red = statuses[statuses["status"] == "red"]["class_name"].tolist()
         notes = [f"未达标班级（{len(red)} 个）：{formats.name_list(red, 12)}"] if red else []
         no_data = kept.empty or kept[key].isna().all()
-        if no_data:
-            notes.append("各班本期尚无该项数据。")
+        notes += _hidden_notes(data, hiding, kept, key)
+        cells = hiding.class_hidden(key)[~hiding.left_out.to_numpy()].reset_index(drop=True)
         slides.append(
             Slide(
                 f"measure-{key}",
                 "measures",
                 label,
                 (figure, *extra),
-                None if no_data else _measure_grid(data, kept, key, f"各班{label}"),
+                None if no_data else _measure_grid(data, kept, cells, key, f"各班{label}"),
                 (*notes, *_left_out(hidden)),
             )
         )
-    slides.append(_activity_slide(data))
+    slides.append(_activity_slide(data, hiding))
     return slides
 
 
-def _activity_slide(data: MeetingFigures) -> Slide:
+def _activity_slide(data: MeetingFigures, hiding: Hiding) -> Slide:
     totals = data.participation
     chart = None
     if not data.activity_types.empty:
@@ -306,24 +315,36 @@ def _activity_slide(data: MeetingFigures) -> Slide:
         "协同活动",
         (
             BigFigure("活动场次", f"{totals['activities']} 场"),
-            BigFigure("学生参与", f"{formats.number(totals['students'], 0)} 人次"),
-            BigFigure("家长参与", f"{formats.number(totals['parents'], 0)} 人次"),
+            BigFigure("学生参与", _plain(data, hiding, "students", f"{formats.number(totals['students'], 0)} 人次")),
+            BigFigure(
+                "家长参与", _plain(data, hiding, "parent_attendance", f"{formats.number(totals['parents'], 0)} 人次")
+            ),
             *(
-                (BigFigure("参与家庭", f"{formats.number(totals['families'], 0)} 户次"),)
+                (
+                    BigFigure(
+                        "参与家庭", _plain(data, hiding, "students", f"{formats.number(totals['families'], 0)} 户次")
+                    ),
+                )
                 if totals["families"] is not None
                 else ()
             ),
-            BigFigure("家长到场率", formats.percent(_shown(data.figures, "parent_attendance"))),
+            BigFigure(
+                "家长到场率",
+                _plain(data, hiding, "parent_attendance", formats.percent(_shown(data.figures, "parent_attendance"))),
+            ),
             BigFigure("合作单位", f"{data.partners_active} 家"),
         ),
         chart,
     )
 
 
-def _grade_slides(data: MeetingFigures, kept: pd.DataFrame, hidden_by_grade: dict[int, int]) -> list[Slide]:
+def _grade_slides(data: MeetingFigures, hiding: Hiding) -> list[Slide]:
     slides = []
-    for grade, group in data.frame.groupby("grade_level", sort=True):
-        if group["students"].sum() < MIN_GROUP:
+    frame = data.frame.reset_index(drop=True)
+    kept = _kept(frame, hiding)
+    hidden_by_grade = frame[hiding.left_out.to_numpy()].groupby("grade_level").size().to_dict()
+    for grade, group in frame.groupby("grade_level", sort=True):
+        if small_groups.small(group["students"].sum()) or not group["students"].sum():
             continue
         figures = overview.combine(group, data.period)
         shown = kept[kept["grade_level"] == grade]
@@ -332,14 +353,26 @@ def _grade_slides(data: MeetingFigures, kept: pd.DataFrame, hidden_by_grade: dic
             statuses = judging.class_status(
                 shown, data.goals, data.period, KEY_MEASURES, completion_min=data.completion_min
             )
+            cells = charts.status_cells(statuses)
+            cells.loc[hiding.hidden_cells(frame, statuses).to_numpy(), "数值"] = HIDDEN
             chart = charts.status_grid(
                 statuses,
                 measures=KEY_MEASURES,
                 class_order=shown["class_name"].tolist(),
                 title=f"{grade_name(int(grade))}各班目标达成情况",
                 stamp="",
+                cells=cells,
             )
-        grade_figures = tuple(_plain_figure(data, figures, key) for key in KEY_MEASURES)
+        covered = [hiding.grade_hidden(int(grade), key) for key in KEY_MEASURES]
+        grade_figures = tuple(
+            _plain_figure(data, figures, key, hidden=h) for key, h in zip(KEY_MEASURES, covered, strict=True)
+        )
+        notes = _left_out(hidden_by_grade.get(grade, 0))
+        if any(h and not _small_base(figures, key) for key, h in zip(KEY_MEASURES, covered, strict=True)):
+            notes += (
+                "为保护学生隐私，本年级部分指标不显示（否则可由全校数字减去各年级数字，推算出人数不足 "
+                f"{MIN_GROUP} 人的年级或班级）。",
+            )
         slides.append(
             Slide(
                 f"grade-{int(grade)}",
@@ -347,16 +380,16 @@ def _grade_slides(data: MeetingFigures, kept: pd.DataFrame, hidden_by_grade: dic
                 f"{grade_name(int(grade))}（{len(group)} 个班，{int(group['students'].sum())} 名学生）",
                 grade_figures,
                 chart,
-                _left_out(hidden_by_grade.get(int(grade), 0)),
+                notes,
             )
         )
     return slides
 
 
-def _plain_figure(data: MeetingFigures, figures: Mapping[str, float], key: str) -> BigFigure:
+def _plain_figure(data: MeetingFigures, figures: Mapping[str, float], key: str, *, hidden: bool) -> BigFigure:
     """A measure as a big figure coloured by its status, without the lines of context (the grade slides)."""
-    if _small_base(figures, key) and not formats.missing(figures.get(key)):
-        return BigFigure(measures.label(key), "不显示")
+    if (hidden or _small_base(figures, key)) and not formats.missing(figures.get(key)):
+        return BigFigure(measures.label(key), HIDDEN)
     value = figures.get(key, math.nan)
     goal = judging.goal_now(data.goals, key, data.period)
     return BigFigure(measures.label(key), formats.measure_value(key, value), "", judging.status(value, goal))
@@ -373,16 +406,14 @@ def build_deck(data: MeetingFigures, *, school_name: str, sections: Sequence[str
                 notes=(f"当前范围内学生不足 {MIN_GROUP} 人。为保护学生隐私，投屏不显示人数过少的群体。",),
             )
         ]
-    kept, left_out = projectable(data.frame)
-    hidden = int(left_out.sum())
-    hidden_by_grade = data.frame.reset_index(drop=True)[left_out].groupby("grade_level").size().to_dict()
+    hiding = data.hiding or small_groups.hide_small_groups(data.frame, data.figures)
     deck: list[Slide] = []
     if "school" in sections:
-        deck += _school_slides(data, school_name)
+        deck += _school_slides(data, school_name, hiding)
     if "measures" in sections:
-        deck += _measure_slides(data, kept, hidden)
+        deck += _measure_slides(data, hiding)
     if "grades" in sections:
-        deck += _grade_slides(data, kept, {int(k): int(v) for k, v in hidden_by_grade.items()})
+        deck += _grade_slides(data, hiding)
     return deck
 
 

@@ -6,6 +6,13 @@
 children (``overview.baseline``), targets and
 statuses, and the detail tables of each measure. Nothing here reads a student's
 or a guardian's name.
+
+A report is a shared document: the per-class and per-grade tables it keeps have
+every figure of a small group blanked (NaN), and of every part that would let one be
+worked out by subtraction, by the rule of ``hxgy.metrics.small_groups`` (the one the
+meeting slides use, worked out over the whole school); ``hiding`` says which, so the
+text can write 不显示 instead of 暂无数据. A view of 1–4 students, or a grade whose
+student figures the whole school's rule hides, gets no report at all.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hxgy.glossary import grade_name
-from hxgy.metrics import activities, communication, judging, moral, overview, volunteers
+from hxgy.metrics import activities, communication, judging, moral, overview, small_groups, volunteers
 from hxgy.metrics.judging import FigureCard
 from hxgy.metrics.measures import CLASS_STATUS_MEASURES, MEASURES
 from hxgy.metrics.roster import ClassFilter
@@ -40,7 +47,7 @@ class ReportFigures:
     grade_level: int | None
     drafted_on: date
     response_limit_hours: int
-    classes: pd.DataFrame  # overview.class_measures: one row per class, every count and rate
+    classes: pd.DataFrame  # overview.class_measures, one row per class, hidden figures blanked (see ``hiding``)
     figures: overview.Figures  # overview.school_figures of the classes in view
     compared: Period | None  # the comparison period (previous term, or its 同期), None without one
     before: overview.Figures | None  # school_figures of the comparison period, same children
@@ -48,7 +55,7 @@ class ReportFigures:
     goals: dict[str, float]  # judging.targets (rates as fractions)
     cards: dict[str, FigureCard]  # judging.figure_cards of every measure, by key
     statuses: pd.DataFrame  # judging.class_status: class × measure with target and status
-    grades: pd.DataFrame  # overview.by_grade
+    grades: pd.DataFrame  # overview.by_grade, hidden figures blanked
     channels: pd.DataFrame  # communication.channel_mix
     late: pd.DataFrame  # communication.late_requests (no names)
     volunteer_mix: pd.DataFrame  # volunteers.activity_mix
@@ -65,6 +72,25 @@ class ReportFigures:
     holiday: dict[str, int] = field(default_factory=dict)  # communication.holiday_contacts
     unconfirmed: int = 0  # volunteers.unconfirmed_records: 待确认, not counted
     baseline: overview.Baseline | None = None  # the classes the comparison covers
+    hiding: small_groups.Hiding | None = None  # which class, grade and whole-view figures are not shown
+    evaluated: dict[int, float] = field(default_factory=dict)  # class_id → students evaluated (weights only)
+
+    def hidden(self, key: str) -> bool:
+        """The view's own figure ``key`` rests on a small group and is not shown."""
+        return self.hiding is not None and self.hiding.total_hidden(key)
+
+    def class_hidden(self, key: str) -> pd.Series:
+        """Per class of ``classes``: its figure ``key`` is not shown."""
+        if self.hiding is None:
+            return pd.Series(False, index=self.classes.index)
+        return self.hiding.class_hidden(key).set_axis(self.classes.index)
+
+    @property
+    def shown_classes(self) -> pd.DataFrame:
+        """The classes that are shown at all (the others are left out of every per-class table and chart)."""
+        if self.hiding is None:
+            return self.classes
+        return self.classes[~self.hiding.left_out.to_numpy()]
 
     @property
     def scope_name(self) -> str:
@@ -155,6 +181,19 @@ def gather(session: Session, scope: ReportScope) -> ReportFigures:
     if grade_level is not None and frame.empty:
         raise ReportError(f"{term.name}没有{grade_name(grade_level)}的班级")
     figures = overview.school_figures(session, period, classes, now=now, frame=frame)
+    scope_name = grade_name(grade_level) if grade_level else "全校"
+    if small_groups.small(figures["students"]):
+        raise ReportError(
+            f"{term.name}{scope_name}只有 {int(figures['students'])} 名学生，不足 {small_groups.MIN_GROUP} 人："
+            "为保护学生隐私，不生成报告"
+        )
+    hiding = small_groups.for_view(session, period, classes, frame=frame, figures=figures, now=now)
+    if hiding.total_hidden("students"):  # its counts with the other grades' would give a small grade away
+        raise ReportError(
+            f"{term.name}{scope_name}的数字与其他年级的数字合起来，可推算出不足 {small_groups.MIN_GROUP} 名学生的"
+            f"年级或班级：为保护学生隐私，不单独生成{scope_name}报告，请生成全校报告"
+        )
+    shown = hiding.mask(frame)
     basis = overview.baseline(session, period, classes)
     compared = basis.period if basis else None
     before = before_classes = None
@@ -176,15 +215,15 @@ def gather(session: Session, scope: ReportScope) -> ReportFigures:
         grade_level=grade_level,
         drafted_on=today,
         response_limit_hours=school.response_limit_hours,
-        classes=frame,
+        classes=shown,
         figures=figures,
         compared=compared,
         before=before,
         before_classes=before_classes,
         goals=goals,
         cards=cards,
-        statuses=judging.class_status(frame, goals, period, completion_min=minimum),
-        grades=overview.by_grade(frame, period) if not frame.empty else pd.DataFrame(),
+        statuses=judging.class_status(shown, goals, period, completion_min=minimum),
+        grades=hiding.mask_grades(overview.by_grade(frame, period)) if not frame.empty else pd.DataFrame(),
         channels=communication.channel_mix(session, period, classes),
         late=communication.late_requests(session, period, classes, now=now),
         volunteer_mix=volunteers.activity_mix(session, period, classes),
@@ -198,7 +237,9 @@ def gather(session: Session, scope: ReportScope) -> ReportFigures:
         activity_list=without_names(activities.activity_list(session, period, classes), _people(session, school_id)),
         activity_months=activities.activities_by_type_month(session, period, classes),
         partners=activities.partner_summary(session, period, classes),
-        changes=_class_changes(frame, before_classes),
+        changes=_class_changes(shown, before_classes),
         completion_min=minimum,
         baseline=basis,
+        hiding=hiding,
+        evaluated={int(c): float(n) for c, n in zip(frame["class_id"], frame["moral_evaluated"], strict=True)},
     )

@@ -14,19 +14,25 @@ import pandas as pd
 
 from hxgy import charts
 from hxgy.glossary import STATUS_LABELS
-from hxgy.metrics import judging, measures
+from hxgy.metrics import judging, measures, small_groups
 from hxgy.report.figures import ReportFigures
 
 REPORT_WIDTH = 720  # pixels; placed 16 cm wide on an A4 page
 
 
 def _status_grid(fig: ReportFigures) -> alt.LayerChart:
+    shown = fig.shown_classes
+    statuses = fig.statuses[fig.statuses["class_id"].isin(shown["class_id"])]
+    cells = charts.status_cells(statuses)
+    if fig.hiding is not None and not statuses.empty:
+        cells.loc[fig.hiding.hidden_cells(fig.classes, statuses).to_numpy(), "数值"] = small_groups.HIDDEN
     return charts.status_grid(
-        fig.statuses,
+        statuses,
         measures=measures.CLASS_STATUS_MEASURES,
-        class_order=fig.classes["class_name"].tolist(),
+        class_order=shown["class_name"].tolist(),
         title="",
         stamp="",
+        cells=cells,
     )
 
 
@@ -37,12 +43,13 @@ def _channels(fig: ReportFigures) -> alt.LayerChart:
 
 
 def _class_rate(fig: ReportFigures, key: str) -> alt.LayerChart:
-    statuses = judging.class_status(fig.classes, fig.goals, fig.period, (key,), completion_min=fig.completion_min)
+    classes = fig.shown_classes
+    statuses = judging.class_status(classes, fig.goals, fig.period, (key,), completion_min=fig.completion_min)
     label = measures.label(key)
     shown = pd.DataFrame(
         {
-            "班级": fig.classes["class_name"],
-            label: fig.classes[key],
+            "班级": classes["class_name"],
+            label: classes[key],
             "目标状态": statuses["status"].map(STATUS_LABELS).to_numpy(),
         }
     )
@@ -51,8 +58,9 @@ def _class_rate(fig: ReportFigures, key: str) -> alt.LayerChart:
 
 
 def _moral_levels(fig: ReportFigures) -> alt.LayerChart:
-    names = dict(zip(fig.classes["class_id"], fig.classes["class_name"], strict=True))
-    levels = fig.levels
+    classes = fig.classes[~fig.class_hidden("moral_good_rate").to_numpy()]
+    names = dict(zip(classes["class_id"], classes["class_name"], strict=True))
+    levels = fig.levels[fig.levels["class_id"].isin(classes["class_id"])]
     shown = pd.DataFrame({"班级": levels["class_id"].map(names), "等级": levels["level"], "人数": levels["students"]})
     level_names = [name for name, _, _ in fig.scheme.levels]
     return charts.bars(
@@ -62,7 +70,7 @@ def _moral_levels(fig: ReportFigures) -> alt.LayerChart:
         colour="等级",
         title="",
         stamp="",
-        order=fig.classes["class_name"].tolist(),
+        order=classes["class_name"].tolist(),
         colour_order=level_names,
         colours=charts.LEVEL_COLOURS[: len(level_names)],
     )

@@ -5,11 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from hxgy import formats
+from hxgy.metrics import small_groups
 from hxgy.report.blocks import Writer
 from hxgy.report.figures import ReportFigures
 from hxgy.report.wording import (
     change_text,
     coverage_base,
+    hidden_text,
+    left_out_note,
     rate_text,
     share,
     standouts,
@@ -67,6 +70,8 @@ def requests_sentence(fig: ReportFigures) -> str:
     text = limit + f"本学期共收到家长诉求 {whole(f['requests'])} 件，"
     if not f["requests_due"]:
         return text + f"均在答复时限内，尚无到期诉求（{pending} 件待答复）。"
+    if fig.hidden("response_on_time"):  # 1–4 requests due: their replies are not told one by one
+        return text + f"已到答复期限的诉求按时答复率{hidden_text('response_on_time')}。"
     text += rate_text(
         fig,
         "response_on_time",
@@ -82,20 +87,24 @@ def home_visits(w: Writer) -> None:
     fig, f = w.fig, w.fig.figures
     w.section("家访")
     visits = fig.channels.loc[fig.channels["channel_code"] == "home_visit", "contacts"].sum()
-    frame = fig.classes.dropna(subset=["home_visit_coverage"])
+    shown = fig.classes[~fig.class_hidden("home_visit_coverage").to_numpy()]
+    frame = shown.dropna(subset=["home_visit_coverage"])
     full = int((frame["home_visit_coverage"] >= 1 - 1e-9).sum())
     text = f"本学期共开展家访 {whole(visits)} 次；" + rate_text(
         fig, "home_visit_coverage", coverage_base(fig, "visited_students")
     )
     if f["students_not_visited"]:
-        done = f"{len(fig.classes)} 个班级中 {full} 个班实现家访全覆盖" if full else "各班均未实现家访全覆盖"
+        among = f"单独统计的 {len(shown)} 个班级中" if len(shown) < len(fig.classes) else f"{len(fig.classes)} 个班级中"
+        done = f"{among} {full} 个班实现家访全覆盖" if full else f"{among}没有班级实现家访全覆盖"
+        if shown.empty:
+            done = "各班家访情况不单独列出"
         text += f"。{done}，尚有 {whole(f['students_not_visited'])} 名学生本学期未家访。"
     elif f["students"]:
         text += "，实现“不漏一名学生”。"
     else:
         text += "。"
-    w.paragraph(text + standouts(fig, "home_visit_coverage"))
-    if len(fig.classes) and f["students"]:
+    w.paragraph(text + standouts(fig, "home_visit_coverage") + left_out_note(fig))
+    if not shown.empty and f["students"]:
         w.chart("home_visits", f"各班家访覆盖率（{target_line(fig)}）")
 
 
@@ -134,7 +143,8 @@ def volunteers(w: Writer) -> None:
         )
         w.paragraph(f"按服务项目：{items}。", lead="服务项目")
     w.paragraph(standouts(fig, "volunteer_participation"), lead="各班参与")
-    w.chart("volunteers", f"各班家长志愿参与率（{target_line(fig)}）")
+    if not fig.shown_classes.empty:
+        w.chart("volunteers", f"各班家长志愿参与率（{target_line(fig)}）")
 
 
 def moral(w: Writer) -> None:
@@ -142,6 +152,9 @@ def moral(w: Writer) -> None:
     w.section("德育评价")
     if not f["moral_evaluated"]:
         w.paragraph(f"{fig.term_name}暂无德育评价数据。")
+        return
+    if fig.hidden("moral_good_rate"):
+        w.paragraph(f"本学期德育评价{small_groups.reason('moral_good_rate')}评价结果。")
         return
     weights = "、".join(f"{name} {weight:g}" for _, _, name, weight in fig.scheme.raters)
     levels = fig.levels.groupby("level")["students"].sum() if not fig.levels.empty else pd.Series(dtype=int)
@@ -168,8 +181,8 @@ def moral(w: Writer) -> None:
         if formats.number(best[1], 1) != formats.number(low[1], 1):
             text += f"；其中“{best[0]}”最高，“{low[0]}”相对较低"
         w.paragraph(text + "。", lead="分维度情况")
-    w.paragraph(standouts(fig, "moral_good_rate"), lead="各班情况")
-    if not fig.levels.empty:
+    w.paragraph(standouts(fig, "moral_good_rate") + left_out_note(fig, "moral_good_rate"), lead="各班情况")
+    if not fig.levels.empty and not fig.class_hidden("moral_good_rate").all():
         w.chart("moral_levels", "各班德育评价等级分布（人）")
 
 
@@ -178,7 +191,7 @@ def dimension_means(fig: ReportFigures) -> list[tuple[str, float]]:
     dims = fig.dimensions
     if dims.empty:
         return []
-    weights = dict(zip(fig.classes["class_id"], fig.classes["moral_evaluated"], strict=True))
+    weights = fig.evaluated or dict(zip(fig.classes["class_id"], fig.classes["moral_evaluated"], strict=True))
     out = []
     for dim_id, _, name in fig.scheme.dimensions:
         rows = dims[dims["dimension_id"] == dim_id]
@@ -260,6 +273,9 @@ def satisfaction(w: Writer) -> None:
     if not f["satisfaction_respondents"]:
         w.paragraph(f"{fig.term_name}暂无家长满意度调查数据。")
         return
+    if fig.hidden("satisfaction"):
+        w.paragraph(f"本学期家长满意度调查{small_groups.reason('satisfaction')}调查结果。")
+        return
     w.paragraph(
         f"本学期家长满意度调查共回收答卷 {whole(f['satisfaction_respondents'])} 份，"
         + rate_text(
@@ -269,6 +285,7 @@ def satisfaction(w: Writer) -> None:
         )
         + "。"
         + standouts(fig, "satisfaction")
+        + left_out_note(fig, "satisfaction")
     )
     if fig.classes["satisfaction"].notna().sum() > 1:
         w.chart("satisfaction", "各班家长满意度（虚线为目标）")

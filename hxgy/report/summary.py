@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from hxgy import formats
 from hxgy.glossary import grade_name
+from hxgy.metrics import small_groups
 from hxgy.metrics.measures import CLASS_STATUS_MEASURES, CLASS_TABLE_COLUMNS, MEASURES, TARGET_MEASURES, label, measure
 from hxgy.report.blocks import Block, Table, Writer
 from hxgy.report.figures import ReportFigures
@@ -15,6 +16,7 @@ from hxgy.report.wording import (
     coverage_base,
     goal_text,
     grade_range,
+    left_out_note,
     missing,
     period_text,
     rate_text,
@@ -37,7 +39,10 @@ def overview(w: Writer) -> None:
     w.paragraph(
         f"{period_text(fig)}，{scope}共 {len(fig.classes)} 个班级、{whole(f['students'])} 名学生纳入统计。"
         "本报告根据平台记录的家校沟通、家访、家长志愿服务、德育评价、协同活动和家长满意度数据起草，"
-        "各项比率均注明计算基数" + (f"，增减{fig.baseline.caption}" if fig.baseline is not None else "") + "。"
+        "各项比率均注明计算基数"
+        + (f"，增减{fig.baseline.caption}" if fig.baseline is not None else "")
+        + "。"
+        + left_out_note(fig)
     )
     parts = [
         rate_text(fig, "contact_coverage", coverage_base(fig, "contacted_students")),
@@ -134,7 +139,7 @@ def next_steps(w: Writer) -> None:
         items.append(
             "尚有 " + "、".join(reach) + "，名单可在平台“总览”页查看（仅限有权限的教师），请优先安排沟通和家访。"
         )
-    if not fig.late.empty:
+    if not fig.late.empty and not fig.hidden("response_on_time"):
         late = int((fig.late["status"] == "late").sum())
         overdue = int((fig.late["status"] == "overdue").sum())
         parts = [f"超时答复 {late} 件" if late else "", f"超时未答复 {overdue} 件" if overdue else ""]
@@ -155,16 +160,21 @@ def next_steps(w: Writer) -> None:
 def appendix(w: Writer) -> None:
     fig = w.fig
     w.blocks.append(Block("heading", "附表", level=1))
-    rows = [appendix_row(str(record["class_name"]), record) for record in fig.classes.to_dict("records")]
+    hidden = {c: fig.class_hidden(c).to_numpy() for c in APPENDIX_COLUMNS if c != "class_name"}
+    rows = [
+        appendix_row(str(record["class_name"]), record, {c: bool(h[i]) for c, h in hidden.items()})
+        for i, record in enumerate(fig.classes.to_dict("records"))
+    ]
     total_name = "全校合计" if fig.grade_level is None else f"{grade_name(fig.grade_level)}合计"
-    rows.append(appendix_row(total_name, fig.figures))
+    rows.append(appendix_row(total_name, fig.figures, {c: fig.hidden(c) for c in hidden}))
     w.table(
         "classes",
         Table(
             "附表1　各班指标明细",
             tuple(APPENDIX_HEADERS[c] for c in APPENDIX_COLUMNS),
             rows,
-            note="比率的计算基数见正文；“无数据”表示该班没有可计算的记录。",
+            note="比率的计算基数见正文；“无数据”表示该班没有可计算的记录；“不显示”表示该班人数（或计算基数）"
+            f"不足 {small_groups.MIN_GROUP}，或可据此推算出这样的班级，为保护隐私不单独列出（已计入合计）。",
             widths=tuple(APPENDIX_WIDTHS.get(c, 2.1) for c in APPENDIX_COLUMNS),
         ),
     )
@@ -197,13 +207,15 @@ def appendix(w: Writer) -> None:
         )
 
 
-def appendix_row(name: str, record: Mapping[str, float]) -> tuple[str, ...]:
+def appendix_row(name: str, record: Mapping[str, float], hidden: Mapping[str, bool] | None = None) -> tuple[str, ...]:
     """One class (or the total) as the appendix prints it: the measures formatted as on the 总览 page."""
     cells = []
     for column in APPENDIX_COLUMNS:
         value = record.get(column)
         if column == "class_name":
             cells.append(name)
+        elif hidden and hidden.get(column):
+            cells.append(small_groups.HIDDEN)
         elif column == "students":
             cells.append(whole(value))
         else:

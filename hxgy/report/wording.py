@@ -11,6 +11,7 @@ from datetime import date
 
 from hxgy import formats
 from hxgy.glossary import grade_name
+from hxgy.metrics import small_groups
 from hxgy.metrics.measures import label, measure
 from hxgy.report.figures import ReportFigures
 
@@ -109,7 +110,26 @@ def rate_text(fig: ReportFigures, key: str, base: str) -> str:
     value = fig.figures.get(key)
     if missing(value):
         return f"{name}{NO_DATA_TEXT}"
+    if fig.hidden(key):
+        return f"{name}{hidden_text(key)}"
     return f"{name} {value_text(key, value)}（{base}）" + tail(change_text(fig, key), target_text(fig, key))
+
+
+def hidden_text(key: str) -> str:
+    """不显示（件数不足 5 件，为保护隐私不单独显示）."""
+    return f"{small_groups.HIDDEN}（{small_groups.reason(key)}）"
+
+
+def left_out_note(fig: ReportFigures, key: str | None = None) -> str:
+    """为保护学生隐私，2 个班级的该项指标未单独列出（…）。 — empty when every class is shown."""
+    hidden = int(fig.class_hidden(key or "students").sum())
+    if not hidden:
+        return ""
+    what = "的该项指标" if key and small_groups.base_of(key) != small_groups.STUDENTS else ""
+    return (
+        f"为保护学生隐私，{hidden} 个班级{what}未单独列出（{small_groups.too_few(key or 'students')}，"
+        "或可据此推算出这样的班级），已计入合计。"
+    )
 
 
 def coverage_base(fig: ReportFigures, numerator: str, verb: str = "覆盖") -> str:
@@ -156,9 +176,13 @@ def grade_range(fig: ReportFigures, key: str) -> str:
     rows = grades.dropna(subset=[key]).sort_values(key)
     low, high = rows.iloc[0], rows.iloc[-1]
     name = label(key)
+    hidden = 0
+    if fig.hiding is not None:
+        hidden = sum(fig.hiding.grade_hidden(int(g), key) for g in grades["grade_level"])
+    aside = f"（另有 {hidden} 个年级为保护隐私不单独显示）" if hidden else ""
     if value_text(key, low[key]) == value_text(key, high[key]):
-        return f"各年级{name}均为 {value_text(key, high[key])}"
+        return f"{'其余' if hidden else ''}各年级{name}均为 {value_text(key, high[key])}{aside}"
     return (
         f"{name}在 {value_text(key, low[key])}（{grade_name(int(low['grade_level']))}）"
-        f"至 {value_text(key, high[key])}（{grade_name(int(high['grade_level']))}）之间"
+        f"至 {value_text(key, high[key])}（{grade_name(int(high['grade_level']))}）之间{aside}"
     )

@@ -7,6 +7,7 @@
   二(1)班 five students U1–U5, all visited → 5/5 = 100.0 %;  survey 4 answered, 4 satisfied: base < 5, blank
   school: visited 9 of 14 → 64.3 % against a target of 100 % (未达标);  satisfied 9 of 10 → 90.0 %
   一年级 has 9 students: its own figures (4 of 9 visited = 44.4 %) but no class grid;  二年级 5 (shown)
+  一年级's survey (5 of 6) is hidden too: the school's 9 of 10 minus it would give 二年级's 4 answers
 """
 
 from __future__ import annotations
@@ -100,7 +101,12 @@ def test_the_slides_show_the_hand_computed_figures(school) -> None:
     grade_one = deck["grade-1"]
     assert grade_one.title == "一年级（2 个班，9 名学生）"
     assert {f.label: f.value for f in grade_one.figures}["家访覆盖率"] == "44.4%"  # 4 of 9
-    assert grade_one.notes == visits.notes
+    # 二年级's survey (4 answers) is hidden, so 一年级's (5 of 6) is too: the school's 9 of 10 minus it gives 4 of 4
+    assert {f.label: f.value for f in grade_one.figures}["家长满意度"] == "不显示"
+    assert grade_one.notes == (
+        *visits.notes,
+        "为保护学生隐私，本年级部分指标不显示（否则可由全校数字减去各年级数字，推算出人数不足 5 人的年级或班级）。",
+    )
     assert grade_one.chart is None, "both of its classes are left out"
     assert _chart_classes(deck["grade-2"]) == {"二(1)班"}
     assert {f.label: f.value for f in deck["grade-2"].figures}["家长满意度"] == "不显示"  # 4 answers
@@ -149,16 +155,19 @@ def test_no_left_out_group_can_be_worked_out_by_subtraction(engine) -> None:
     session.commit()
     period = term_period(s.term1, date(2026, 11, 22))
     data = slides.gather(session, period, ClassFilter(s.school.id), now=NOW)
-    kept, left_out = slides.projectable(data.frame)
-    assert sorted(kept["class_name"]) == ["三(2)班", "五(1)班"]
+    kept, left_out = slides.projectable(data.frame, data.figures)
+    assert sorted(kept["class_name"]) == ["三(2)班"]
     hidden = data.frame[left_out.to_numpy()]
-    assert sorted(hidden["class_name"]) == ["三(1)班", "三(3)班", "四(1)班"]
+    # 五年级 (6) goes with 四年级 (3), or the school minus 三年级 and 五年级 would give 四年级
+    assert sorted(hidden["class_name"]) == sorted(["三(1)班", "三(3)班", "四(1)班", "五(1)班"])
     for grade, group in data.frame.groupby("grade_level"):
         inside = hidden[hidden["grade_level"] == grade]["students"].sum()
         assert group["students"].sum() < slides.MIN_GROUP or inside == 0 or inside >= slides.MIN_GROUP
-    assert hidden["students"].sum() >= slides.MIN_GROUP
-    deck = slides.build_deck(data, school_name=s.school.name)
-    assert "grade-4" not in [slide.key for slide in deck], "a grade of 3 students has no slide"
+    deck = {slide.key: slide for slide in slides.build_deck(data, school_name=s.school.name)}
+    assert "grade-4" not in deck, "a grade of 3 students has no slide"
+    assert {f.label: f.value for f in deck["grade-5"].figures}["家访覆盖率"] == "不显示"
+    shown_grades = [3]  # the school's figure minus the grades shown leaves 四年级 and 五年级: 9 students
+    assert data.figures["students"] - data.frame[data.frame["grade_level"].isin(shown_grades)]["students"].sum() == 9
     session.close()
 
 

@@ -25,12 +25,14 @@ from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 from docx import Document
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hxgy import formats
+from hxgy.metrics import small_groups
 from hxgy.models import Guardian, Student, Target, Term
 from hxgy.report import ReportError, ReportScope, make_report
 from hxgy.report.document import east_asian_font
@@ -127,13 +129,17 @@ def test_the_sentences_carry_the_figures_worked_out_on_paper(school) -> None:
     )
     visits = paragraph(doc, "本学期共开展家访 5 次")
     assert "尚有 1 名学生本学期未家访" in visits
-    assert visits.endswith("各班中，家访覆盖率最高的是一(2)班（100.0%），最低的是一(1)班（75.0%）。")
+    # classes of 4 and 2 students: neither is told on its own (hxgy.metrics.small_groups)
+    assert visits.endswith(
+        "各班家访情况不单独列出，尚有 1 名学生本学期未家访。"
+        "为保护学生隐私，2 个班级未单独列出（人数不足 5 人，或可据此推算出这样的班级），已计入合计。"
+    )
     frequency = paragraph(doc, "（一）沟通频次。")
     assert "累计开展家校沟通 7 次，其中针对个别学生的沟通 6 次" in frequency
     assert "户均沟通 1.0 次（个别沟通次数 ÷ 学生数），较上学期提高 0.7 次" in frequency
-    # no requests last term: the rate has its base but no change
-    assert "诉求按时答复率 50.0%（已到答复期限的 2 件中按时答复 1 件）；超时答复 1 件。" in paragraph(
-        doc, "（四）家长诉求答复。"
+    # 2 requests due: too few to tell how they were answered
+    assert paragraph(doc, "（四）家长诉求答复。").endswith(
+        "本学期共收到家长诉求 2 件，已到答复期限的诉求按时答复率不显示（件数不足 5 件，为保护隐私不单独显示）。"
     )
     volunteers = paragraph(doc, "（一）服务总量。")
     assert "家长志愿服务共 1 人次，经确认的服务时长 2.5 小时" in volunteers
@@ -142,9 +148,8 @@ def test_the_sentences_carry_the_figures_worked_out_on_paper(school) -> None:
     assert "另有 1 条记录待确认，未计入以上数字。" in volunteers
     assert "2025-2026学年第二学期暂无德育评价数据。" in docx_text(doc)
     bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
-    assert "家访覆盖率未达到目标（100%）的班级 1 个：一(1)班。" in bullets
+    assert not [b for b in bullets if "一(1)班" in b or "一(2)班" in b or "诉求" in b], "small groups are not named"
     assert any(b.startswith("尚有 1 名学生尚未家访") for b in bullets)
-    assert any(b.startswith("家长诉求超时答复 1 件") for b in bullets)
     text = docx_text(doc)
     assert "nan" not in text.lower() and "None" not in text
     for name in ("王小明", "李小红", "张小刚", "赵小丽", "陈小华", "刘小军", "王小明妈妈"):
@@ -214,9 +219,18 @@ def test_the_appendix_equals_the_metrics_command(demo_report) -> None:
     table = doc.tables[0]
     assert [c.text for c in table.rows[0].cells][:3] == ["班级", "学生数", "沟通覆盖率"]
     printed = [[c.text for c in row.cells] for row in table.rows[1:]]
-    expected = [[_cell(c, row[c]) for c in APPENDIX_COLUMNS] for row in metrics["rows"]]
+    rows = metrics["rows"]
+    hiding = small_groups.hide_small_groups(pd.DataFrame(rows[:-1]), rows[-1])
+    hidden = [{c: bool(hiding.class_hidden(c).iloc[i]) for c in APPENDIX_COLUMNS} for i in range(len(rows) - 1)]
+    hidden.append({c: hiding.total_hidden(c) for c in APPENDIX_COLUMNS})
+    expected = [
+        [small_groups.HIDDEN if c != "class_name" and gone[c] else _cell(c, row[c]) for c in APPENDIX_COLUMNS]
+        for row, gone in zip(rows, hidden, strict=True)
+    ]
     assert len(printed) == len(expected) > 20
     assert printed == expected
+    # a class's figure is hidden only on a small base, or to cover one: never the whole table
+    assert 0 < sum(cell == small_groups.HIDDEN for row in printed for cell in row) < len(printed)
 
 
 def test_the_overview_equals_the_school_row(demo_report) -> None:
