@@ -5,7 +5,7 @@ from streamlit.navigation.page import StreamlitPage
 
 from hxgy import ui
 from hxgy.navigation import landing_page, navigation_for_role
-from hxgy.ui import data
+from hxgy.ui import data, gate
 from hxgy.ui.layout import phone_layout
 
 _MENU_KEY = "_hxgy_menu"  # (role, the st.Page sections of its menu): made once a session, not on every run
@@ -36,7 +36,7 @@ def menu(role: str) -> dict[str, list[StreamlitPage]]:
     return sections
 
 
-st.set_page_config(page_title="家校社协同育人", page_icon=":material/diversity_3:", layout="wide")
+st.set_page_config(page_title="家校社协同育人", page_icon="🏫", layout="wide")
 
 with ui.database_down_message():  # the database server stopped: a clear message, and the next click works again
     data.follow_other_processes()  # another process wrote: drop cached figures
@@ -48,6 +48,9 @@ with ui.database_down_message():  # the database server stopped: a clear message
         st.stop()
 
     page = st.navigation(menu(user.role), expanded=True)  # every page listed, none behind "View more"
+    wrong_address = gate.unknown_address()  # Streamlit opens the landing page instead
+    if wrong_address:
+        gate.refuse_address(user, wrong_address)
     phone_layout()  # the menu closes after a page is chosen on a phone; wide/narrow parts of pages
     st.session_state[ui.VIA_APP_KEY] = True
     page.run()

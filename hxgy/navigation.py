@@ -101,3 +101,16 @@ def navigation_for_role(role: str) -> dict[str, list[tuple[PageSpec, bool]]]:
     elif hidden:
         sections[""] = hidden
     return sections
+
+
+def ignore_pages_folder() -> None:
+    """Never run Streamlit's legacy multipage mode for the ``pages/`` folder next to app.py (serve.py, at start).
+
+    Streamlit runs every session in that mode until some session has called ``st.navigation``: it lists every
+    file of ``pages/`` in the sidebar (all 19 page names, to a browser nobody has signed in on) and runs a page
+    file opened by its address without app.py. app.py calls ``st.navigation`` only after sign-in, so on a
+    fresh server that lasted until the first sign-in. With this, every run goes through app.py from the start.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False

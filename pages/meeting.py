@@ -110,7 +110,8 @@ with download:
         st.download_button(
             "下载幻灯片",
             data=built[1],
-            file_name=f"{school}_{period.label}_家校社协同育人.pptx",
+            file_name=f"{school}_{period.label}_"  # a grade's pack is named for its grade
+            f"{grade_name(options['grade']) if options['grade'] else '全部年级'}_家校社协同育人.pptx",
             mime=PPTX,
             on_click="ignore",
             icon=":material/slideshow:",

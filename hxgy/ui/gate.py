@@ -23,7 +23,7 @@ from streamlit_authenticator.utilities.exceptions import LoginError
 from hxgy import auth, config, db, login
 from hxgy.glossary import ROLE_LABELS
 from hxgy.models.base import utcnow
-from hxgy.navigation import page_allowed
+from hxgy.navigation import PAGES_BY_KEY, page_allowed
 from hxgy.ui.data import demo_logins, follow_other_processes, read_session
 
 COOKIE_NAME = "hxgy_auth"
@@ -205,13 +205,54 @@ def guard(page_key: str) -> auth.SchoolUser | auth.DistrictUser:
     user = _signed_in_user() if via_app else login_gate()
     if user is None:
         st.stop()
+    if not via_app and sidebar_account(user):  # run without app.py, which draws the name and the logout button
+        st.info("您已退出登录。")
+        st.stop()
     district_page = isinstance(user, auth.DistrictUser) == (page_key == DISTRICT_PAGE)
     if not page_allowed(user.role, page_key) or not (district_page or page_key == EITHER_PAGE):
-        with db_write() as session:
-            auth.record_denied(session, user=user, what=f"page {page_key}")
+        _record_refusal(user, f"page {page_key}", _REFUSED_PAGE_KEY)
         st.error(PAGE_REFUSED)
         st.stop()
+    st.session_state.pop(_REFUSED_PAGE_KEY, None)  # opening this page again after another is a new attempt
     return user
+
+
+# What this session was last refused. Opening a page runs it several times: the login cookie component reruns the
+# page once or twice as it mounts, so a refusal logged on every run showed as 2-3 rows for one attempt.
+_REFUSED_PAGE_KEY = "_hxgy_refused_page"  # cleared when a page opens
+_REFUSED_ADDRESS_KEY = "_hxgy_refused_address"  # an address that is no page: kept for the session
+
+
+def _record_refusal(user: auth.CurrentUser, what: str, key: str) -> None:
+    """Write a refusal to the audit log once per attempt, not once per run of the page."""
+    if st.session_state.get(key) == what:
+        return
+    with db_write() as session:
+        auth.record_denied(session, user=user, what=what)
+    st.session_state[key] = what
+
+
+def unknown_address() -> str | None:
+    """The page name of the address the browser asked for when it is no page of the app (None otherwise).
+
+    Streamlit's st.navigation opens the landing page instead (its own dialog says "Page not found"); app.py logs
+    the attempt with ``refuse_address``.
+    """
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return None
+    pages = ctx.pages_manager
+    name = pages.intended_page_name
+    if pages.intended_page_script_hash or not name or name in PAGES_BY_KEY:
+        return None
+    return name[:60]
+
+
+def refuse_address(user: auth.CurrentUser, name: str) -> None:
+    """An address that is no page: logged as refused, once a session (the landing page opens instead)."""
+    _record_refusal(user, f"page {name}", _REFUSED_ADDRESS_KEY)
 
 
 PAGE_REFUSED = "您的账户无权打开该页面。请在菜单中选择其他页面；如需使用，请联系学校管理员。"

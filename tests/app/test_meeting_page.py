@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from hxgy import formats
+from datetime import date
+
+from sqlalchemy.orm import Session
+from streamlit.runtime.memory_media_file_storage import _calculate_file_id
+
+from hxgy import db, formats, terms
+from hxgy.models import School, Term
+from hxgy.ui import slides
 from tests.app.conftest import all_text
 from tests.app.test_pages import _figures
+
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
 def _button(at, label: str):
@@ -51,3 +60,28 @@ def test_one_grade_and_one_group_of_slides(make_app, demo_url) -> None:
     listed = next(m.value for m in at.markdown if m.value.startswith("**共 "))
     assert listed.startswith("**共 1 页：** 三年级（") and listed.endswith("名学生）")
     assert not at.get("download_button")
+
+
+def test_a_grades_pack_is_named_for_its_grade(make_app, demo_url) -> None:
+    """The download of 三年级's slides is not named like the whole school's pack."""
+    at = make_app(demo_url, "meeting")
+    at.run()
+    at.selectbox(key="m-grade").select(3)
+    at.run()
+    at.segmented_control(key="m-sections").set_value(["grades"])
+    at.run()
+    _button(at, "生成幻灯片文件（PPTX）").click()
+    at.run()
+    assert not at.exception
+    [download] = at.get("download_button")
+    pack = at.session_state[slides.STATE]["pack"][1]
+    term = at.session_state[slides.STATE]["options"]["term"]
+    engine = db.create_db_engine(demo_url)
+    with Session(engine) as session:
+        chosen = session.get_one(Term, term)
+        school = session.get_one(School, chosen.school_id).name
+        label = terms.term_period(chosen, date.today()).label
+    engine.dispose()
+    # Streamlit names a media file by its bytes, type and file name: the name is in the address
+    file_id = _calculate_file_id(pack, PPTX, f"{school}_{label}_三年级_家校社协同育人.pptx")
+    assert download.proto.url.endswith(f"/{file_id}.pptx")

@@ -40,6 +40,7 @@ def test_a_page_outside_the_role_opened_in_the_app_is_refused_in_chinese(make_ap
     page = next(p for p in PAGES if p.key == page_key)
     at.switch_page(page.path)
     at.run()
+    at.run()  # a rerun of the same attempt (the login cookie component reruns a page as it mounts)
     assert not at.exception
     assert [e.value for e in at.error] == [PAGE_REFUSED]
     assert "您的账户无权打开该页面" in PAGE_REFUSED
@@ -51,7 +52,7 @@ def test_a_page_outside_the_role_opened_in_the_app_is_refused_in_chinese(make_ap
             select(AuditLog.detail).where(AuditLog.action == "denied", AuditLog.username == USERNAME[role])
         ).all()
     engine.dispose()
-    assert f"page {page_key}" in refused, "the refusal is in the audit log"
+    assert refused.count(f"page {page_key}") == 1, "the refusal is in the audit log, once for the attempt"
 
 
 def test_the_roles_own_pages_still_open(make_app, demo_url) -> None:

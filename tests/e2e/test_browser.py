@@ -26,6 +26,9 @@ def test_page_urls_opened_first_on_a_fresh_server_show_only_the_login(browser: B
         assert page.locator('[data-testid="stException"]').count() == 0, page_spec.key
         body = page.inner_text("body")
         assert "在校学生" not in body and "我的账户" not in body.split("登录")[-1]
+        # no menu of the pages/ folder (Streamlit's legacy mode) before anyone has signed in since the start
+        assert page.locator('[data-testid="stSidebarNav"]').count() == 0, page_spec.key
+        assert "操作日志" not in body and "设置" not in body, page_spec.key
         context.close()
 
 

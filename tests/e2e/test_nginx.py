@@ -8,6 +8,9 @@ through nginx; and bench/load.py's websocket client runs a short lockstep load t
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -16,10 +19,12 @@ import urllib.request
 from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
 import pytest
+import streamlit
 from playwright.sync_api import Browser, BrowserContext
 
 from bench.load import load
@@ -107,6 +112,78 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
             return reply.status, dict(reply.headers), reply.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
+
+
+def _get_all(url: str, headers: dict[str, str] | None = None) -> tuple[int, Message, bytes]:
+    """Status, every header (a name sent twice is kept twice) and body of a GET, without following a redirect."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect, urllib.request.HTTPSHandler(context=UNVERIFIED))
+    try:
+        with opener.open(urllib.request.Request(url, headers=headers or {}), timeout=10) as reply:
+            return reply.status, reply.headers, reply.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def _streamlits_inline_script_hash() -> str:
+    page = (Path(streamlit.__file__).parent / "static" / "index.html").read_text(encoding="utf-8")
+    start = page.index("<script>") + len("<script>")
+    script = page[start : page.index("</script>", start)]
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+
+
+ONCE = {
+    "X-Frame-Options": "SAMEORIGIN",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Strict-Transport-Security": "max-age=31536000",
+}
+
+
+def test_security_headers_metrics_and_host_config_through_nginx(demo_url: str, tmp_path: Path) -> None:
+    """One app process (serve.py) behind the real nginx: every header once on pages, nothing of metrics outside."""
+    if nginx_binary() is None:
+        skip_or_fail("nginx not found (apt-get install nginx, or scripts/ensure-system.sh)")
+    server = AppServer(demo_url).start()
+    nginx = None
+    try:
+        nginx = LocalNginx(tmp_path / "nginx", [server.port], free_port(), free_port()).start()
+        for path in ("/", "/overview"):
+            status, headers, body = _get_all(f"{nginx.url}{path}")
+            assert status == 200 and b"<html" in body.lower(), (path, status)
+            for name, value in ONCE.items():
+                assert headers.get_all(name) == [value], (path, name, headers.get_all(name))
+            [policy] = headers.get_all("Content-Security-Policy") or [None]
+            assert policy, (path, "the app's policy reaches the browser")
+            rules = dict(rule.split(" ", 1) for rule in policy.split("; "))
+            assert rules["frame-ancestors"] == "'self'", policy
+            assert _streamlits_inline_script_hash() in rules["script-src"].split(), policy
+            assert "'unsafe-inline'" not in rules["script-src"] and "'unsafe-eval'" not in rules["script-src"]
+            assert f"wss://127.0.0.1:{nginx.port}" in rules["connect-src"], "the app knows it is served over TLS"
+
+        # Metrics: nginx's own 404 (with the headers), and the app's for the spellings that reach it.
+        for path in ("/_stcore/metrics", "/_stcore/metrics?families=session_events", "/_stcore/metrics/"):
+            status, headers, body = _get_all(f"{nginx.url}{path}")
+            assert status == 404 and b"session" not in body, (path, status, body[:200])
+            assert headers.get_all("X-Frame-Options") == ["SAMEORIGIN"], path
+            assert "frame-ancestors 'self'" in (headers.get("Content-Security-Policy") or ""), path
+        # The machine itself (a monitoring agent on it) still reads them straight from the process, not by proxy.
+        assert _get_all(f"{server.url}/_stcore/metrics")[0] == 200
+        assert _get_all(f"{server.url}/_stcore/metrics", {"X-Forwarded-For": "127.0.0.1"})[0] == 404
+
+        # host-config lists no origin that may drive the app from a parent frame, Streamlit's *.streamlit.app none.
+        for base in (nginx.url, server.url):
+            status, _headers, body = _get_all(f"{base}/_stcore/host-config")
+            assert status == 200 and json.loads(body)["allowedOrigins"] == [], body
+            assert b"streamlit.app" not in body
+    finally:
+        if nginx:
+            nginx.stop()
+        server.stop()
 
 
 @pytest.mark.browser
