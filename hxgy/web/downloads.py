@@ -159,6 +159,14 @@ async def download(request: Request) -> Response:
     )
 
 
+def _media_prefix() -> str:
+    """Where Streamlit serves its media files (not /static/media/, the app's own fonts)."""
+    from streamlit import config as st_config
+
+    base = str(st_config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/media/" if base else "/media/"
+
+
 class MediaGuard:
     """Refuse Streamlit's ``/media/`` files to requests without a valid login cookie (pure ASGI middleware)."""
 
@@ -166,7 +174,7 @@ class MediaGuard:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and "/media/" in scope.get("path", ""):
+        if scope["type"] == "http" and scope.get("path", "").startswith(_media_prefix()):
             cookie = Request(scope).cookies.get(AUTH_COOKIE)
             if await run_in_threadpool(signed_in_account, cookie) is None:
                 await _refused(403, NOT_SIGNED_IN)(scope, receive, send)

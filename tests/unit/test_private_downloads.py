@@ -61,3 +61,27 @@ def test_a_table_that_names_children_or_families_is_downloaded_privately() -> No
     assert widgets.personal(pd.DataFrame({"班级": ["一(1)班"], "手机号": ["138****5678"]}))
     classes = pd.DataFrame({c: [0] for c in ["class_name", *measures.CLASS_TABLE_COLUMNS[1:3]]})
     assert not widgets.personal(widgets.labelled(classes, list(classes.columns)))
+
+
+def test_the_media_guard_refuses_streamlit_media_without_a_login_and_leaves_the_apps_fonts_alone() -> None:
+    import asyncio
+
+    answered: list[str] = []
+
+    async def streamlit(scope: dict, receive: object, send: object) -> None:
+        answered.append(scope["path"])
+
+    sent: list[dict] = []
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b""}
+
+    guard = downloads.MediaGuard(streamlit)  # type: ignore[arg-type]
+    for path in ("/static/media/KaTeX_Main-Regular.woff2", "/media/abc123.xlsx"):
+        scope: dict[str, object] = {"type": "http", "method": "GET", "path": path, "headers": [], "query_string": b""}
+        asyncio.run(guard(scope, receive, send))  # type: ignore[arg-type]
+    assert answered == ["/static/media/KaTeX_Main-Regular.woff2"]
+    assert sent[0]["status"] == 403
