@@ -1,4 +1,5 @@
-"""设置 → 家庭数据（查询与删除）: a family's request to see or erase its data, and the 留存年限 (docs/privacy.md).
+"""设置 → 家庭数据（查询与删除）: a family's request to see or erase its data, a student who left mid-year
+(登记离校（转出）, and 回到在读 to undo it), and the 留存年限 (docs/privacy.md).
 
 Admin and dean only (the 设置 page's guard; the writes ask hxgy.rights again). The family's file is served by
 ``hxgy.ui.downloads.private_download``: once, to this signed-in browser, written to the audit log.
@@ -9,7 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from hxgy.auth import SchoolUser
-from hxgy.privacy import erase, family, people, retention
+from hxgy.formats import beijing_time
+from hxgy.privacy import erase, family, leaving, people, retention
 from hxgy.ui import data
 from hxgy.ui import entry as forms
 from hxgy.ui.downloads import private_download
@@ -22,7 +24,8 @@ def privacy_tab(user: SchoolUser) -> None:
     st.subheader("家庭数据（查询与删除）")
     st.caption(
         "家长申请查阅时，导出该生及其家庭在系统中的全部信息（Word 文件，可直接交给家长）；"
-        "学生离校后，家长可申请删除，删除后各班各学期的统计数字不变。导出和删除都记入操作日志。"
+        "学生学期中转出或离校时，在此登记离校；学生离校后，家长可申请删除，删除后各班各学期的统计数字不变。"
+        "导出、登记离校和删除都记入操作日志。"
     )
     school_id = user.school_id
     today = data.today()
@@ -55,6 +58,11 @@ def _student(user: SchoolUser, student: people.StudentStatus) -> None:
         what=f"家庭数据（学生编号 {student.id}）",
         key=f"privacy-export-{student.id}",
     )
+    if student.erased_at is None:
+        if student.active:
+            _leave(user, student)
+        else:
+            _return(user, student)
     with data.read_session() as session:
         plan = erase.plan_erasure(session, school_id, student.id, today=today)
     if plan is None:
@@ -77,6 +85,59 @@ def _student(user: SchoolUser, student: people.StudentStatus) -> None:
                     f"已删除该生（编号 {done.student_id}）及 {done.guardians} 名监护人的个人信息；"
                     "记录保留，各班各学期的统计数字不变。"
                 )
+
+
+def _leave(user: SchoolUser, student: people.StudentStatus) -> None:
+    """登记离校（转出）: the day a current student left and why; their enrolment ends that day."""
+    today = data.today()
+    with data.read_session() as session:
+        stay = leaving.current_stay(session, student.id, today)
+    if stay is None:
+        st.info(f"{student.name}没有在班记录，无法登记离校。")
+        return
+    with st.expander("登记离校（转出）"), st.form(f"privacy-leave-{student.id}"):
+        st.caption(
+            f"{student.name}在{stay.class_name}的在班日期截至离校当天：当天及以前各学期、各时段的统计数字不变，"
+            "从次日起不再计入任何班级的学生数和覆盖率。登记后可按留存年限删除其个人信息；登记有误可“回到在读”。"
+        )
+        day = st.date_input(
+            "离校日期",
+            value=today,
+            min_value=stay.enrolment.start_date,
+            max_value=today,
+            format="YYYY-MM-DD",
+            key=f"privacy-left-on-{student.id}",
+        )
+        reason = st.radio("离校原因", leaving.REASONS, horizontal=True, key=f"privacy-reason-{student.id}")
+        if st.form_submit_button("登记离校"):
+            ok, left = forms.save(
+                lambda session: leaving.record_leaving(
+                    session, user, student.id, left_on=day, reason=str(reason), today=today
+                )
+            )
+            if ok and left is not None:
+                removed = f"；已撤出尚未开始的{'、'.join(left.removed)}" if left.removed else ""
+                forms.flash(
+                    f"已登记{student.name}于 {left.left_on:%Y-%m-%d} 离校（{left.reason}）：从次日起不再计入"
+                    f"{'、'.join(left.ended) or '任何班级'}{removed}。"
+                )
+
+
+def _return(user: SchoolUser, student: people.StudentStatus) -> None:
+    """回到在读: undo a leaving recorded by mistake (a graduate is not brought back here)."""
+    today = data.today()
+    with data.read_session() as session:
+        gone = leaving.last_leaving(session, user.school_id, student.id)
+    if gone is None:
+        return
+    st.info(f"{student.name}{gone.sentence()}（{gone.username} 于 {beijing_time(gone.at)} 登记）。")
+    if st.button("回到在读（撤销离校登记）", key=f"privacy-return-{student.id}"):
+        ok, back = forms.save(lambda session: leaving.return_to_school(session, user, student.id, today=today))
+        if ok and back is not None:
+            forms.flash(
+                f"已撤销{student.name}于 {back.left_on:%Y-%m-%d} 的离校登记，该生回到在读"
+                f"（{'、'.join(back.restored) or '在班记录'}恢复原样）。"
+            )
 
 
 def _retention(user: SchoolUser) -> None:

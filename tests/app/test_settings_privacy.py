@@ -1,13 +1,15 @@
 """设置 → 家庭数据（查询与删除）: find a student, export the family's file (audited), erase one who left only after
-their name is typed, refuse one still at school; the 留存年限 saved."""
+their name is typed, refuse one still at school; the 留存年限 saved; record a student leaving (登记离校) and undo it."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hxgy import db
-from hxgy.models import AuditLog, School, Student
+from hxgy.models import AuditLog, Enrolment, School, Student
 from tests.app.conftest import all_text
 from tests.conftest import run_cli
 from tests.unit.privacy_school import GONE, STAYS, privacy_school
@@ -77,3 +79,32 @@ def test_the_dean_exports_then_erases_a_student_who_left(make_app, empty_databas
     at.button(key="FormSubmitter:privacy-retention-保存留存年限").click().run()
     assert "个人信息留存年限已保存" in all_text(at)
     assert _read(url, select(School.retention_years)) == [5]
+
+
+def test_the_dean_records_a_student_leaving_then_undoes_it(make_app, empty_database_url) -> None:
+    url = empty_database_url
+    assert run_cli(url, "migrate").returncode == 0
+    dean, _gone_id, stays_id = _school(url)
+    at = make_app(url, dean)
+    at.run()
+    at.switch_page("pages/settings.py")
+    at.run()
+    at.text_input(key="privacy-search").set_value(STAYS).run()
+    assert not at.exception, at.exception
+    form = f"privacy-leave-{stays_id}"
+    at.date_input(key=f"privacy-left-on-{stays_id}").set_value(date(2026, 5, 10))
+    at.radio(key=f"privacy-reason-{stays_id}").set_value("转出")
+    at.button(key=f"FormSubmitter:{form}-登记离校").click().run()
+    assert not at.exception, at.exception
+    assert f"已登记{STAYS}于 2026-05-10 离校（转出）：从次日起不再计入三(1)班。" in all_text(at)
+    assert _read(url, select(Student.active).where(Student.id == stays_id)) == [False]
+    assert _read(url, select(Enrolment.end_date).where(Enrolment.student_id == stays_id)) == [date(2026, 5, 10)]
+    text = all_text(at)
+    assert f"{STAYS}已于 2026-05-10 离校（转出）" in text and f"将删除 {STAYS}（学号 S0002）" in text
+
+    at.button(key=f"privacy-return-{stays_id}").click().run()
+    assert not at.exception, at.exception
+    assert f"已撤销{STAYS}于 2026-05-10 的离校登记，该生回到在读（三(1)班恢复原样）。" in all_text(at)
+    assert _read(url, select(Student.active).where(Student.id == stays_id)) == [True]
+    assert _read(url, select(Enrolment.end_date).where(Enrolment.student_id == stays_id)) == [None]
+    assert "仍是在读学生，只能删除已离校学生的个人信息" in all_text(at)

@@ -1,10 +1,17 @@
-"""学生名册: one row per student and class; a student who changed class in the year has a row per class."""
+"""学生名册: one row per student and class; a student who changed class in the year has a row per class.
+
+A student who is no longer at the school (left mid-year through 设置 → 家庭数据, or graduated) stays so when the
+roster is imported again: a row that only says what is stored (their class, name, flags) keeps them gone, and a row
+that would put them in a class they were not in is refused by row and column (``against_stored``). They come back
+only by 回到在读 (hxgy.privacy.leaving), not by a file that still lists them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from openpyxl.utils import get_column_letter
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
@@ -16,7 +23,7 @@ from hxgy.transfer.lookup import Lookup, Year, key_text
 from hxgy.transfer.reading import Problem, RowReader
 from hxgy.transfer.rows.base import Changes, Handler, Key, Prepared, Stored, Values, chunks, merge_by_key, merged
 from hxgy.transfer.rows.cells import EARLIEST_BIRTH, choice_cell, name_cell, year_cell, yes_no_cell
-from hxgy.transfer.values import class_label, read_class, read_date
+from hxgy.transfer.values import class_label, clean_text, read_class, read_date
 
 # entry_year is set from the class when a student is new and kept afterwards (a repeated year changes nothing)
 STUDENT_FIELDS = ("name", "gender", "birth_date", "left_behind", "single_parent", "hardship")
@@ -33,6 +40,7 @@ class EnrolmentRow:
     class_id: int | None  # None: a class the import makes
     ends: date | None  # the day before the student's later class of the same year began, if any
     year: Year
+    cell: Problem  # where the row's 班级 is (its message empty), for a problem found once the stored student is known
 
     @property
     def year_id(self) -> int:
@@ -115,7 +123,10 @@ class Students(Handler[StudentRow]):
                 ends = min(ends or date.max, first - timedelta(days=1))  # this class came first
         if not r.ok:
             return []
-        enrolment = EnrolmentRow(class_key, start, r.number, class_id, ends, year)
+        position = r.located.positions.get("class")
+        letter = get_column_letter(position + 1) if position is not None else ""
+        cell = Problem(r.number, r.columns["class"].header, letter, clean_text(r.raw("class"))[:100], "")
+        enrolment = EnrolmentRow(class_key, start, r.number, class_id, ends, year, cell)
         entry_year = year.start_year - grade_class[0] + 1
         record = StudentRow(
             student_no, name, gender, birth, left_behind, single_parent, hardship, entry_year, family_code,
@@ -176,8 +187,27 @@ class Students(Handler[StudentRow]):
             values = {c: getattr(student, c) for c in STUDENT_FIELDS}
             values["family_code"] = family_code or ""
             values["classes"] = {c for c, _f, _l in info.enrolments}
+            values["active"] = student.active
+            values["last_day"] = max((last for _c, _f, last in info.enrolments), default=None)
             found[(key_text(student.student_no),)] = Stored(student.id, values)
         return found
+
+    def against_stored(self, p: Prepared[StudentRow], stored: Stored | None) -> Prepared[StudentRow] | Problem:
+        """A student no longer at the school is not put back into a class by a file that still lists them."""
+        if stored is None or stored.values["active"]:
+            return p
+        joins = [e for e in p.record.enrolments if e.class_id is None or e.class_id not in stored.values["classes"]]
+        if not joins:
+            return p  # what the roster says is what is stored: the student stays gone
+        e = min(joins, key=lambda j: j.row)
+        last = stored.values["last_day"]
+        gone = f"已于 {last:%Y-%m-%d} 离校" if last is not None else "已离校"
+        message = (
+            f"学号 {p.record.student_no} 的学生{gone}（转出或毕业），不再是在读学生，"
+            f"不能编入{class_label(*e.class_key[1:])}。"
+            "如该生确已回到本校，请先在“设置 → 家庭数据”中为其办理“回到在读”，再导入；如是名册未更新，请删去这一行"
+        )
+        return replace(e.cell, message=message)
 
     def differs(self, p: Prepared[StudentRow], stored: Stored) -> bool:
         record = p.record
