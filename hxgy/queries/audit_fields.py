@@ -135,6 +135,7 @@ FIELDS_BY_ENTITY: dict[tuple[str, str], Field] = {
     ("staff", "name"): Field("姓名"),
     ("staff", "title"): Field("职务"),
     ("student", "name"): Field("姓名"),
+    ("student", "active"): Field("在读状态", words={True: "在读", False: "已离校"}),
     ("guardian", "name"): Field("姓名"),
     ("activity", "title"): Field("活动名称"),
     ("school_class", "name"): Field("班级"),
