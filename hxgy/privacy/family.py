@@ -1,10 +1,11 @@
 """See: everything stored about one student and their family, as one Word document (.docx) a parent can read.
 
-Every table that refers to the student or to a guardian of the family is read here: the student's record and
-flags, the family and its guardians (full phone numbers: it is the family's own data), the classes, the
-communication records, the requests, the volunteer hours, the 德育 scores. Records withdrawn (soft-deleted) are
-still stored, so they are listed too, marked 已撤销. Activities (家长会, 家长学校 …) are counted per class, never per
-family, so there is nothing of a family's own there; the document says so.
+Everything comes from ``hxgy.privacy.story.student_story``, which reads every table that refers to the student or
+to a guardian of the family: the student's record and flags, the family and its guardians (full phone numbers: it is
+the family's own data), the classes, the communication records, the requests, the volunteer hours, the 德育 scores.
+Records withdrawn (soft-deleted) are still stored, so they are listed too, marked 已撤销. Activities (家长会,
+家长学校 …) are counted per class, never per family, so there is nothing of a family's own there; the document says
+so.
 
 ``family_file`` only reads; the page serves the file with ``hxgy.ui.downloads.private_download``, which writes the
 export in the audit log (who, what, how many rows).
@@ -19,36 +20,16 @@ from datetime import date, datetime
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.shared import Pt
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from hxgy import glossary
-from hxgy.models import (
-    Category,
-    Communication,
-    Enrolment,
-    Family,
-    MoralDimension,
-    MoralRater,
-    MoralScore,
-    ParentRequest,
-    School,
-    SchoolClass,
-    SchoolYear,
-    Staff,
-    Student,
-    Term,
-    VolunteerRecord,
-)
-from hxgy.privacy.people import guardians_of, student_status
+from hxgy.models import School
+from hxgy.privacy.story import Flags, NotThisSchool, student_story
 from hxgy.report.document import BODY_FONT, HEADING_FONT, set_east_asian_font
+
+__all__ = ["NotThisSchool", "family_file"]
 
 WITHDRAWN = "已撤销"
 YES_NO = {True: "是", False: "否"}
-
-
-class NotThisSchool(LookupError):
-    """The student id is not a student of the school."""
 
 
 def _text(value: object) -> str:
@@ -109,14 +90,8 @@ class _Writer:
         return out.getvalue()
 
 
-def _names(session: Session, model: type[Category] | type[MoralDimension] | type[MoralRater], ids: set[int]) -> dict:
-    if not ids:
-        return {}
-    return dict(session.execute(select(model.id, model.name).where(model.id.in_(ids))).all())
-
-
-def _state(deleted_at: datetime | None) -> str:
-    return WITHDRAWN if deleted_at is not None else ""
+def _state(withdrawn: bool) -> str:
+    return WITHDRAWN if withdrawn else ""
 
 
 def family_file(session: Session, school_id: int, student_id: int, *, today: date) -> tuple[bytes, int]:
@@ -124,19 +99,14 @@ def family_file(session: Session, school_id: int, student_id: int, *, today: dat
 
     Raises NotThisSchool when the student is not one of the school's.
     """
-    status = student_status(session, school_id, student_id)
-    if status is None:
-        raise NotThisSchool(f"学生 {student_id} 不是本校学生")
-    student = session.get_one(Student, student_id)
+    story = student_story(session, school_id, student_id)
     school = session.get_one(School, school_id)
-    family = session.get(Family, student.family_id) if student.family_id is not None else None
-    guardians = guardians_of(session, student)
-    guardian_ids = [g.id for g in guardians]
-    guardian_names = {g.id: g.name for g in guardians}
+    status = story.status
+    flags = story.flags or Flags(False, False, False)  # the whole story: its flags are always there
     w = _Writer()
     w.doc.add_heading("学生及家庭个人信息查询结果", level=0)
     w.line(
-        f"{school.name}　{student.name}（学号 {student.student_no}）　生成日期 {today:%Y-%m-%d}。"
+        f"{school.name}　{status.name}（学号 {status.student_no}）　生成日期 {today:%Y-%m-%d}。"
         "本文件列出学校“家校社协同育人”系统中保存的、与该生及其家庭有关的全部信息，"
         "依据《中华人民共和国个人信息保护法》第四十五条应家长申请提供。"
         "如发现信息有误，请告知班主任或德育处更正；学生离校后，家长可申请删除。"
@@ -145,17 +115,17 @@ def family_file(session: Session, school_id: int, student_id: int, *, today: dat
     w.heading("一、学生基本信息")
     w.fields(
         [
-            ("姓名", student.name),
-            ("学号", student.student_no),
-            ("性别", student.gender),
-            ("出生日期", student.birth_date),
-            ("入学年份", student.entry_year),
+            ("姓名", status.name),
+            ("学号", status.student_no),
+            ("性别", story.gender),
+            ("出生日期", story.birth_date),
+            ("入学年份", story.entry_year),
             ("在校情况", status.state(today)),
-            ("留守儿童", student.left_behind),
-            ("单亲家庭", student.single_parent),
-            ("困难家庭", student.hardship),
-            ("家庭编号", family.code if family else ""),
-            ("家庭住址", family.address if family else ""),
+            ("留守儿童", flags.left_behind),
+            ("单亲家庭", flags.single_parent),
+            ("困难家庭", flags.hardship),
+            ("家庭编号", story.family_code),
+            ("家庭住址", story.address),
         ]
     )
     w.rows += 1
@@ -163,135 +133,72 @@ def family_file(session: Session, school_id: int, student_id: int, *, today: dat
     w.heading("二、监护人")
     w.table(
         ["姓名", "关系", "电话", "工作单位", "主要监护人"],
-        [[g.name, g.relation, g.phone, g.work_unit, g.is_primary] for g in guardians],
+        [[g.name, g.relation, g.phone, g.work_unit, g.is_primary] for g in story.guardians],
         empty="没有登记监护人。",
     )
 
     w.heading("三、就读班级")
-    enrolments = session.execute(
-        select(SchoolYear.name, SchoolClass.name, Enrolment.start_date, Enrolment.end_date, SchoolYear.end_date)
-        .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
-        .join(SchoolYear, SchoolYear.id == SchoolClass.school_year_id)
-        .where(Enrolment.student_id == student_id)
-        .order_by(Enrolment.start_date, Enrolment.id)
-    ).all()
     w.table(
         ["学年", "班级", "入班日期", "离班日期"],
-        [[year, name, start, end or year_end] for year, name, start, end, year_end in enrolments],
+        [[c.school_year, c.class_name, c.start, c.last_day] for c in story.classes],
         empty="没有班级记录。",
     )
 
     w.heading("四、家校沟通记录")
-    contacts = session.execute(
-        select(Communication, SchoolClass.name, Staff.name)
-        .join(SchoolClass, SchoolClass.id == Communication.class_id)
-        .outerjoin(Staff, Staff.id == Communication.staff_id)
-        .where(Communication.school_id == school_id, Communication.student_id == student_id)
-        .order_by(Communication.contact_date, Communication.id)
-    ).all()
-    categories = _names(
-        session,
-        Category,
-        {c.channel_id for c, _, _ in contacts} | {c.topic_id for c, _, _ in contacts if c.topic_id is not None},
-    )
     w.table(
         ["日期", "班级", "方式", "方向", "主题", "时长（分钟）", "教师", "内容摘要", "需跟进", "状态"],
         [
             [
-                c.contact_date,
-                class_name,
-                categories.get(c.channel_id, ""),
-                glossary.DIRECTION_LABELS.get(c.direction, c.direction),
-                categories.get(c.topic_id, "") if c.topic_id is not None else "",
+                c.day,
+                c.class_name,
+                c.channel,
+                c.direction,
+                c.topic,
                 c.duration_min,
-                staff_name or "",
+                c.staff,
                 c.summary,
                 c.follow_up,
-                _state(c.deleted_at),
+                _state(c.withdrawn),
             ]
-            for c, class_name, staff_name in contacts
+            for c in story.contacts
         ],
         empty="没有与该生有关的沟通记录（面向全班的通知不针对个人，不在此列）。",
     )
 
     w.heading("五、家长诉求")
-    request_class = aliased(SchoolClass)
-    conditions = [ParentRequest.student_id == student_id]
-    if guardian_ids:
-        conditions.append(ParentRequest.guardian_id.in_(guardian_ids))
-    requests = session.execute(
-        select(ParentRequest, request_class.name)
-        .outerjoin(request_class, request_class.id == ParentRequest.class_id)
-        .where(ParentRequest.school_id == school_id, or_(*conditions))
-        .order_by(ParentRequest.received_at, ParentRequest.id)
-    ).all()
-    request_categories = _names(
-        session,
-        Category,
-        {r.channel_id for r, _ in requests} | {r.category_id for r, _ in requests if r.category_id is not None},
-    )
     w.table(
         ["收到时间", "班级", "渠道", "类别", "监护人", "内容", "答复时间", "答复", "状态"],
         [
             [
                 r.received_at,
-                class_name or "",
-                request_categories.get(r.channel_id, ""),
-                request_categories.get(r.category_id, "") if r.category_id is not None else "",
-                guardian_names.get(r.guardian_id, "") if r.guardian_id is not None else "",
+                r.class_name,
+                r.channel,
+                r.category,
+                r.guardian,
                 r.content,
                 r.replied_at,
                 r.reply,
-                _state(r.deleted_at),
+                _state(r.withdrawn),
             ]
-            for r, class_name in requests
+            for r in story.requests
         ],
         empty="没有家长诉求记录。",
     )
 
     w.heading("六、家长志愿服务")
-    hours = (
-        session.execute(
-            select(VolunteerRecord, SchoolClass.name)
-            .join(SchoolClass, SchoolClass.id == VolunteerRecord.class_id)
-            .where(VolunteerRecord.school_id == school_id, VolunteerRecord.guardian_id.in_(guardian_ids))
-            .order_by(VolunteerRecord.service_date, VolunteerRecord.id)
-        ).all()
-        if guardian_ids
-        else []
-    )
-    activities = _names(session, Category, {v.activity_id for v, _ in hours})
     w.table(
         ["日期", "监护人", "班级", "项目", "时长（小时）", "已确认", "备注", "状态"],
         [
-            [
-                v.service_date,
-                guardian_names.get(v.guardian_id, ""),
-                class_name,
-                activities.get(v.activity_id, ""),
-                v.hours,
-                v.confirmed_at is not None,
-                v.note,
-                _state(v.deleted_at),
-            ]
-            for v, class_name in hours
+            [v.day, v.guardian, v.class_name, v.activity, v.hours, v.confirmed, v.note, _state(v.withdrawn)]
+            for v in story.volunteering
         ],
         empty="没有志愿服务记录。",
     )
 
     w.heading("七、德育评价")
-    scores = session.execute(
-        select(Term.name, SchoolClass.name, MoralScore.dimension_id, MoralScore.rater_id, MoralScore.score)
-        .join(Term, Term.id == MoralScore.term_id)
-        .join(SchoolClass, SchoolClass.id == MoralScore.class_id)
-        .where(MoralScore.student_id == student_id)
-        .order_by(Term.start_date, MoralScore.dimension_id, MoralScore.rater_id)
-    ).all()
-    dimensions = _names(session, MoralDimension, {s[2] for s in scores})
-    raters = _names(session, MoralRater, {s[3] for s in scores})
     w.table(
         ["学期", "班级", "维度", "评价主体", "分数"],
-        [[term, cls, dimensions.get(dim, ""), raters.get(rater, ""), score] for term, cls, dim, rater, score in scores],
+        [[r.term, r.class_name, r.dimension, r.rater, r.score] for r in story.ratings],
         empty="没有德育评分记录。",
     )
 
