@@ -170,6 +170,7 @@ class TermScores:
     dimensions: tuple[DimensionScore, ...]
     total: float  # the mean of the dimension scores
     level: str
+    raters: tuple[str, ...]  # the raters who scored in this term, in the scheme's order
 
 
 @dataclass(frozen=True)
@@ -407,5 +408,6 @@ def _terms(session: Session, school_id: int, student_id: int, ratings: tuple[Rat
             for d_id, name in dimension_names.items()
             if d_id in per_dimension
         )
-        out.append(TermScores(term_id, term, class_id, class_name, dimensions, float(found[0]), str(found[1])))
+        raters = tuple(r for r in rater_order if any(x.rater == r for x in here))
+        out.append(TermScores(term_id, term, class_id, class_name, dimensions, float(found[0]), str(found[1]), raters))
     return tuple(out)

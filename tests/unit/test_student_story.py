@@ -87,7 +87,9 @@ def test_the_story_holds_every_class_record_and_term_of_the_student(engine: Engi
     assert term1.dimensions[0] == DimensionScore(
         "文明礼仪", pytest.approx(91.5), (("教师评", 95.0), ("家长评", 90.0), ("学生自评", 85.0))
     )
+    assert term1.raters == ("教师评", "家长评", "学生自评")
     assert (term2.class_name, term2.level, round(term2.total, 4)) == ("三(2)班", "合格", 73.75)
+    assert term2.raters == ("教师评", "家长评")
     assert [round(d.score, 4) for d in term2.dimensions] == [73.75] * 4
     assert (autumn.class_name, autumn.level, autumn.total) == ("四(1)班", "优秀", 92.0)
 
