@@ -35,8 +35,10 @@ class StudentStatus:
         """在读, 已离校 (with the day) or 已删除, in Chinese."""
         if self.erased_at is not None:
             return "个人信息已删除"
-        if self.has_left(today):
+        if not self.active:  # left, also on the leaving day itself (erasable from the next day)
             return f"已离校（{self.last_day:%Y-%m-%d}）" if self.last_day else "已离校"
+        if self.last_day is not None and self.last_day < today:  # e.g. a graduate 升年级 has not marked
+            return f"在班至 {self.last_day:%Y-%m-%d}，未登记离校"
         return "在读"
 
     def label(self, today: date) -> str:

@@ -7,6 +7,8 @@ Admin and dean only (the 设置 page's guard; the writes ask hxgy.rights again).
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from hxgy.auth import SchoolUser
@@ -17,6 +19,17 @@ from hxgy.ui import entry as forms
 from hxgy.ui.downloads import private_download
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_SHOWN = 30  # students listed for one search
+_CHOSEN = "privacy-chosen"  # the student chosen in the 学生 box (its key changes with the labels)
+_DONE = "privacy-done"  # the message of the last save, shown in this tab (not above the tabs: see _done)
+
+
+def _done(message: str) -> None:
+    """Show ``message`` in this tab after the rerun that brings it up to date with the save. ``forms.flash`` shows it
+    above the 设置 tabs, which moves the tabs down one element: the browser then draws them afresh on the first tab
+    (学年学期), and the dean no longer sees the student they were working on."""
+    st.session_state[_DONE] = message
+    st.rerun()
 
 
 def privacy_tab(user: SchoolUser) -> None:
@@ -30,14 +43,29 @@ def privacy_tab(user: SchoolUser) -> None:
     school_id = user.school_id
     today = data.today()
     text = st.text_input("查找学生（姓名或学号）", key="privacy-search", max_chars=40)
+    if message := st.session_state.pop(_DONE, None):
+        st.success(message)
     if text.strip():
         with data.read_session() as session:
-            found = people.find_students(session, school_id, text)
+            found = people.find_students(session, school_id, text, limit=_SHOWN + 1)
         if not found:
             st.info(f"没有姓名或学号包含“{text.strip()}”的学生。")
         else:
+            if len(found) > _SHOWN:
+                found = found[:_SHOWN]
+                st.caption(f"符合的学生超过 {_SHOWN} 名，只列出学号最小的 {_SHOWN} 名：请输入完整的姓名或学号。")
             labels = {s.id: s.label(today) for s in found}
-            student_id = forms.choose("学生", labels, key="privacy-student")
+            ids, chosen = list(labels), st.session_state.get(_CHOSEN)
+            # keyed by the labels too: a selectbox keyed alike keeps showing the old label (…，在读) after 登记离校;
+            # the new one starts on the student chosen before, never silently on another child
+            key = "privacy-student-" + hashlib.sha256("\n".join(labels.values()).encode()).hexdigest()[:16]
+            # several found: none is chosen until the dean picks one (a first one chosen for them could be another
+            # family's child whose file then goes to this parent)
+            index = ids.index(chosen) if chosen in ids else (0 if len(ids) == 1 else None)
+            student_id = forms.choose(
+                "学生", labels, index=index, key=key, placeholder=f"找到 {len(ids)} 名学生，请按学号和班级选择"
+            )
+            st.session_state[_CHOSEN] = student_id
             if student_id is not None:
                 _student(user, next(s for s in found if s.id == student_id))
     _retention(user)
@@ -50,6 +78,12 @@ def _student(user: SchoolUser, student: people.StudentStatus) -> None:
         with data.read_session() as session:
             return family.family_file(session, school_id, student.id, today=today)
 
+    if student.erased_at is not None:  # nothing of the family is left to export, leave or erase
+        st.info(
+            f"该生（编号 {student.id}）的个人信息已于 {beijing_time(student.erased_at)} 删除：系统中已没有其姓名、"
+            "学号和监护人的姓名、电话，没有可导出的家庭数据；其记录只以编号计入各班统计。"
+        )
+        return
     private_download(
         "导出该生全部数据",
         make=make,
@@ -58,17 +92,17 @@ def _student(user: SchoolUser, student: people.StudentStatus) -> None:
         what=f"家庭数据（学生编号 {student.id}）",
         key=f"privacy-export-{student.id}",
     )
-    if student.erased_at is None:
-        if student.active:
-            _leave(user, student)
-        else:
-            _return(user, student)
+    if student.active:
+        _leave(user, student)
+    else:
+        _return(user, student)
     with data.read_session() as session:
         plan = erase.plan_erasure(session, school_id, student.id, today=today)
     if plan is None:
         return
     if plan.problem:
-        st.info(f"{plan.problem}。")
+        then = "如该生已转出或离校，请先在上面“登记离校（转出）”，离校次日起即可删除。" if student.active else ""
+        st.info(f"{plan.problem}。{then}")
         return
     st.warning(plan.summary())
     with st.form(f"privacy-erase-{student.id}"):
@@ -76,12 +110,15 @@ def _student(user: SchoolUser, student: people.StudentStatus) -> None:
             f"请输入该生姓名“{student.name}”以确认删除", max_chars=40, key=f"privacy-confirm-{student.id}"
         )
         if st.form_submit_button("删除该生个人信息", type="primary"):
+            if not typed.strip():
+                st.error(f"未删除：请在上面的框里输入该生姓名“{student.name}”，再点“删除该生个人信息”。")
+                return
             if typed.strip() != student.name:
-                st.error(f"输入的姓名与该生姓名“{student.name}”不一致，未删除。")
+                st.error(f"输入的姓名“{typed.strip()}”与该生姓名“{student.name}”不一致，未删除。")
                 return
             ok, done = forms.save(lambda session: erase.erase_student(session, user, student.id, today=today))
             if ok and done is not None:
-                forms.flash(
+                _done(
                     f"已删除该生（编号 {done.student_id}）及 {done.guardians} 名监护人的个人信息；"
                     "记录保留，各班各学期的统计数字不变。"
                 )
@@ -98,13 +135,14 @@ def _leave(user: SchoolUser, student: people.StudentStatus) -> None:
     with st.expander("登记离校（转出）"), st.form(f"privacy-leave-{student.id}"):
         st.caption(
             f"{student.name}在{stay.class_name}的在班日期截至离校当天：当天及以前各学期、各时段的统计数字不变，"
-            "从次日起不再计入任何班级的学生数和覆盖率。登记后可按留存年限删除其个人信息；登记有误可“回到在读”。"
+            "从次日起不再计入任何班级的学生数和覆盖率。离校次日起，家长可申请删除其个人信息，否则按留存年限到期删除；"
+            "登记有误可“回到在读”。"
         )
+        # no min_value/max_value: the widget would silently keep the old date when a later one is typed;
+        # record_leaving says in Chinese what is wrong with the day (later than today, before the class began)
         day = st.date_input(
-            "离校日期",
-            value=today,
-            min_value=stay.enrolment.start_date,
-            max_value=today,
+            f"离校日期（{stay.enrolment.start_date:%Y-%m-%d} 至 {today:%Y-%m-%d} 之间）",
+            value=None,
             format="YYYY-MM-DD",
             key=f"privacy-left-on-{student.id}",
         )
@@ -117,7 +155,7 @@ def _leave(user: SchoolUser, student: people.StudentStatus) -> None:
             )
             if ok and left is not None:
                 removed = f"；已撤出尚未开始的{'、'.join(left.removed)}" if left.removed else ""
-                forms.flash(
+                _done(
                     f"已登记{student.name}于 {left.left_on:%Y-%m-%d} 离校（{left.reason}）：从次日起不再计入"
                     f"{'、'.join(left.ended) or '任何班级'}{removed}。"
                 )
@@ -134,7 +172,7 @@ def _return(user: SchoolUser, student: people.StudentStatus) -> None:
     if st.button("回到在读（撤销离校登记）", key=f"privacy-return-{student.id}"):
         ok, back = forms.save(lambda session: leaving.return_to_school(session, user, student.id, today=today))
         if ok and back is not None:
-            forms.flash(
+            _done(
                 f"已撤销{student.name}于 {back.left_on:%Y-%m-%d} 的离校登记，该生回到在读"
                 f"（{'、'.join(back.restored) or '在班记录'}恢复原样）。"
             )
@@ -143,6 +181,8 @@ def _return(user: SchoolUser, student: people.StudentStatus) -> None:
 def _retention(user: SchoolUser) -> None:
     with data.read_session() as session:
         years = retention.retention_years(session, user.school_id)
+    st.divider()
+    st.markdown("**个人信息留存年限**（全校适用）")
     with st.form("privacy-retention"):
         chosen = st.number_input(
             "个人信息留存年限（学生离校后保留的年数）",
@@ -156,4 +196,4 @@ def _retention(user: SchoolUser) -> None:
         if st.form_submit_button("保存留存年限"):
             ok, _ = forms.save(lambda session: retention.set_retention_years(session, user, int(chosen)))
             if ok:
-                forms.flash("个人信息留存年限已保存。")
+                _done(f"个人信息留存年限已保存：学生离校 {int(chosen)} 年后删除其个人信息。")
