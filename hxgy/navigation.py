@@ -37,9 +37,12 @@ class PageSpec:
 
 
 DASHBOARD = (Action.VIEW_FIGURES,)
+NAMES = (Action.VIEW_NAMES,)  # 待办 and 学生档案 name children: the roles that may see names (teachers: own classes)
 VOLUNTEER_ENTRY = (Action.WRITE_VOLUNTEERING, Action.CONFIRM_VOLUNTEERING)  # hours entered, and confirmed
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "总览", ":material/dashboard:", "概览", DASHBOARD),
+    PageSpec("todo", "待办", ":material/checklist:", "概览", NAMES),
+    PageSpec("student", "学生档案", ":material/person_search:", "概览", NAMES),
     PageSpec("district", "全区", ":material/account_balance:", "概览", (Action.DISTRICT_VIEW,)),
     PageSpec("communication", "家校沟通", ":material/forum:", "指标", DASHBOARD),
     PageSpec("volunteers", "家长志愿", ":material/volunteer_activism:", "指标", DASHBOARD),
@@ -69,18 +72,25 @@ def page_allowed(role: str, page_key: str) -> bool:
     return page is not None and any_allowed(role, page.actions)
 
 
-LANDING_PAGES: dict[str, str] = {Role.DISTRICT: "district", Role.MEETING: "meeting"}
+LANDING_PAGES: dict[str, str] = {
+    Role.DISTRICT: "district",
+    Role.MEETING: "meeting",
+    Role.HEAD_TEACHER: "todo",  # what is due in their classes, on the phone
+    Role.TEACHER: "todo",
+}
 
 
 def landing_page(role: str) -> PageSpec:
-    """The page a role opens on: 总览 for a school, 全区 for the district, the slides for the meeting screen."""
+    """The page a role opens on: 待办 for a head or subject teacher, 总览 for the school's leaders, 全区 for the
+    district, the slides for the meeting screen."""
     return PAGES_BY_KEY[LANDING_PAGES.get(role, "overview")]
 
 
 def pages_for_role(role: str) -> dict[str, list[PageSpec]]:
-    """The pages a role sees, grouped by section in display order."""
+    """The pages a role sees, grouped by section in display order; the landing page heads the first section."""
+    landing = landing_page(role)
     sections: dict[str, list[PageSpec]] = {}
-    for page in PAGES:
+    for page in sorted(PAGES, key=lambda p: p != landing):  # stable: the others keep their order
         if any_allowed(role, page.actions):
             sections.setdefault(page.section, []).append(page)
     return sections
@@ -107,7 +117,7 @@ def ignore_pages_folder() -> None:
     """Never run Streamlit's legacy multipage mode for the ``pages/`` folder next to app.py (serve.py, at start).
 
     Streamlit runs every session in that mode until some session has called ``st.navigation``: it lists every
-    file of ``pages/`` in the sidebar (all 19 page names, to a browser nobody has signed in on) and runs a page
+    file of ``pages/`` in the sidebar (every page name, to a browser nobody has signed in on) and runs a page
     file opened by its address without app.py. app.py calls ``st.navigation`` only after sign-in, so on a
     fresh server that lasted until the first sign-in. With this, every run goes through app.py from the start.
     """

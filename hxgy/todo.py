@@ -34,6 +34,7 @@ from hxgy.metrics import communication, judging, moral
 from hxgy.metrics.communication import request_status
 from hxgy.metrics.roster import ClassFilter, students_by_class
 from hxgy.models import (
+    HOME_VISIT_CODE,
     Category,
     ClassAssignment,
     Guardian,
@@ -79,6 +80,7 @@ class TodoItem:
     urgency: tuple[int, float, int]  # sortable, smallest first: (rank of the kind, due as a timestamp, a tie-break)
     record_id: int | None = None  # the parent request or the volunteer record
     detail: str = ""  # a second line: what the record is (渠道, 志愿项目 …), no name of a guardian
+    time_left: str = ""  # a request's time before its limit: 剩 5 小时, 已超时 1 天 3 小时
     guardian_name: str = ""  # the family's primary guardian (family items), for those who may see names
     guardian_phone: str = ""  # their phone, masked (formats.mask_phone)
     teacher: str = ""  # the class's 班主任 (the school view groups by class and teacher)
@@ -249,6 +251,15 @@ def _family_items(
     return items
 
 
+def home_visit_channel(session: Session, school_id: int) -> int | None:
+    """The id of the school's 家访 channel (the one 家访覆盖率 counts), for the form 待办 opens."""
+    return session.scalar(
+        select(Category.id).where(
+            Category.school_id == school_id, Category.kind == "channel", Category.code == HOME_VISIT_CODE
+        )
+    )
+
+
 def _primary_phones(session: Session, student_ids: list[int]) -> dict[int, str]:
     """student id → the phone of the family's primary guardian (the one students_not_reached names)."""
     if not student_ids:
@@ -316,8 +327,8 @@ def _request_items(session: Session, classes: _Classes, now: datetime, *, whole_
                 overdue=overdue,
                 urgency=(_RANK["request_overdue" if overdue else "request"], _stamp(due), rid),
                 record_id=rid,
-                detail=f"{received:%m-%d %H:%M} 经{channel_name}收到 · {hours_left_text(due, now)}"
-                + f"（时限 {limit} 小时）",
+                detail=f"{received:%m-%d %H:%M} 经{channel_name}收到",
+                time_left=hours_left_text(due, now),
                 teacher=classes.teachers.get(cid, "") if cid is not None else "",
             )
         )

@@ -10,16 +10,25 @@ from hxgy.models.records import TO_HOME, TO_SCHOOL
 from hxgy.queries import entry as entry_queries
 from hxgy.ui import data
 from hxgy.ui import entry as forms
+from hxgy.ui import todo as links
 
 user = ui.guard("log_contact")
 FORM = "contact"
 PENDING = "_hxgy_contact_pending"  # an entry waiting for "仍然保存" after a likely-duplicate warning
 
+# a family tapped on 待办: its class, the student and 家访 chosen (through the session, never the URL)
+links.take_contact(
+    user, class_key="contact-class", student_key="contact-student", channel_key="contact-channel",
+    whole_key="contact-whole-class",
+)  # fmt: skip
 class_id = forms.class_page(user, "记录沟通", key="contact-class")
 today = data.today()
 students = data.class_students(class_id, today)
 with data.read_session() as session:
     channels = entry_queries.channels(session, user.school_id)  # (id, name, may be class-wide)
+links.choose_student(user, class_id, students, [cid for cid, _name, _wide in channels])
+if links.came_from_todo():
+    st.page_link(links.TODO_PAGE, label="返回待办", icon=":material/arrow_back:")
 topics = data.categories(user.school_id, "topic")
 # a home visit or a call reaches one family: a class-wide record offers only the class-wide channels
 whole_class = st.toggle("面向全班（班级群通知、家长会等，不指定学生）", key="contact-whole-class")
@@ -49,7 +58,9 @@ def _save(entry: ContactEntry, *, confirm: bool) -> None:
         forms.next_submission(FORM)
         for key in ("contact-student", "contact-topic", "contact-min", "contact-summary", "contact-follow"):
             st.session_state.pop(key, None)  # ready for the next family; class, channel and date stay
-        forms.flash(("已保存。" if saved.created else "这条记录已经保存过了。") + " 总览和家校沟通页已更新。")
+        message = ("已保存。" if saved.created else "这条记录已经保存过了。") + " 总览和家校沟通页已更新。"
+        links.back_after_save(entry.student_id, message)  # the family 待办 sent: back to 待办, the item gone
+        forms.flash(message)
 
 
 with st.form("contact-form", clear_on_submit=False, border=False):

@@ -11,6 +11,7 @@ from hxgy.glossary import REQUEST_STATUS_LABELS
 from hxgy.queries import entry as entry_queries
 from hxgy.ui import data
 from hxgy.ui import entry as forms
+from hxgy.ui import todo as links
 
 user = ui.guard("request_entry")
 FORM = "request"
@@ -26,6 +27,7 @@ limit = data.response_limit_hours(user.school_id)
 forms.show_flash()
 
 st.subheader("待答复")
+sent = links.take_request(term_key="reply-term", pick_key="reply-pick")  # a request tapped on 待办: every term
 term_id = forms.backlog_term(user.school_id, today, key="reply-term")
 own = None if school_wide else [c for c, _ in classes]
 with data.read_session() as session:
@@ -46,6 +48,8 @@ else:
         waiting, hide_index=True, width="stretch", column_order=["状态", "收到时间", "班级", "诉求内容", "渠道"]
     )
     labels = {int(r.id): f"{r.收到时间} {r.班级} {r.诉求内容[:20]}" for r in waiting.itertuples(index=False)}
+    if sent is not None and sent not in labels:  # answered meanwhile: the box chooses as usual
+        st.session_state.pop("reply-pick", None)
     with st.form("reply-form"):
         request_id = forms.choose_one("答复哪一件", labels, key="reply-pick", placeholder="请选择…")
         reply = st.text_area("答复内容", max_chars=2000, key="reply-text")

@@ -8,11 +8,15 @@ from hxgy.entry.records import VolunteerEntry
 from hxgy.queries import entry as entry_queries
 from hxgy.ui import data
 from hxgy.ui import entry as forms
+from hxgy.ui import todo as links
 
 user = ui.guard("volunteer_entry")
 FORM = "volunteer"
 
+from_todo = links.take_volunteer(user, class_key="volunteer-class")  # 待办's class, whose hours wait
 class_id = forms.class_page(user, "志愿登记", key="volunteer-class")
+if from_todo:
+    st.info("待确认的记录在下方“待确认的志愿时长”：勾选后点下方的确认按钮。")
 today = data.today()
 guardians = data.class_guardians(class_id, today)
 activities = data.categories(user.school_id, "volunteer_activity")

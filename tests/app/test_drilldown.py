@@ -71,8 +71,10 @@ def test_the_status_grid_is_clickable_until_one_class_is_in_view(make_app, demo_
     at.run()
     specs = [c.proto.spec for c in at.get("vega_lite_chart")]
     assert any('"pick"' in s and '"class_id"' in s for s in specs)  # names of params and fields, in ASCII
-    at = make_app(demo_url, "headteacher")  # lands on 三(2)班
+    at = make_app(demo_url, "headteacher")  # 总览 opens on 三(2)班
     at.run()
+    at.switch_page("pages/overview.py").run()
+    assert at.get("vega_lite_chart"), "the status grid is there"
     assert not any('"pick"' in c.proto.spec for c in at.get("vega_lite_chart"))
 
 

@@ -143,6 +143,8 @@ def test_allowed_pages_run_directly_too(make_app, demo_url, role) -> None:
 def test_a_head_teacher_lands_on_own_class(make_app, demo_url) -> None:
     at = make_app(demo_url, "headteacher")
     at.run()
+    assert [t.value for t in at.title] == ["待办"], "a head teacher lands on what is due"
+    at.switch_page("pages/overview.py").run()
     assert at.selectbox(key="f-class").value is not None
     assert "三(2)班" in at.caption[0].value
     figures = _figures(demo_url, ("三(2)班",))

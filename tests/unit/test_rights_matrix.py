@@ -215,6 +215,7 @@ PAGE_ROLES = {
     "moral_entry": WRITER_ROLES, "activity_entry": WRITER_ROLES, "satisfaction_entry": WRITER_ROLES,
     "records": WRITER_ROLES, "data_transfer": {"admin", "principal", "dean", "head_teacher"},
     "settings": SETTINGS_ROLES, "audit": SETTINGS_ROLES, "account": set(ROLES) - {"meeting"},
+    "todo": WRITER_ROLES, "student": WRITER_ROLES,  # the roles that see names (teachers: own classes)
 }  # fmt: skip
 ROSTERS = {"students", "guardians", "staff"}  # files of admin and dean; a head teacher's files: own classes' records
 

@@ -79,8 +79,8 @@ def test_a_head_teacher_sees_what_is_due_in_own_class_most_urgent_first(school) 
         ("volunteer_confirm", "三(2)班", "三(2)班 护学岗 2 小时"),
     ]
     r1, r2, bing, ding, yi, hours = items
-    assert r1.overdue and r1.due == datetime(2025, 10, 14, 9) and "已超时 1 天 3 小时" in r1.detail
-    assert not r2.overdue and r2.due == datetime(2025, 10, 18, 8) and "剩 2 天 20 小时" in r2.detail
+    assert r1.overdue and r1.due == datetime(2025, 10, 14, 9) and r1.time_left == "已超时 1 天 3 小时"
+    assert not r2.overdue and r2.due == datetime(2025, 10, 18, 8) and r2.time_left == "剩 2 天 20 小时"
     assert r1.group_text == "三(2)班：家长诉求待答复 2 件，其中已超时 1 件"
     # 家访: 1 of 4 (甲); on pace 31.7% of 4 = 1.27 → 2 families → 1 behind; 沟通: 2 of 4 (甲, 乙) → on pace
     assert yi.group_text == "三(2)班：家访 1/4 户（25.0%），按进度应达 31.7%，还差 1 户；尚未家访 3 户"
