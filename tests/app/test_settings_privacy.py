@@ -35,8 +35,9 @@ def _student_box(at):
 def _in_privacy_tab(at) -> str:
     """The success messages drawn in the 家庭数据 tab itself: shown above the tabs they move them, and the browser
     opens the page again on the first tab (学年学期)."""
-    assert not at.main.success or all(m in at.tabs[-1].success for m in at.main.success)
-    return "\n".join(str(m.value) for m in at.tabs[-1].success)
+    tab = next(t for t in at.tabs if t.label == "家庭数据")
+    assert not at.main.success or all(m in tab.success for m in at.main.success)
+    return "\n".join(str(m.value) for m in tab.success)
 
 
 def _read(url: str, statement):
