@@ -22,6 +22,10 @@ SETTINGS: dict[str, str] = {
     "HXGY_ADMIN_PASSWORD": "password for the first admin outside demo mode; else one is generated",
     "HXGY_TODAY": "pretend today is this ISO date (demos, screenshots and tests)",
     "HXGY_COOKIE_EXPIRY_DAYS": "days a login cookie stays valid; default 1",
+    "HXGY_SMTP_PASSWORD": "the SMTP password of the notify emails, instead of the one saved on 设置 (docs/notify.md)",
+    "HXGY_DINGTALK_SECRET": "the 钉钉 robot's 加签 secret, instead of the one saved on 设置",
+    "HXGY_WECOM_WEBHOOK": "the 企业微信 robot's webhook address, instead of the one saved on 设置",
+    "HXGY_DINGTALK_WEBHOOK": "the 钉钉 robot's webhook address, instead of the one saved on 设置",
 }
 
 MIN_COOKIE_KEY_BYTES = 32

@@ -1,17 +1,18 @@
-"""设置: terms, classes and teachers, accounts, lists, 德育 scheme, targets and limits, a new school year, 家庭数据."""
+"""设置: terms, classes and teachers, accounts, lists, 德育 scheme, targets and limits, a new school year, 家庭数据,
+消息提醒 (docs/notify.md)."""
 
 import streamlit as st
 
 from hxgy import ui
 from hxgy.queries import school_setup
-from hxgy.ui import data, settings_people, settings_privacy, settings_rules, settings_years
+from hxgy.ui import data, settings_notify, settings_people, settings_privacy, settings_rules, settings_years
 from hxgy.ui import entry as forms
 
 user = ui.guard("settings")
 
 st.title("设置")
 forms.show_flash()
-tabs = st.tabs(["学年学期", "班级与教师", "账户", "类别", "德育评价", "目标与时限", "升年级", "家庭数据"])
+tabs = st.tabs(["学年学期", "班级与教师", "账户", "类别", "德育评价", "目标与时限", "升年级", "消息提醒", "家庭数据"])
 with data.read_session() as session:
     terms = school_setup.years_and_terms(session, user.school_id)
 
@@ -30,4 +31,6 @@ with tabs[5]:
 with tabs[6]:
     settings_years.promotion_tab(user, terms)
 with tabs[7]:
+    settings_notify.notify_tab(user)
+with tabs[8]:  # the last tab: tests/app/test_settings_privacy.py reads it as at.tabs[-1]
     settings_privacy.privacy_tab(user)

@@ -8,6 +8,7 @@ from pathlib import Path
 from hxgy import db
 from hxgy.cli.accounts import cmd_accounts, cmd_create_user
 from hxgy.cli.database import cmd_backup, cmd_demo, cmd_init, cmd_migrate, cmd_refresh_stats, cmd_restore
+from hxgy.cli.notify import cmd_notify
 from hxgy.cli.privacy import cmd_purge
 from hxgy.cli.reporting import cmd_metrics, cmd_report
 from hxgy.cli.spreadsheets import cmd_export, cmd_import, cmd_template
@@ -100,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="list who would be erased, change nothing")
     p.add_argument("--school", help="school code (default: every school)")
     p.set_defaults(func=cmd_purge)
+    p = sub.add_parser("notify", help="send the reminders and digests due now (企业微信, 钉钉, email; docs/notify.md)")
+    p.add_argument("--dry-run", action="store_true", help="list what would be sent, send nothing")
+    p.add_argument("--school", help="school code (default: every school)")
+    p.set_defaults(func=cmd_notify)
     return parser
 
 

@@ -2,6 +2,7 @@
 
 from hxgy.models.admin import ROLES, AppMeta, AuditLog, ImportBatch, LoginThrottle, UserAccount
 from hxgy.models.base import Base
+from hxgy.models.notify import NotifyChannel, NotifyMessage, NotifySchedule
 from hxgy.models.people import (
     HEAD_TEACHER,
     SUBJECT_TEACHER,
@@ -62,6 +63,9 @@ __all__ = [
     "MoralLevel",
     "MoralRater",
     "MoralScore",
+    "NotifyChannel",
+    "NotifyMessage",
+    "NotifySchedule",
     "ParentRequest",
     "Partner",
     "SatisfactionResult",

@@ -235,4 +235,6 @@ AUDIT_ENTITIES = {
     "school": "学校设置",
     "promotion": "升年级",
     "export": "个人信息导出",
+    "notify_channel": "消息渠道",
+    "notify_schedule": "消息提醒时间",
 }
