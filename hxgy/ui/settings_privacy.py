@@ -184,11 +184,12 @@ def _retention(user: SchoolUser) -> None:
     st.divider()
     st.markdown("**个人信息留存年限**（全校适用）")
     with st.form("privacy-retention"):
+        # no min_value/max_value: out of them the browser only reddens the box and the button does nothing, without
+        # a word; set_retention_years says in Chinese what the range is
         chosen = st.number_input(
-            "个人信息留存年限（学生离校后保留的年数）",
-            min_value=retention.MIN_YEARS,
-            max_value=retention.MAX_YEARS,
+            f"个人信息留存年限（学生离校后保留的年数，{retention.MIN_YEARS} 到 {retention.MAX_YEARS} 年）",
             value=years,
+            step=1,
             key="privacy-retention-years",
             help="离校超过该年数的学生，由管理员运行 python -m hxgy purge（先加 --dry-run 查看名单）"
             "删除其个人信息（姓名、电话、标记、文字内容），各班统计数字不变。",

@@ -102,6 +102,10 @@ def test_the_dean_exports_then_erases_a_student_who_left(make_app, empty_databas
     assert "没有可导出的家庭数据" in all_text(at)
     assert not [b for b in at.button if b.label == "导出该生全部数据"]
 
+    at.number_input(key="privacy-retention-years").set_value(50)
+    at.button(key="FormSubmitter:privacy-retention-保存留存年限").click().run()
+    assert "留存年限**：应在 1 到 30 年之间（现为 50）" in all_text(at)
+    assert _read(url, select(School.retention_years)) == [3]
     at.number_input(key="privacy-retention-years").set_value(5)
     at.button(key="FormSubmitter:privacy-retention-保存留存年限").click().run()
     assert "个人信息留存年限已保存：学生离校 5 年后删除其个人信息" in _in_privacy_tab(at)
