@@ -249,7 +249,7 @@ def test_change_password_on_the_account_page(make_app, empty_database_url) -> No
         fields[0].input(old)
         fields[1].input(new)
         fields[2].input(again)
-        at.button[-1].click()
+        next(b for b in at.button if b.label == "保存新密码").click()
         at.run()
 
     submit("admin-passphrase", "new-passphrase-1", "different")

@@ -8,7 +8,7 @@ the page's guard refuses it.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hxgy import db
@@ -37,6 +37,9 @@ def test_a_page_outside_the_role_opened_in_the_app_is_refused_in_chinese(make_ap
     at = make_app(demo_url, USERNAME[role])
     at.run()
     landing_title = at.title[0].value if at.title else None
+    engine = db.create_db_engine(demo_url)
+    with Session(engine) as session:  # the demo database is shared: other tests refuse pages too
+        logged_before = session.scalar(select(func.coalesce(func.max(AuditLog.id), 0)))
     page = next(p for p in PAGES if p.key == page_key)
     at.switch_page(page.path)
     at.run()
@@ -46,10 +49,11 @@ def test_a_page_outside_the_role_opened_in_the_app_is_refused_in_chinese(make_ap
     assert "您的账户无权打开该页面" in PAGE_REFUSED
     assert not at.metric and not at.dataframe, "nothing of the page, and not the landing page either"
     assert [t.value for t in at.title] != [landing_title]
-    engine = db.create_db_engine(demo_url)
     with Session(engine) as session:
         refused = session.scalars(
-            select(AuditLog.detail).where(AuditLog.action == "denied", AuditLog.username == USERNAME[role])
+            select(AuditLog.detail).where(
+                AuditLog.action == "denied", AuditLog.username == USERNAME[role], AuditLog.id > logged_before
+            )
         ).all()
     engine.dispose()
     assert refused.count(f"page {page_key}") == 1, "the refusal is in the audit log, once for the attempt"
