@@ -37,6 +37,7 @@ from hxgy.models import (
     HOME_VISIT_CODE,
     Category,
     ClassAssignment,
+    Enrolment,
     Guardian,
     ParentRequest,
     School,
@@ -226,9 +227,12 @@ def _family_items(
         group["not_visited", cid] = _behind_text(
             name, "家访", visited.get(cid, 0), size, visit_goal, missing_visit.get(cid, 0)
         )
+    gone = _left_before(session, in_year, min(today, period.last_day))
     items = []
     for order, row in enumerate(not_visited.itertuples(index=False)):
         cid, sid = int(row.class_id), int(row.student_id)
+        if (sid, cid) in gone:  # left the class (转出, 登记离校): counted in the term's figures, nothing to do
+            continue
         kind = "not_contacted" if sid in not_contacted else "not_visited"
         named = with_names is None or cid in with_names
         items.append(
@@ -249,6 +253,17 @@ def _family_items(
             )
         )
     return items
+
+
+def _left_before(session: Session, class_ids: Iterable[int], day: date) -> set[tuple[int, int]]:
+    """(student, class) of the students whose time in the class ended before ``day``: still "students of the class"
+    for the term's coverage (PRODUCT.md), but no family to contact or visit for it any more."""
+    rows = session.execute(
+        select(Enrolment.student_id, Enrolment.class_id).where(
+            Enrolment.class_id.in_(list(class_ids)), Enrolment.end_date.is_not(None), Enrolment.end_date < day
+        )
+    )
+    return {(int(s), int(c)) for s, c in rows}
 
 
 def home_visit_channel(session: Session, school_id: int) -> int | None:

@@ -208,3 +208,25 @@ def test_time_left_is_written_in_days_and_hours() -> None:
     assert todo.hours_left_text(datetime(2025, 10, 15, 12, 20), now) == "剩 1 小时"
     assert todo.hours_left_text(datetime(2025, 10, 17, 12), now) == "剩 2 天"
     assert todo.hours_left_text(datetime(2025, 10, 14, 9), now) == "已超时 1 天 3 小时"
+
+
+def test_a_family_that_left_is_no_longer_on_the_list_though_the_term_still_counts_it(school) -> None:
+    from hxgy.metrics.roster import ClassFilter, students_by_class
+    from hxgy.privacy import leaving
+    from hxgy.terms import term_period
+
+    s = school
+    head = _user(s, "head_teacher", "王老师")
+    dean = _user(s, "dean")
+    period = term_period(s.term1, TODAY)
+    view = ClassFilter(s.school.id, class_ids=(s.classes["三(2)班"].id,))
+
+    def families() -> set[str]:
+        return {r[2] for r in _rows(todo.items_for(s.session, head, now=NOW)) if r[0].startswith("not_")}
+
+    assert families() == {"乙（S0002）", "丙（S0003）", "丁（S0004）"}
+    leaving.record_leaving(s.session, dean, s.students["丁"].id, left_on=date(2025, 10, 10), reason="转出", today=TODAY)
+    s.session.commit()
+    assert families() == {"乙（S0002）", "丙（S0003）"}
+    # the term still counts 丁 among the class's four students (PRODUCT.md: enrolled in the period)
+    assert students_by_class(s.session, period, view).iloc[:, 1].tolist() == [4]
