@@ -1,5 +1,7 @@
 """A family's rights over its data (个人信息保护法 art. 28, 31; 儿童个人信息网络保护规定), docs/privacy.md.
 
+- ``story.student_story``: one student's story, gathered once, for the family's .docx and the 学生档案 page;
+  ``story_access``: who sees which part of it (names, 德育 scores, flags, phones masked);
 - ``family.family_file``: everything stored about one student and their family, as one .docx a parent can read;
 - ``erase.erase_student``: a student who left, erased (names, phones, flags, free text) while every class
   figure of every past term stays the same; the audit log keeps that it happened, not what was erased;
