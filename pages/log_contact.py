@@ -27,8 +27,9 @@ students = data.class_students(class_id, today)
 with data.read_session() as session:
     channels = entry_queries.channels(session, user.school_id)  # (id, name, may be class-wide)
 links.choose_student(user, class_id, students, [cid for cid, _name, _wide in channels])
-if links.came_from_todo():
-    st.page_link(links.TODO_PAGE, label="返回待办", icon=":material/arrow_back:")
+back = links.back_link()  # 待办 or 学生档案 sent this family: a link back there
+if back is not None:
+    st.page_link(back[0], label=back[1], icon=":material/arrow_back:")
 topics = data.categories(user.school_id, "topic")
 # a home visit or a call reaches one family: a class-wide record offers only the class-wide channels
 whole_class = st.toggle("面向全班（班级群通知、家长会等，不指定学生）", key="contact-whole-class")
@@ -59,7 +60,7 @@ def _save(entry: ContactEntry, *, confirm: bool) -> None:
         for key in ("contact-student", "contact-topic", "contact-min", "contact-summary", "contact-follow"):
             st.session_state.pop(key, None)  # ready for the next family; class, channel and date stay
         message = ("已保存。" if saved.created else "这条记录已经保存过了。") + " 总览和家校沟通页已更新。"
-        links.back_after_save(entry.student_id, message)  # the family 待办 sent: back to 待办, the item gone
+        links.back_after_save(entry.student_id, message)  # back to 待办 (the item gone) or 学生档案
         forms.flash(message)
 
 

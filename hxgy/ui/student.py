@@ -40,6 +40,7 @@ def open_student(student_id: int) -> NoReturn:
 
 def student_page(user: SchoolUser) -> None:
     """The search box, then the chosen student's story."""
+    forms.show_flash()  # 记录沟通 opened from here comes back with its message
     opened = st.session_state.pop(_OPEN, None)
     if opened is not None:
         st.session_state[_SHOWN] = opened
@@ -128,7 +129,7 @@ def _contact_button(class_id: int, student_id: int) -> None:
     from hxgy.ui import todo
 
     if st.button("记录沟通", icon=":material/edit_note:", key="student-log-contact", type="primary"):
-        todo.open_contact(class_id, student_id)
+        todo.open_contact(class_id, student_id, back_to=PAGE, back_label="返回学生档案")
 
 
 def _newest_first(items: Sequence[T], draw: Callable[[T], None], *, empty: str) -> None:

@@ -1,5 +1,6 @@
 """From a 待办 item to its form in one tap: the choice travels in st.session_state (never in the URL, which would
-carry a child), the form page takes it before drawing its widgets, and a 家访 saved from 待办 goes back to 待办.
+carry a child), the form page takes it before drawing its widgets, and a 家访 saved from 待办 goes back to 待办
+(from 学生档案: back to 学生档案, on the same student).
 
 待办 (pages/todo.py) calls ``open_contact`` / ``open_request`` / ``open_volunteer`` / ``open_moral``; 记录沟通,
 家长诉求 and 志愿登记 call ``take_contact`` / ``take_request`` / ``take_volunteer`` first.
@@ -17,15 +18,21 @@ from hxgy.ui import data
 
 TODO_PAGE = "pages/todo.py"
 _CONTACT = "_hxgy_todo_contact"  # (class id, student id or None) for 记录沟通
-_RETURN = "_hxgy_todo_return"  # the student whose contact, once saved, brings the user back to 待办
+_RETURN = "_hxgy_todo_return"  # (student id, page, label): the contact that, once saved, brings the user back
 _REQUEST = "_hxgy_todo_request"  # the request to answer on 家长诉求
 _VOLUNTEER = "_hxgy_todo_volunteer"  # the class whose hours wait on 志愿登记
 _FLASH = "_hxgy_flash"  # hxgy.ui.entry.flash's message, shown once by the next page (forms.show_flash)
 
 
-def open_contact(class_id: int, student_id: int | None) -> NoReturn:
-    """记录沟通 with this class and student chosen, and 家访 as the way (no student: the class only)."""
-    st.session_state[_CONTACT] = (class_id, student_id)
+def open_contact(
+    class_id: int, student_id: int | None, *, back_to: str = TODO_PAGE, back_label: str = "返回待办"
+) -> NoReturn:
+    """记录沟通 with this class and student chosen, and 家访 as the way (no student: the class only).
+
+    Once that student's contact is saved, the user goes back to ``back_to`` (待办, or 学生档案 on the same student),
+    and the form offers a ``back_label`` link there until then.
+    """
+    st.session_state[_CONTACT] = (class_id, student_id, back_to, back_label)
     st.switch_page("pages/log_contact.py")
 
 
@@ -55,12 +62,12 @@ def take_contact(user: SchoolUser, *, class_key: str, student_key: str, channel_
     choice = st.session_state.pop(_CONTACT, None)
     if choice is None:
         return
-    class_id, student_id = choice
+    class_id, student_id, back_to, back_label = choice
     if class_id not in dict(data.writable_classes(user)):
         return
     st.session_state[class_key] = class_id
     st.session_state[whole_key] = False
-    st.session_state["_hxgy_todo_pending"] = (class_id, student_id, student_key, channel_key)
+    st.session_state["_hxgy_todo_pending"] = (class_id, student_id, student_key, channel_key, back_to, back_label)
 
 
 def choose_student(user: SchoolUser, class_id: int, students: list[tuple[int, str]], channel_ids: list[int]) -> None:
@@ -68,28 +75,30 @@ def choose_student(user: SchoolUser, class_id: int, students: list[tuple[int, st
     pending = st.session_state.pop("_hxgy_todo_pending", None)
     if pending is None or pending[0] != class_id:
         return
-    _class_id, student_id, student_key, channel_key = pending
+    _class_id, student_id, student_key, channel_key, back_to, back_label = pending
     with data.read_session() as session:
         visit = todo.home_visit_channel(session, user.school_id)
     if visit in channel_ids:
         st.session_state[channel_key] = visit
     if student_id in dict(students):
         st.session_state[student_key] = student_id
-        st.session_state[_RETURN] = student_id
+        st.session_state[_RETURN] = (student_id, back_to, back_label)
 
 
-def came_from_todo() -> bool:
-    """Whether a save of the family 待办 sent brings the user back to 待办."""
-    return _RETURN in st.session_state
+def back_link() -> tuple[str, str] | None:
+    """The page (and its link's label) a save of the family sent here brings the user back to; None: stay."""
+    back = st.session_state.get(_RETURN)
+    return None if back is None else (back[1], back[2])
 
 
 def back_after_save(student_id: int | None, message: str) -> None:
-    """After a contact was saved: back to 待办 with ``message`` when it was the family 待办 sent; else nothing."""
-    if student_id is None or st.session_state.get(_RETURN) != student_id:
+    """After a contact was saved: back to the page that sent this family (待办 or 学生档案) with ``message``."""
+    back = st.session_state.get(_RETURN)
+    if student_id is None or back is None or back[0] != student_id:
         return
     st.session_state.pop(_RETURN, None)
     st.session_state[_FLASH] = message
-    st.switch_page(TODO_PAGE)
+    st.switch_page(back[1])
 
 
 def take_request(*, term_key: str, pick_key: str) -> int | None:

@@ -89,6 +89,13 @@ def test_the_student_page_by_role(make_app, empty_database_url, monkeypatch) -> 
     assert not at.exception, at.exception
     assert at.selectbox(key="contact-class").value == class_id
     assert at.selectbox(key="contact-student").value == student_id
+    assert [link.label for link in at.page_link] == ["返回学生档案"]
+    at.switch_page("pages/log_contact.py")  # AppTest would otherwise rerun the page it was last switched to
+    at.button(key="FormSubmitter:contact-form-保存").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert [t.value for t in at.title] == ["学生档案"], "back to her story, not to 待办"
+    text = all_text(at)
+    assert "已保存" in text and STUDENT in text and "沟通记录（4 条）" in text
 
     at = _open(make_app, url, users["subject"])
     at.text_input(key=student_ui.SEARCH_KEY).set_value("S0001").run()
