@@ -55,7 +55,7 @@ KINDS = ("request", "not_contacted", "not_visited", "moral_grid", "volunteer_con
 KIND_LABELS = {
     "request": "家长诉求待答复",
     "not_contacted": "尚未沟通的家庭",
-    "not_visited": "尚未家访的家庭",
+    "not_visited": "已沟通、尚未家访的家庭",
     "moral_grid": "德育评分未完成",
     "volunteer_confirm": "志愿时长待确认",
 }
