@@ -63,6 +63,7 @@ class Action(StrEnum):
 
     VIEW_FIGURES = "view_figures"  # 总览 and the four measure pages: figures of classes, grades, the school
     VIEW_NAMES = "view_names"  # students' and guardians' names, a child's own records and scores
+    VIEW_FLAGS = "view_flags"  # 留守/单亲/困难 on 学生档案
     DOWNLOAD = "download"  # Excel of what is on screen (the meeting screen offers none)
     REPORT = "report"  # 学期报告
     MEETING_SCREEN = "meeting_screen"  # 会议投屏
@@ -128,6 +129,8 @@ _SETTINGS: dict[str, Scope] = {ADMIN: S.SCHOOL, DEAN: S.SCHOOL}
 TABLE: dict[Action, Mapping[str, Scope]] = {
     A.VIEW_FIGURES: _SCHOOL_VIEW,
     A.VIEW_NAMES: {ADMIN: S.SCHOOL, PRINCIPAL: S.SCHOOL, DEAN: S.SCHOOL, HEAD: S.OWN_CLASSES, TEACHER: S.OWN_CLASSES},
+    # the flags of a student: school-wide roles, and a teacher only for the classes they are 班主任 of this year
+    A.VIEW_FLAGS: {ADMIN: S.SCHOOL, PRINCIPAL: S.SCHOOL, DEAN: S.SCHOOL, HEAD: S.HEAD_CLASSES, TEACHER: S.HEAD_CLASSES},
     A.DOWNLOAD: {**_SCHOOL_VIEW, DISTRICT: S.DISTRICT},
     A.REPORT: {ADMIN: S.SCHOOL, PRINCIPAL: S.SCHOOL, DEAN: S.SCHOOL},
     A.MEETING_SCREEN: {**_SCHOOL_VIEW, MEETING: S.SCHOOL},

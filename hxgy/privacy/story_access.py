@@ -68,13 +68,10 @@ def find_students(
 
 
 def flags_visible(session: Session, user: CurrentUser, class_ids: Iterable[int], *, today: date) -> bool:
-    """Whether the user may see the flags of a student of ``class_ids``: school-wide name roles, or 班主任 of one."""
-    if rights.school_wide(user.role, rights.Action.VIEW_NAMES):
-        return True
-    if user.role not in rights.STAFF_LINKED_ROLES:
-        return False
-    heads = rights.my_class_ids(session, staff_id=user.staff_id, on_day=today, head_only=True)
-    return not set(heads).isdisjoint(class_ids)
+    """Whether the user may see the flags of a student of ``class_ids`` (rights.Action.VIEW_FLAGS): school-wide
+    roles, or the 班主任 this school year of one of those classes."""
+    scope = rights.class_scope(session, user, rights.Action.VIEW_FLAGS, on_day=today)
+    return scope is None or not scope.isdisjoint(class_ids)
 
 
 def open_story(session: Session, user: CurrentUser, student_id: int, *, today: date, record: bool = True) -> Story:

@@ -27,6 +27,7 @@ from hxgy.entry.records import ActivityEntry, ContactEntry, RequestEntry, Volunt
 from hxgy.entry.rules import InvalidEntry, WriteRefused
 from hxgy.metrics.moral import moral_scheme
 from hxgy.models import AuditLog, ImportBatch, MoralRater
+from hxgy.privacy import story_access
 from hxgy.rights import Action, Role, Scope
 from hxgy.transfer.exports import export_frame
 from hxgy.transfer.history import import_history
@@ -230,6 +231,9 @@ def test_the_table_is_the_written_policy() -> None:
     for action in (Action.MANAGE_SETTINGS, Action.MANAGE_ACCOUNTS, Action.AUDIT):
         assert rights.roles_for(action) == SETTINGS_ROLES
     assert rights.roles_for(Action.MANAGE_ADMIN_ACCOUNTS) == {"admin"}
+    # 留守/单亲/困难: school-wide roles, and teachers as 班主任 only
+    assert {r for r in ROLES if rights.allowed(r, Action.VIEW_FLAGS) is Scope.SCHOOL} == EVERY_CLASS
+    assert {r for r in ROLES if rights.allowed(r, Action.VIEW_FLAGS) is Scope.HEAD_CLASSES} == set(STAFF)
     for page in navigation.PAGES:
         assert page.roles == PAGE_ROLES[page.key], page.key
     for kind in KINDS.values():
@@ -315,6 +319,12 @@ def _names(s: TinySchool, user: auth.CurrentUser, scope: Scope) -> None:
     assert shown == reached(user.role, scope)
 
 
+def _flags(s: TinySchool, user: auth.CurrentUser, scope: Scope) -> None:
+    """学生档案's 留守/单亲/困难 as story_access decides them, class by class."""
+    shown = {n for n in (OWN, OTHER) if story_access.flags_visible(s.session, user, {s.classes[n].id}, today=TODAY)}
+    assert shown == reached(user.role, scope)
+
+
 def _download(s: TinySchool, user: auth.CurrentUser, scope: Scope) -> None:
     assert rights.can(user.role, Action.DOWNLOAD) == (scope is not Scope.NONE)
 
@@ -386,6 +396,7 @@ def _page_only(s: TinySchool, user: auth.CurrentUser, scope: Scope) -> None:
 CHECKS: dict[Action, Callable[[TinySchool, auth.CurrentUser, Scope], None]] = {
     Action.VIEW_FIGURES: _page_only,
     Action.VIEW_NAMES: _names,
+    Action.VIEW_FLAGS: _flags,
     Action.DOWNLOAD: _download,
     Action.REPORT: _page_only,
     Action.MEETING_SCREEN: _page_only,
