@@ -3,9 +3,9 @@
 Everything comes from ``hxgy.privacy.story.student_story``, which reads every table that refers to the student or
 to a guardian of the family: the student's record and flags, the family and its guardians (full phone numbers: it is
 the family's own data), the classes, the communication records, the requests, the volunteer hours, the 德育 scores.
-Records withdrawn (soft-deleted) are still stored, so they are listed too, marked 已撤销. Activities (家长会,
-家长学校 …) are counted per class, never per family, so there is nothing of a family's own there; the document says
-so.
+Records withdrawn (soft-deleted) are still stored, so they are listed too, 已撤销 written in their row. Activities
+(家长会, 家长学校 …) are counted per class, never per family, so there is nothing of a family's own there; the
+document says so. A4 with the term report's margins; a record's table has few columns a parent can read.
 
 ``family_file`` only reads; the page serves the file with ``hxgy.ui.downloads.private_download``, which writes the
 export in the audit log (who, what, how many rows).
@@ -19,12 +19,12 @@ from datetime import date, datetime
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from sqlalchemy.orm import Session
 
 from hxgy.models import School
 from hxgy.privacy.story import Flags, NotThisSchool, student_story
-from hxgy.report.document import BODY_FONT, HEADING_FONT, set_east_asian_font
+from hxgy.report.document import BODY_FONT, HEADING_FONT, page_setup, set_east_asian_font
 
 __all__ = ["NotThisSchool", "family_file"]
 
@@ -51,6 +51,7 @@ class _Writer:
 
     def __init__(self) -> None:
         self.doc: DocxDocument = Document()
+        page_setup(self.doc.sections[0])  # A4, the term report's margins (python-docx's default is US Letter)
         for name, font in (("Normal", BODY_FONT), ("Title", HEADING_FONT), ("Heading 1", HEADING_FONT)):
             set_east_asian_font(self.doc.styles[name], font)
         self.doc.styles["Normal"].font.size = Pt(11)
@@ -67,8 +68,18 @@ class _Writer:
         for label, value in pairs:
             self.doc.add_paragraph(f"{label}：{_text(value) or '—'}")
 
-    def table(self, headers: Sequence[str], rows: Sequence[Sequence[object]], *, empty: str) -> None:
-        """A table with one row per record (counted in ``rows``), or ``empty`` when there is none."""
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        *,
+        empty: str,
+        widths: Sequence[float] | None = None,
+    ) -> None:
+        """A table with one row per record (counted in ``rows``), or ``empty`` when there is none.
+
+        ``widths``: each column's width in cm (the page holds 16.6 cm); without them Word shares the width equally.
+        """
         if not rows:
             self.line(empty)
             return
@@ -82,6 +93,12 @@ class _Writer:
             cells = table.add_row().cells
             for cell, value in zip(cells, row, strict=True):
                 cell.text = _text(value)
+        if widths is not None:
+            table.autofit = False
+            for column, width in zip(table.columns, widths, strict=True):
+                column.width = Cm(width)  # the grid (LibreOffice, WPS) and each cell (Word)
+                for cell in column.cells:
+                    cell.width = Cm(width)
         self.rows += len(rows)
 
     def data(self) -> bytes:
@@ -90,8 +107,21 @@ class _Writer:
         return out.getvalue()
 
 
-def _state(withdrawn: bool) -> str:
-    return WITHDRAWN if withdrawn else ""
+def _lines(*parts: object) -> str:
+    """The non-empty parts, one a line in the cell."""
+    return "\n".join(text for text in map(_text, parts) if text)
+
+
+def _joined(*parts: object) -> str:
+    """The non-empty parts on one line, · between."""
+    return " · ".join(text for text in map(_text, parts) if text)
+
+
+def _withdrawn(withdrawn: bool) -> str:
+    return f"【{WITHDRAWN}】" if withdrawn else ""
+
+
+WIDE = (3.2, 3.4, 10.0)  # a record on three columns: when and how, who, what was said (16.6 cm)
 
 
 def family_file(session: Session, school_id: int, student_id: int, *, today: date) -> tuple[bytes, int]:
@@ -146,53 +176,63 @@ def family_file(session: Session, school_id: int, student_id: int, *, today: dat
 
     w.heading("四、家校沟通记录")
     w.table(
-        ["日期", "班级", "方式", "方向", "主题", "时长（分钟）", "教师", "内容摘要", "需跟进", "状态"],
+        ["日期与方式", "班级与教师", "内容"],
         [
             [
-                c.day,
-                c.class_name,
-                c.channel,
-                c.direction,
-                c.topic,
-                c.duration_min,
-                c.staff,
-                c.summary,
-                c.follow_up,
-                _state(c.withdrawn),
+                _lines(c.day, c.channel, c.direction),
+                _lines(c.class_name, c.staff),
+                _lines(
+                    _joined(
+                        _withdrawn(c.withdrawn),
+                        c.topic,
+                        f"{c.duration_min} 分钟" if c.duration_min else "",
+                        "需跟进" if c.follow_up else "",
+                    ),
+                    c.summary,
+                ),
             ]
             for c in story.contacts
         ],
         empty="没有与该生有关的沟通记录（面向全班的通知不针对个人，不在此列）。",
+        widths=WIDE,
     )
 
     w.heading("五、家长诉求")
     w.table(
-        ["收到时间", "班级", "渠道", "类别", "监护人", "内容", "答复时间", "答复", "状态"],
+        ["收到与答复时间", "班级与监护人", "诉求与答复"],
         [
             [
-                r.received_at,
-                r.class_name,
-                r.channel,
-                r.category,
-                r.guardian,
-                r.content,
-                r.replied_at,
-                r.reply,
-                _state(r.withdrawn),
+                _lines(
+                    f"收到 {_text(r.received_at)}",
+                    r.channel,
+                    f"答复 {_text(r.replied_at)}" if r.replied_at else "未答复",
+                ),
+                _lines(r.class_name, r.guardian, r.category),
+                _lines(_joined(_withdrawn(r.withdrawn), r.content), f"答复：{r.reply}" if r.reply else ""),
             ]
             for r in story.requests
         ],
         empty="没有家长诉求记录。",
+        widths=WIDE,
     )
 
     w.heading("六、家长志愿服务")
     w.table(
-        ["日期", "监护人", "班级", "项目", "时长（小时）", "已确认", "备注", "状态"],
+        ["日期", "监护人", "班级", "项目", "时长（小时）", "已确认", "备注"],
         [
-            [v.day, v.guardian, v.class_name, v.activity, v.hours, v.confirmed, v.note, _state(v.withdrawn)]
+            [
+                v.day,
+                v.guardian,
+                v.class_name,
+                v.activity,
+                v.hours,
+                v.confirmed,
+                _joined(_withdrawn(v.withdrawn), v.note),
+            ]
             for v in story.volunteering
         ],
         empty="没有志愿服务记录。",
+        widths=(2.4, 2.6, 2.0, 2.6, 1.8, 1.6, 3.6),
     )
 
     w.heading("七、德育评价")

@@ -95,7 +95,8 @@ def _styles(doc: DocxDocument) -> None:
     normal.space_after = Pt(4)
 
 
-def _page(section: Section, *, landscape: bool = False) -> None:
+def page_setup(section: Section, *, landscape: bool = False) -> None:
+    """A4 with the report's margins (portrait, or landscape for wide tables); also the family's file."""
     width, height = Cm(21.0), Cm(29.7)
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (height, width) if landscape else (width, height)
@@ -183,7 +184,7 @@ def write_docx(draft: Draft, pictures: dict[str, bytes], *, progress: Progress |
     """The .docx of a draft, with the chart ``pictures`` (PNG by chart key) where the draft places them."""
     doc = Document()
     _styles(doc)
-    _page(doc.sections[0])
+    page_setup(doc.sections[0])
     _page_number(doc.sections[0])
     doc.core_properties.title = draft.title
     doc.core_properties.author = "家校社协同育人平台"
@@ -201,7 +202,7 @@ def write_docx(draft: Draft, pictures: dict[str, bytes], *, progress: Progress |
         if block.kind == "heading":
             if block.text == "附表" and not landscape:
                 section = doc.add_section(WD_SECTION.NEW_PAGE)
-                _page(section, landscape=True)
+                page_setup(section, landscape=True)
                 landscape = True
             doc.add_heading(block.text, level=block.level)
         elif block.kind == "paragraph":

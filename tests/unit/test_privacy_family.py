@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -59,6 +61,18 @@ def test_the_family_file_holds_every_record_of_the_student_and_guardians(engine:
         assert absent not in text, absent
     doc = Document(io.BytesIO(data))
     assert east_asian_font(doc.styles["Normal"]) == "宋体"
+    page = doc.sections[0]
+    assert (round(page.page_width.mm), round(page.page_height.mm)) == (210, 297), "A4, not python-docx's US Letter"
+    assert round(page.left_margin.cm, 1) == round(page.right_margin.cm, 1) == 2.2
+    # 沟通记录 on three columns a parent can read; a withdrawn record says so in its own row (no 状态 column)
+    contacts = next(t for t in doc.tables if t.rows[0].cells[0].text == "日期与方式")
+    assert [c.text for c in contacts.rows[0].cells] == ["日期与方式", "班级与教师", "内容"]
+    withdrawn = [r.cells[2].text for r in contacts.rows if "（已撤销的记录）" in r.cells[2].text]
+    assert len(withdrawn) == 1 and withdrawn[0].startswith("【已撤销】"), withdrawn
+    assert sum("【已撤销】" in r.cells[2].text for r in contacts.rows) == 1
+    assert all(len(t.columns) <= 7 for t in doc.tables)
+    if os.environ.get("HXGY_FAMILY_DOCX"):  # to look at it: HXGY_FAMILY_DOCX=/tmp/family.docx pytest …
+        Path(os.environ["HXGY_FAMILY_DOCX"]).write_bytes(data)
 
 
 def test_a_student_of_another_school_is_not_exported(engine: Engine) -> None:
