@@ -148,6 +148,11 @@ def plan_erasure(session: Session, school_id: int, student_id: int, *, today: da
     guardian_ids = [g.id for g in erased]
     if status.erased_at is not None:
         problem = f"{status.name}的个人信息已于 {status.erased_at:%Y-%m-%d} 删除"
+    elif status.active and status.last_day is not None and status.last_day < today:  # class over, never marked
+        problem = (
+            f"{status.name}（学号 {status.student_no}，在班至 {status.last_day:%Y-%m-%d}）"
+            "未登记离校：请先在“登记离校”中登记离校日期"
+        )
     elif status.active:
         problem = f"{status.name}（学号 {status.student_no}）仍是在读学生，只能删除已离校学生的个人信息"
     elif not status.has_left(today):

@@ -117,7 +117,13 @@ def test_a_student_still_enrolled_is_refused_in_chinese_and_nothing_changes(engi
         s, _ = privacy_school(session)
         dean = s.user("dean", "德育主任乙")
         session.commit()
+        # in her class on that day
         with pytest.raises(InvalidEntry, match=f"{STAYS}（学号 S0002）仍是在读学生，只能删除已离校学生的个人信息"):
+            erase_student(session, dean, s.students[STAYS].id, today=date(2026, 5, 1))
+        session.rollback()
+        # her class ended on 2026-08-31 and no one marked her as left (no 升年级, no 登记离校)
+        unmarked = f"{STAYS}（学号 S0002，在班至 2026-08-31）未登记离校：请先在“登记离校”中登记离校日期"
+        with pytest.raises(InvalidEntry, match=unmarked):
             erase_student(session, dean, s.students[STAYS].id, today=TODAY)
         session.rollback()
         # marked as gone but still in a class today: not yet
