@@ -1,5 +1,8 @@
 """A student who leaves mid-year (转出, 离校): their enrolment ends on the day they left; no longer a student.
 
+A graduate whom 升年级 never marked (their last class ended, still 在读 in the table) is recorded the same way with
+离校原因 毕业; left empty, the leaving day is the last day of that class, so no enrolment changes.
+
 ``record_leaving`` (admin or dean, 设置 → 家庭数据) ends the enrolment the student is in on the leaving day at that
 day and removes an enrolment that would only begin after it (a class of the next school year made by 升年级), then
 marks the student no longer active. A period counts the students enrolled in a class during it
@@ -30,7 +33,10 @@ from hxgy.models import AuditLog, Enrolment, SchoolClass, SchoolYear, Student
 from hxgy.models.base import utcnow
 from hxgy.terms import school_terms
 
-REASONS = ("转出", "其他")  # why a student left mid-year; 毕业 is 升年级's
+# why a student left: mid-year (转出, 其他), or 毕业 for a graduate 升年级 never marked (the leaving day may be left
+# empty then: the last day of their last class)
+GRADUATED = "毕业"
+REASONS = ("转出", GRADUATED, "其他")
 LEAVE_NOTE = "登记离校（{reason}），离校日期 {day:%Y-%m-%d}"
 RETURN_NOTE = "撤销离校登记（原离校日期 {day:%Y-%m-%d}），回到在读"
 _LEAVE_PREFIX = "登记离校（"
@@ -149,7 +155,9 @@ def record_leaving(
     elif stay is None:
         problems.add("学生", f"{student.name}没有在班记录，无法登记离校")
     if reason not in REASONS:
-        problems.add("离校原因", f"应为 {' 或 '.join(REASONS)}（现为“{reason}”）")
+        problems.add("离校原因", f"应为{'、'.join(REASONS[:-1])}或{REASONS[-1]}（现为“{reason}”）")
+    if left_on is None and reason == GRADUATED and stay is not None and stay.last <= today:
+        left_on = stay.last  # a graduate: the end of their last class
     if left_on is None:
         problems.add("离校日期", "必须填写")
     elif left_on > today:

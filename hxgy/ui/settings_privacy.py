@@ -101,7 +101,12 @@ def _student(user: SchoolUser, student: people.StudentStatus) -> None:
     if plan is None:
         return
     if plan.problem:
-        then = "如该生已转出或离校，请先在上面“登记离校（转出）”，离校次日起即可删除。" if student.active else ""
+        if not student.active:
+            then = ""
+        elif student.last_day is not None and student.last_day < today:  # class ended, never marked as left
+            then = "在上面“登记离校（转出）”中选“毕业”时离校日期可不填（即在班最后一天）。离校次日起即可删除。"
+        else:
+            then = "如该生已转出或离校，请先在上面“登记离校（转出）”，离校次日起即可删除。"
         st.info(f"{plan.problem}。{then}")
         return
     st.warning(plan.summary())
@@ -140,8 +145,9 @@ def _leave(user: SchoolUser, student: people.StudentStatus) -> None:
         )
         # no min_value/max_value: the widget would silently keep the old date when a later one is typed;
         # record_leaving says in Chinese what is wrong with the day (later than today, before the class began)
+        graduate = f"；毕业可不填，即 {stay.last:%Y-%m-%d}" if stay.last <= today else ""
         day = st.date_input(
-            f"离校日期（{stay.enrolment.start_date:%Y-%m-%d} 至 {today:%Y-%m-%d} 之间）",
+            f"离校日期（{stay.enrolment.start_date:%Y-%m-%d} 至 {today:%Y-%m-%d} 之间{graduate}）",
             value=None,
             format="YYYY-MM-DD",
             key=f"privacy-left-on-{student.id}",

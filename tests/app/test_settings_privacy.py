@@ -67,8 +67,10 @@ def test_the_dean_exports_then_erases_a_student_who_left(make_app, empty_databas
     assert not [b for b in at.button if b.label == "导出该生全部数据"]
 
     at.text_input(key="privacy-search").set_value(STAYS).run()
-    assert "仍是在读学生，只能删除已离校学生的个人信息" in all_text(at)
-    assert "请先在上面“登记离校（转出）”" in all_text(at)
+    # her class ended on 2026-08-31 and nobody marked her as left: say so, and how (毕业 needs no day)
+    assert "（学号 S0002，在班至 2026-08-31）未登记离校：请先在“登记离校”中登记离校日期" in all_text(at)
+    assert "选“毕业”时离校日期可不填（即在班最后一天）" in all_text(at)
+    assert "毕业可不填，即 2026-08-31" in at.date_input(key=f"privacy-left-on-{stays_id}").label
     assert not [b for b in at.button if b.label == "删除该生个人信息"]
 
     at.text_input(key="privacy-search").set_value("钱").run()
@@ -149,4 +151,4 @@ def test_the_dean_records_a_student_leaving_then_undoes_it(make_app, empty_datab
     assert f"已撤销{STAYS}于 2026-05-10 的离校登记，该生回到在读（三(1)班恢复原样）。" in _in_privacy_tab(at)
     assert _read(url, select(Student.active).where(Student.id == stays_id)) == [True]
     assert _read(url, select(Enrolment.end_date).where(Enrolment.student_id == stays_id)) == [None]
-    assert "仍是在读学生，只能删除已离校学生的个人信息" in all_text(at)
+    assert "未登记离校：请先在“登记离校”中登记离校日期" in all_text(at)

@@ -154,7 +154,8 @@ def test_wrong_dates_reasons_roles_and_a_second_leaving_are_refused_in_chinese(e
             (date(2026, 3, 21), "转出", r"离校日期：2026-03-21 晚于今天（2026-03-20），只能登记已经离校的学生"),
             (date(2025, 8, 31), "转出", r"离校日期：2025-08-31 早于该生进入三\(1\)班的日期（2025-09-01）"),
             (None, "转出", r"离校日期：必须填写"),
-            (LEFT_ON, "毕业", r"离校原因：应为 转出 或 其他（现为“毕业”）"),
+            (LEFT_ON, "退学", r"离校原因：应为转出、毕业或其他（现为“退学”）"),
+            (None, "毕业", r"离校日期：必须填写"),  # 毕业 without a day only once the class is over
         ]
         for day, reason, message in cases:
             with pytest.raises(InvalidEntry, match=message):
@@ -177,6 +178,30 @@ def test_wrong_dates_reasons_roles_and_a_second_leaving_are_refused_in_chinese(e
         with pytest.raises(InvalidEntry, match="不是通过“登记离校”离校的（如六年级毕业），不能在此恢复"):
             return_to_school(session, dean, graduate.id, today=TODAY)
         session.rollback()
+
+
+def test_a_graduate_never_marked_is_recorded_as_毕业_on_their_last_class_day(engine: Engine) -> None:
+    today = date(2026, 9, 15)  # 2025-2026 ended on 2026-08-31; no 升年级, so 李想 is still marked 在读
+    with Session(engine) as session:
+        s = _school(session)
+        dean = s.user("dean", "德育主任乙")
+        session.commit()
+        graduate = s.students["李想"].id
+        assert _problem(session, s, graduate, today) == (
+            "李想（学号 S0005，在班至 2026-08-31）未登记离校：请先在“登记离校”中登记离校日期"
+        )
+        counted = _class_one(session, s, term_period(s.term2, today))
+
+        left = record_leaving(session, dean, graduate, left_on=None, reason="毕业", today=today)
+        session.commit()
+        assert (left.left_on, left.reason, left.ended, left.removed) == (date(2026, 8, 31), "毕业", (), ())
+        session.expire_all()
+        assert session.get_one(Student, graduate).active is False
+        assert session.scalars(select(Enrolment.end_date).where(Enrolment.student_id == graduate)).all() == [None]
+        assert _class_one(session, s, term_period(s.term2, today)) == counted
+        assert _problem(session, s, graduate, today) == ""  # erasable from now on
+        gone = last_leaving(session, s.school.id, graduate)
+        assert gone is not None and gone.sentence() == "已于 2026-08-31 离校（毕业）"
 
 
 def test_leaving_in_the_summer_drops_next_years_class_and_the_undo_puts_it_back(engine: Engine) -> None:
