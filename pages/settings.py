@@ -11,7 +11,11 @@ from hxgy.ui import entry as forms
 user = ui.guard("settings")
 
 st.title("设置")
-forms.show_flash()
+# the last save's message, in a container that is always there: a message drawn straight above the tabs moved them
+# down one element, and the browser then drew them afresh on the first tab instead of the one the user was on
+flash = st.container()
+with flash:
+    forms.show_flash()
 tabs = st.tabs(["学年学期", "班级与教师", "账户", "类别", "德育评价", "目标与时限", "升年级", "消息提醒", "家庭数据"])
 with data.read_session() as session:
     terms = school_setup.years_and_terms(session, user.school_id)

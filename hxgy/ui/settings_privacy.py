@@ -25,9 +25,8 @@ _DONE = "privacy-done"  # the message of the last save, shown in this tab (not a
 
 
 def _done(message: str) -> None:
-    """Show ``message`` in this tab after the rerun that brings it up to date with the save. ``forms.flash`` shows it
-    above the 设置 tabs, which moves the tabs down one element: the browser then draws them afresh on the first tab
-    (学年学期), and the dean no longer sees the student they were working on."""
+    """Show ``message`` in this tab, beside the student the dean is working on, after the rerun that brings it up to
+    date with the save (``forms.flash`` shows it at the top of 设置, above the tabs, out of sight further down)."""
     st.session_state[_DONE] = message
     st.rerun()
 
