@@ -96,6 +96,12 @@ class PeopleBuilder:
                 for student in roster:
                     self.people.enrolments.append(EnrolmentRow(student, (year, grade, class_no), year_start, None))
             self._move_one_student(rosters, year, anchor)
+        # children with no class this school year finished 六年级 in an earlier one: no longer students, as 升年级
+        # marks a graduate (hxgy.entry.promotion), so they read 已离校 and the retention counts from their last day
+        in_class = {row.student for row in self.people.enrolments if row.class_key[0] == current_year}
+        for index, child in enumerate(self.people.students):
+            if index not in in_class:
+                child.active = False
         return self.people
 
     def _churn(self, roster: list[int], cohort: int, class_no: int, year: int) -> None:

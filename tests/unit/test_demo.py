@@ -19,17 +19,20 @@ from hxgy.models import (
     Base,
     ClassAssignment,
     Communication,
+    Enrolment,
     Family,
     Guardian,
     MoralRater,
     MoralScore,
     School,
     SchoolClass,
+    SchoolYear,
     Student,
     Term,
     UserAccount,
     VolunteerRecord,
 )
+from hxgy.privacy.people import statuses
 from hxgy.terms import current_term, term_period
 from tests.conftest import DEMO_ANCHOR, drop_database, new_database
 
@@ -62,6 +65,39 @@ def test_the_demo_school_has_six_grades_of_about_32_classes_of_40_to_48(demo_eng
         assert sizes.between(39, 49).all()  # one child moves class each year
         assert sizes.between(40, 48).mean() > 0.9
         assert len(session.scalars(select(School)).all()) == 3
+
+
+def test_children_without_a_class_this_year_are_gone_as_promotion_leaves_graduates(demo_engine: Engine) -> None:
+    with Session(demo_engine) as session:
+        school = _main_school(session)
+        term = current_term(session, school_id=school.id, today=DEMO_ANCHOR)
+        in_class = set(
+            session.scalars(
+                select(Enrolment.student_id)
+                .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
+                .where(SchoolClass.school_year_id == term.school_year_id)
+            )
+        )
+        students = session.scalars(select(Student).where(Student.school_id == school.id)).all()
+        assert {s.id for s in students if s.active} == in_class
+        gone = [s for s in students if s.id not in in_class]
+        last_year = session.scalar(
+            select(SchoolClass.school_year_id)
+            .join(SchoolYear, SchoolYear.id == SchoolClass.school_year_id)
+            .where(SchoolClass.school_id == school.id, SchoolYear.end_date < term.start_date)
+            .order_by(SchoolYear.end_date.desc())
+            .limit(1)
+        )
+        sixth = set(
+            session.scalars(
+                select(Enrolment.student_id)
+                .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
+                .where(SchoolClass.school_year_id == last_year, SchoolClass.grade_level == 6)
+            )
+        )
+        assert sixth and sixth <= {s.id for s in gone}, "last year's 六年级 graduated"
+        # 已离校 on their last day, so 留存年限 counts from it and purge will find them
+        assert all(status.has_left(DEMO_ANCHOR) for status in statuses(session, gone))
 
 
 def test_two_full_school_years_and_the_current_term_have_records(demo_engine: Engine) -> None:
