@@ -185,6 +185,7 @@ def _schedule(user: SchoolUser, schedule: object) -> None:
             list(range(7)),
             default=days,
             format_func=lambda d: setup.WEEKDAYS[d],
+            placeholder="不发送（选择星期几）",
             key="notify-summary-days",
         )
         summary_hour = st.selectbox(
@@ -206,6 +207,7 @@ def _schedule(user: SchoolUser, schedule: object) -> None:
             digest_options,
             index=digest_options.index(schedule.digest_weekday),
             format_func=lambda d: "不发送" if d is None else setup.WEEKDAYS[d],
+            placeholder="不发送",
             key="notify-digest-day",
         )
         digest_hour = st.selectbox("周报发送时间（点）", hours, index=schedule.digest_hour, key="notify-digest-hour")
