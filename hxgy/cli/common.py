@@ -33,6 +33,19 @@ def find_school(session: Session, school_code: str | None) -> School | None:
     )
 
 
+def schools_to_run(school_code: str | None) -> list[tuple[int, str, str]] | None:
+    """(id, code, name) of every school, or of the one with ``--school``'s code; None (and a message) if no school
+    has that code. For the commands that go through every school (notify, purge)."""
+    with db.read_session() as session:
+        if school_code:
+            school = find_school(session, school_code)
+            if school is None:
+                print(f"错误：没有代码为 {school_code} 的学校", file=sys.stderr)
+                return None
+            return [(school.id, school.code, school.name)]
+        return [(s.id, s.code, s.name) for s in session.scalars(select(School).order_by(School.id))]
+
+
 def cli_admin(session: Session, school_code: str | None) -> SchoolUser | None:
     """The command line acting as an admin of a school (audit log: user "cli"), or None with a message."""
     school = find_school(session, school_code)

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
-
-from sqlalchemy import select
 
 from hxgy import config, db
-from hxgy.cli.common import find_school
-from hxgy.models import School
+from hxgy.cli.common import schools_to_run
 from hxgy.notify.run import run_school
 
 
@@ -18,15 +14,9 @@ def cmd_notify(args: argparse.Namespace) -> int:
 
     Exit status 0 when nothing failed, 1 when some message failed (it is tried again by the next run)."""
     now = config.now()
-    with db.read_session() as session:
-        if args.school:
-            school = find_school(session, args.school)
-            if school is None:
-                print(f"错误：没有代码为 {args.school} 的学校", file=sys.stderr)
-                return 2
-            schools = [(school.id, school.code, school.name)]
-        else:
-            schools = [(s.id, s.code, s.name) for s in session.scalars(select(School).order_by(School.id))]
+    schools = schools_to_run(args.school)
+    if schools is None:
+        return 2
     engine = db.get_engine()
     sent = failed = skipped = would = 0
     for school_id, code, name in schools:

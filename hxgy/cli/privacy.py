@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
-
-from sqlalchemy import select
 
 from hxgy import config, db
-from hxgy.cli.common import cli_admin, find_school
-from hxgy.models import School
+from hxgy.cli.common import cli_admin, schools_to_run
 from hxgy.privacy.erase import erase_student
 from hxgy.privacy.retention import due_for_erasure, retention_years
 
@@ -18,15 +14,9 @@ def cmd_purge(args: argparse.Namespace) -> int:
     """Erase every student who left more than the school's 留存年限 ago (each school, or --school's);
     --dry-run lists them and changes nothing. One transaction per school; the audit log gets one entry a student."""
     today = config.today()
-    with db.read_session() as session:
-        if args.school:
-            school = find_school(session, args.school)
-            if school is None:
-                print(f"错误：没有代码为 {args.school} 的学校", file=sys.stderr)
-                return 2
-            schools = [(school.id, school.code, school.name)]
-        else:
-            schools = [(s.id, s.code, s.name) for s in session.scalars(select(School).order_by(School.id))]
+    schools = schools_to_run(args.school)
+    if schools is None:
+        return 2
     total = 0
     for school_id, code, name in schools:
         with db.write_session() as session:
