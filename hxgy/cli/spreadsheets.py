@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -98,9 +99,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Export a kind of record as a user, in the columns of its import template (.xlsx or .csv)."""
     from hxgy import exports
+    from hxgy.auth import add_audit
     from hxgy.entry.rules import WriteRefused
     from hxgy.models import Term
-    from hxgy.transfer.exports import export_frame
+    from hxgy.transfer.exports import export_frame, phone_warning
     from hxgy.transfer.kinds import kind_or_error
 
     try:
@@ -118,6 +120,14 @@ def cmd_export(args: argparse.Namespace) -> int:
                     print(f"no term named {args.term}", file=sys.stderr)
                     return 2
             frame = export_frame(session, user, args.kind, term_id=term_id, today=config.today())
+            # as the page's export (hxgy.ui.downloads): who, what, how many rows
+            add_audit(
+                session,
+                user,
+                "export",
+                entity="export",
+                detail=f"{kind.title} · {args.term or '全部学期'}：{len(frame):,} 行（命令行，{Path(args.file).name}）",
+            )
     except (WriteRefused, LookupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -128,4 +138,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     with open(args.file, "wb") as fh:
         fh.write(data)
     print(f"wrote {len(frame)} rows of {kind.title} to {args.file}")
+    warning = phone_warning(user.role, kind.key)
+    if warning:
+        print(warning, file=sys.stderr)
     return 0

@@ -6,7 +6,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from hxgy import db
+from hxgy.models import AuditLog
 from hxgy.transfer.files import FileRefused, read_table
 from hxgy.transfer.headers import locate
 from hxgy.transfer.kinds import KINDS
@@ -166,6 +170,20 @@ def test_the_command_line_writes_a_template_imports_and_exports(demo_copy_url: s
     assert "2025-2026学年第一学期,三(2)班,40,38," in text
     refused = run_cli(demo_copy_url, "export", "students", str(out), "--user", "headteacher")
     assert refused.returncode == 2 and "无权" in refused.stderr
+    # an export of phone numbers warns as the page does, and every export is in the audit log with its rows
+    guardians = run_cli(demo_copy_url, "export", "guardians", str(tmp_path / "监护人.csv"), "--user", "dean")
+    assert guardians.returncode == 0 and "手机号已隐去中间几位" in guardians.stderr
+    rows = len((tmp_path / "监护人.csv").read_text(encoding="utf-8-sig").splitlines()) - 1
+    engine = db.create_db_engine(demo_copy_url)
+    with Session(engine) as session:
+        logged = session.scalars(
+            select(AuditLog.detail)
+            .where(AuditLog.action == "export", AuditLog.username == "dean")
+            .order_by(AuditLog.id)
+        ).all()
+    engine.dispose()
+    assert logged[-2] == f"满意度 · 2025-2026学年第一学期：{len(text.splitlines()) - 1:,} 行（命令行，导出.csv）"
+    assert logged[-1] == f"监护人 · 全部学期：{rows:,} 行（命令行，监护人.csv）"
 
 
 def test_headers_marked_required_in_words_still_match() -> None:
