@@ -9,6 +9,7 @@ from hxgy.todo import KIND_LABELS, TodoItem
 from hxgy.ui import data
 from hxgy.ui import entry as forms
 from hxgy.ui import todo as links
+from hxgy.ui.widgets import plain
 
 user = ui.guard("todo")
 # A head or subject teacher lands here: parent requests waiting for a reply (time left, overdue in red), 德育 grids
@@ -32,16 +33,9 @@ with data.read_session() as session:
 whole_school = rights.school_wide(user.role, rights.Action.VIEW_NAMES)
 
 
-def _md(text: str) -> str:
-    """Text written literally in Markdown (a masked phone's * would make it italic)."""
-    for ch in "\\*_[]`#<>~|$":
-        text = text.replace(ch, "\\" + ch)
-    return text
-
-
 def _time_left(item: TodoItem) -> str:
     """The request's time before (or past) its limit, red when overdue."""
-    return f":red[**{_md(item.time_left)}**]" if item.overdue else f"**{_md(item.time_left)}**"
+    return f":red[**{plain(item.time_left)}**]" if item.overdue else f"**{plain(item.time_left)}**"
 
 
 def _summary(found: Sequence[TodoItem]) -> None:
@@ -55,14 +49,14 @@ def _summary(found: Sequence[TodoItem]) -> None:
 
 def _requests(found: Sequence[TodoItem], *, key: str) -> None:
     for item in found:
-        label = f"{_md(item.title)}  \n{_time_left(item)} · {_md(item.detail)}"
+        label = f"{plain(item.title)}  \n{_time_left(item)} · {plain(item.detail)}"
         if st.button(label, key=f"todo-go-request-{key}-{item.record_id}", width="stretch", icon=":material/mail:"):
             links.open_request(int(item.record_id or 0))
 
 
 def _family(item: TodoItem, *, key: str) -> None:
     guardian = " ".join(part for part in (item.guardian_name, item.guardian_phone) if part)
-    label = _md(item.title) + (f" · {_md(guardian)}" if guardian else "")
+    label = plain(item.title) + (f" · {plain(guardian)}" if guardian else "")
     if st.button(label, key=f"todo-go-family-{key}-{item.student_id}", width="stretch", icon=":material/home:"):
         links.open_contact(int(item.class_id or 0), item.student_id)
 
@@ -73,14 +67,14 @@ def _families(found: Sequence[TodoItem], kind: str, *, key: str) -> None:
         return
     st.subheader(f"{KIND_LABELS[kind]}（{len(mine)} 户）")
     for class_text in dict.fromkeys(i.group_text for i in mine):
-        st.caption(_md(class_text))
+        st.caption(plain(class_text))
         for item in (i for i in mine if i.group_text == class_text):
             _family(item, key=key)
 
 
 def _moral(found: Sequence[TodoItem], *, key: str) -> None:
     for item in found:
-        label = f"{_md(item.title)}  \n{_md(item.detail)}"
+        label = f"{plain(item.title)}  \n{plain(item.detail)}"
         if st.button(label, key=f"todo-go-moral-{key}-{item.class_id}", width="stretch", icon=":material/grading:"):
             links.open_moral()
 
@@ -88,7 +82,7 @@ def _moral(found: Sequence[TodoItem], *, key: str) -> None:
 def _volunteers(found: Sequence[TodoItem], *, key: str) -> None:
     for class_id in dict.fromkeys(i.class_id for i in found):
         first = next(i for i in found if i.class_id == class_id)
-        label = _md(first.group_text) + " · 去确认"
+        label = plain(first.group_text) + " · 去确认"
         if st.button(label, key=f"todo-go-hours-{key}-{class_id}", width="stretch", icon=":material/schedule:"):
             links.open_volunteer(int(class_id or 0))
 
@@ -127,13 +121,13 @@ def school_list(found: Sequence[TodoItem]) -> None:
         key = "school" if class_id is None else str(class_id)
         with st.expander(label, icon=":material/warning:" if late else None):
             for line in dict.fromkeys(i.group_text for i in mine):
-                st.markdown(f"- {_md(line)}")
+                st.markdown(f"- {plain(line)}")
             _requests(_of(mine, "request"), key=key)
             _moral(_of(mine, "moral_grid"), key=key)
             families = _of(mine, "not_contacted") + _of(mine, "not_visited")
             if families:
                 names = "；".join(
-                    _md(" ".join(p for p in (i.title, i.guardian_name, i.guardian_phone) if p)) for i in families
+                    plain(" ".join(p for p in (i.title, i.guardian_name, i.guardian_phone) if p)) for i in families
                 )
                 st.caption(f"尚未沟通或家访：{names}")
                 if st.button(

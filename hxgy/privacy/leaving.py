@@ -131,6 +131,19 @@ class Left:
     removed: tuple[str, ...]  # the classes the student would only have joined after it
 
 
+def _own_student(session: Session, user: CurrentUser, student_id: int, what: str) -> tuple[int, Student]:
+    """The user's school (admin or dean, else WriteRefused, logged as ``what``) and its student, locked for the
+    change; InvalidEntry (学生) for a student of no school of the user's."""
+    school_id = require_school_write(session, user, what, rights.Action.MANAGE_SETTINGS)
+    student = session.get(Student, student_id, with_for_update=True)
+    if student is None or student.school_id != school_id:
+        problems = Problems()
+        problems.add("学生", f"编号 {student_id} 不是本校学生")
+        problems.raise_if_any()
+    assert student is not None
+    return school_id, student
+
+
 def record_leaving(
     session: Session, user: CurrentUser, student_id: int, *, left_on: date | None, reason: str, today: date
 ) -> Left:
@@ -139,13 +152,8 @@ def record_leaving(
     The caller commits. Raises InvalidEntry (Chinese, by field) for a wrong date, reason or student, WriteRefused
     (logged) for a role that may not.
     """
-    school_id = require_school_write(session, user, f"登记学生 {student_id} 离校", rights.Action.MANAGE_SETTINGS)
-    student = session.get(Student, student_id, with_for_update=True)
+    school_id, student = _own_student(session, user, student_id, f"登记学生 {student_id} 离校")
     problems = Problems()
-    if student is None or student.school_id != school_id:
-        problems.add("学生", f"编号 {student_id} 不是本校学生")
-        problems.raise_if_any()
-    assert student is not None
     stay = current_stay(session, student.id, today)
     if student.erased_at is not None:
         problems.add("学生", f"该生的个人信息已于 {student.erased_at:%Y-%m-%d} 删除")
@@ -234,13 +242,8 @@ def return_to_school(session: Session, user: CurrentUser, student_id: int, *, to
 
     Refused (InvalidEntry, Chinese) for a student erased, still a student, gone otherwise (毕业), or whose
     enrolments were changed since (then the roster import is the way)."""
-    school_id = require_school_write(session, user, f"撤销学生 {student_id} 的离校登记", rights.Action.MANAGE_SETTINGS)
-    student = session.get(Student, student_id, with_for_update=True)
+    school_id, student = _own_student(session, user, student_id, f"撤销学生 {student_id} 的离校登记")
     problems = Problems()
-    if student is None or student.school_id != school_id:
-        problems.add("学生", f"编号 {student_id} 不是本校学生")
-        problems.raise_if_any()
-    assert student is not None
     leaving = last_leaving(session, school_id, student.id)
     if student.erased_at is not None:
         problems.add("学生", f"该生的个人信息已于 {student.erased_at:%Y-%m-%d} 删除，不能恢复")
