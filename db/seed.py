@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from hxgy.models import Category, MoralDimension, MoralLevel, MoralRater
+from hxgy.models import Category, MoralDimension, MoralLevel, MoralRater, WorkRule
 from hxgy.models.school_setup import CLASS_WIDE_CHANNEL_CODES
 
 # kind -> [(code, name)], from the vocabulary of the schools' own documents
@@ -80,6 +80,23 @@ DEFAULT_RATERS = [("teacher", "教师评", 0.5), ("parent", "家长评", 0.3), (
 # (name, lowest total, counts toward 优良率)
 DEFAULT_LEVELS = [("优秀", 90.0, True), ("良好", 80.0, True), ("合格", 60.0, False), ("待改进", 0.0, False)]
 
+# 工作要求 every new school starts with (hxgy.compliance): (code, kind, flag, min_count, share %). From the rules
+# schools are assessed on: 家访 every student every term, new students in their first term; 留守儿童, 单亲 and 困难家庭
+# students contacted every month; at least two 家长学校 sessions a term, attended by 80% of families; every
+# request answered within the school's limit
+DEFAULT_RULES: list[tuple[str, str, str | None, int, float]] = [
+    ("home_visit", "home_visit", None, 1, 100.0),
+    ("new_student_visit", "new_student_visit", None, 1, 100.0),
+    ("left_behind_contact", "flag_contact", "left_behind", 1, 100.0),
+    ("single_parent_contact", "flag_contact", "single_parent", 1, 100.0),
+    ("hardship_contact", "flag_contact", "hardship", 1, 100.0),
+    ("guidance_sessions", "guidance_sessions", None, 2, 100.0),
+    ("guidance_attendance", "guidance_attendance", None, 1, 80.0),
+    ("request_reply", "request_reply", None, 1, 100.0),
+]
+IN_PERSON_CHANNEL_CODES = frozenset({"home_visit"})  # records on these count for the 家访 rules
+GUIDANCE_ACTIVITY_CODES = frozenset({"parent_school"})  # sessions of these count for the 家长学校 rules
+
 # measure -> default target for a term
 DEFAULT_TARGETS: dict[str, float] = {
     "contact_coverage": 100.0,
@@ -106,6 +123,8 @@ def add_school_defaults(session: Session, *, school_id: int) -> None:
                 "sort_order": i,
                 # 微信/班级群, 家长会, 线上平台 may carry a class-wide record; 家访, 电话, 面谈 … reach one family
                 "class_wide": kind == "channel" and code in CLASS_WIDE_CHANNEL_CODES,
+                "in_person": kind == "channel" and code in IN_PERSON_CHANNEL_CODES,
+                "guidance": kind == "activity_type" and code in GUIDANCE_ACTIVITY_CODES,
             }
             for kind, entries in DEFAULT_CATEGORIES.items()
             for i, (code, name) in enumerate(entries)
@@ -130,5 +149,21 @@ def add_school_defaults(session: Session, *, school_id: int) -> None:
         [
             {"school_id": school_id, "name": name, "min_score": low, "is_good": good}
             for name, low, good in DEFAULT_LEVELS
+        ],
+    )
+    session.execute(
+        insert(WorkRule),
+        [
+            {
+                "school_id": school_id,
+                "code": code,
+                "kind": kind,
+                "flag": flag,
+                "min_count": count,
+                "share": share,
+                "enabled": True,
+                "sort_order": i,
+            }
+            for i, (code, kind, flag, count, share) in enumerate(DEFAULT_RULES)
         ],
     )

@@ -2,6 +2,14 @@
 
 from hxgy.models.admin import ROLES, AppMeta, AuditLog, ImportBatch, LoginThrottle, UserAccount
 from hxgy.models.base import Base
+from hxgy.models.community import (
+    ActivityAttendance,
+    CommitteeMember,
+    Honour,
+    Notice,
+    NoticeClass,
+    ReportText,
+)
 from hxgy.models.notify import NotifyChannel, NotifyMessage, NotifySchedule
 from hxgy.models.people import (
     HEAD_TEACHER,
@@ -34,6 +42,7 @@ from hxgy.models.school_setup import (
     MoralLevel,
     MoralRater,
     Target,
+    WorkRule,
 )
 from hxgy.models.stats import ClassTermStats
 
@@ -46,6 +55,7 @@ __all__ = [
     "TO_HOME",
     "TO_SCHOOL",
     "Activity",
+    "ActivityAttendance",
     "ActivityClass",
     "AppMeta",
     "AuditLog",
@@ -53,21 +63,26 @@ __all__ = [
     "Category",
     "ClassAssignment",
     "ClassTermStats",
+    "CommitteeMember",
     "Communication",
     "Enrolment",
     "Family",
     "Guardian",
+    "Honour",
     "ImportBatch",
     "LoginThrottle",
     "MoralDimension",
     "MoralLevel",
     "MoralRater",
     "MoralScore",
+    "Notice",
+    "NoticeClass",
     "NotifyChannel",
     "NotifyMessage",
     "NotifySchedule",
     "ParentRequest",
     "Partner",
+    "ReportText",
     "SatisfactionResult",
     "School",
     "SchoolClass",
@@ -78,4 +93,5 @@ __all__ = [
     "Term",
     "UserAccount",
     "VolunteerRecord",
+    "WorkRule",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hxgy.models.base import Base, SchoolOwned
+from hxgy.models.base import Base, SchoolOwned, one_of
 
 # Kinds of configurable category lists.
 CATEGORY_KINDS = (
@@ -38,6 +38,10 @@ class Category(SchoolOwned, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # channels only: a class-wide record (no student: 班级群 notice, 家长会) may use it; 家访, 电话 reach one family
     class_wide: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # channels only: a record on it is a 家访 made in person (上门), the only kind the 家访 rules of 工作要求 count
+    in_person: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # activity types only: a session of it is 家庭教育指导 (家长学校), counted per family by the 家长学校 rules
+    guidance: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class MoralDimension(SchoolOwned, Base):
@@ -78,6 +82,39 @@ class MoralLevel(SchoolOwned, Base):
     name: Mapped[str] = mapped_column(String(20))
     min_score: Mapped[float] = mapped_column(Float)
     is_good: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# What a 工作要求 rule checks (hxgy.compliance): each is met when ``share`` % of its subjects reach ``min_count``.
+RULE_KINDS = (
+    "home_visit",  # every student: ≥ min_count in-person 家访 in the term
+    "new_student_visit",  # students in their first term at the school: ≥ min_count in-person 家访 in that term
+    "flag_contact",  # students with ``flag``: ≥ min_count individual contacts in every month of the term
+    "guidance_sessions",  # the school: ≥ min_count 家长学校 (guidance) sessions in the term
+    "guidance_attendance",  # families: ≥ min_count guidance sessions attended in the term
+    "request_reply",  # home→school requests: answered within the school's limit
+)
+STUDENT_FLAGS = ("left_behind", "single_parent", "hardship")  # 留守儿童, 单亲, 困难家庭 (columns of Student)
+
+
+class WorkRule(SchoolOwned, Base):
+    """One rule of the school's 工作要求: a measure, a group, a period and a threshold a dean edits."""
+
+    __tablename__ = "work_rule"
+    __table_args__ = (
+        UniqueConstraint("school_id", "code"),
+        one_of("kind", RULE_KINDS, name="kind_known"),
+        CheckConstraint("flag IS NULL OR flag IN ('left_behind', 'single_parent', 'hardship')", name="flag_known"),
+        CheckConstraint("min_count >= 0", name="min_count_non_negative"),
+        CheckConstraint("share > 0 AND share <= 100", name="share_range"),
+    )
+
+    code: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(30))
+    flag: Mapped[str | None] = mapped_column(String(20))  # flag_contact only
+    min_count: Mapped[int] = mapped_column(Integer, default=1)
+    share: Mapped[float] = mapped_column(Float, default=100.0)  # % of the rule's students / families / requests
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Target(SchoolOwned, Base):
