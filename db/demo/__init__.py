@@ -13,7 +13,10 @@ from datetime import datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.demo.committee import add_committee_and_notices
+from db.demo.guidance import add_guidance_attendance
 from db.demo.records import RecordMaker
+from db.demo.report_parts import add_honours_and_report_text
 from db.demo.spec import DEMO_PASSWORD, DemoSpec, SchoolSpec, demo_spec, district_spec
 from db.demo.structure import World, build_structure
 from hxgy.auth import hash_password
@@ -43,6 +46,10 @@ def load_demo(session: Session, spec: DemoSpec) -> list[DemoAccount]:
         maker = RecordMaker(session, world, random.Random(school.seed * 7919 + 1), dean_user, spec.contact_multiplier)
         for term in world.terms:
             maker.make_term(term)
+        # each part its own generator, so adding one leaves the others' rows (and every figure above) unchanged
+        add_guidance_attendance(session, world, random.Random(school.seed * 7919 + 2))
+        add_committee_and_notices(session, world, random.Random(school.seed * 7919 + 3))
+        add_honours_and_report_text(session, world, random.Random(school.seed * 7919 + 4))
         refresh_school(
             session, school_id=world.school_id, today=spec.anchor, now=datetime.combine(spec.anchor, time(12))
         )
