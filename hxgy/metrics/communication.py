@@ -177,7 +177,8 @@ def request_status(limit_hours: ColumnElement[int] | InstrumentedAttribute[int],
     )
 
 
-def _requests_in(period: Period, school_id: int) -> ColumnElement[bool]:
+def requests_in(period: Period, school_id: int) -> ColumnElement[bool]:
+    """Requests of the school received in the period (records window) that are not deleted."""
     return and_(
         ParentRequest.school_id == school_id,
         ParentRequest.deleted_at.is_(None),
@@ -198,7 +199,7 @@ def requests_by_class(session: Session, period: Period, classes: ClassFilter, *,
     counts = [func.sum(case((status == name, 1), else_=0)) for name in REQUEST_STATUSES]
     stmt = (
         select(ParentRequest.class_id, func.count(), *counts)
-        .where(_requests_in(period, classes.school_id), class_condition)
+        .where(requests_in(period, classes.school_id), class_condition)
         .group_by(ParentRequest.class_id)
     )
     frame = pd.DataFrame(session.execute(stmt).all(), columns=["class_id", "requests", *REQUEST_STATUSES])
@@ -232,7 +233,7 @@ def late_requests(session: Session, period: Period, classes: ClassFilter, *, now
         .outerjoin(SchoolClass, SchoolClass.id == ParentRequest.class_id)
         .join(channel, channel.c.id == ParentRequest.channel_id)
         .outerjoin(topic, topic.c.id == ParentRequest.category_id)
-        .where(_requests_in(period, classes.school_id), class_condition, status.in_(("late", "overdue")))
+        .where(requests_in(period, classes.school_id), class_condition, status.in_(("late", "overdue")))
         .order_by(ParentRequest.received_at)
     )
     columns = ["request_id", "received_at", "class_name", "channel_name", "category_name", "status", "hours"]
