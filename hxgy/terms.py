@@ -247,6 +247,16 @@ def previous_term(session: Session, *, term_id: int) -> Term | None:
     )
 
 
+def same_length(period: Period, before: Term) -> Period:
+    """An earlier term as ``period`` sees it: whole when ``period`` has ended, else cut to the same number of
+    days (同期: its holiday after is not counted)."""
+    whole = term_period(before)
+    if not period.in_progress:
+        return whole
+    end = min(before.end_date, before.start_date + timedelta(days=period.days - 1))
+    return replace(whole, end=end, records_end=None, label=f"{before.name}{SAME_PERIOD}")
+
+
 def comparison_period(session: Session, period: Period) -> Period | None:
     """What a term is compared with: the previous term, cut to the same length while this one runs (同期).
 
@@ -257,8 +267,37 @@ def comparison_period(session: Session, period: Period) -> Period | None:
     before = previous_term(session, term_id=period.term_id)
     if before is None:
         return None
-    whole = term_period(before)
-    if not period.in_progress:
-        return whole
-    end = min(before.end_date, before.start_date + timedelta(days=period.days - 1))
-    return replace(whole, end=end, records_end=None, label=f"{before.name}{SAME_PERIOD}")
+    return same_length(period, before)
+
+
+def same_term_last_year(session: Session, *, term_id: int) -> Term | None:
+    """The term with the same term_no in the school year before this term's (第一学期 ↔ last year's 第一学期)."""
+    term = session.get(Term, term_id)
+    if term is None:
+        return None
+    year = session.get(SchoolYear, term.school_year_id)
+    if year is None:
+        return None
+    return session.scalar(
+        select(Term)
+        .join(SchoolYear, SchoolYear.id == Term.school_year_id)
+        .where(
+            Term.school_id == term.school_id,
+            Term.term_no == term.term_no,
+            SchoolYear.start_year == year.start_year - 1,
+        )
+    )
+
+
+def year_on_year_period(session: Session, period: Period) -> Period | None:
+    """What a term is compared with year on year (同比): the same term of the previous school year, cut to the
+    same number of days while this one runs (同期), as comparison_period does for 较上学期.
+
+    A custom date range, and a term whose school has no such term last year, have none.
+    """
+    if period.term_id is None:
+        return None
+    before = same_term_last_year(session, term_id=period.term_id)
+    if before is None:
+        return None
+    return same_length(period, before)

@@ -1,0 +1,49 @@
+"""Trends and year on year: every measure across the terms on record, and 同比 (the same term last year).
+
+A view's history follows the same children. The whole school is the whole school in every term. A grade or a
+class is followed with ``overview.follow_classes``, term by term backwards from the view's own period: the
+classes of an earlier term are those the children in view (at the end of the view's period) were in at the end
+of that term. Within a school year these are the same classes; in an earlier school year the classes of the same
+cohort (三(2)班 this year was 二(2)班 last year, as long as the children stayed together). Terms in which none of
+the children were at the school are left out (a new 一年级 has no history before it came).
+
+A finished term's figures are read with ``stats.served_class_measures`` (the pre-aggregated class_term_stats
+when they are current, else counted live) and rolled up with ``overview.school_figures``: the same numbers the
+pages show for that term. A term still running ends today (``terms.term_period``), like on the pages.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from hxgy.metrics import overview, stats
+from hxgy.metrics.overview import Figures
+from hxgy.metrics.roster import ClassFilter
+from hxgy.terms import Period, year_on_year_period
+
+TREND_COLUMNS = ["term_id", "term_name", "start_date", "measure", "value", "target"]
+
+
+def figures_of(session: Session, period: Period, classes: ClassFilter, *, now: datetime) -> Figures:
+    """The view's figures of a period, as the pages compute them (class rows from the stats when current)."""
+    frame = stats.served_class_measures(session, period, classes, now=now)
+    return overview.school_figures(session, period, classes, now=now, frame=frame)
+
+
+def year_on_year(
+    session: Session, period: Period, classes: ClassFilter, now: datetime
+) -> tuple[Period, Figures, ClassFilter] | None:
+    """同比: the same term of the previous school year (cut to the same length while ``period`` runs), its
+    figures for the same children, and the classes they were in then (``overview.follow_classes``).
+
+    None for a custom date range, a first school year, or a group whose children were not at the school then.
+    """
+    before = year_on_year_period(session, period)
+    if before is None:
+        return None
+    followed = overview.follow_classes(session, classes, period, before)
+    if followed.class_ids == ():
+        return None
+    return before, figures_of(session, before, followed, now=now), followed
