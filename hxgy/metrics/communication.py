@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import DateTime, and_, case, func, literal, or_, select
+from sqlalchemy import DateTime, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -44,6 +44,18 @@ def _home_visit_channel(school_id: int):
         .where(Category.school_id == school_id, Category.kind == "channel", Category.code == HOME_VISIT_CODE)
         .scalar_subquery()
     )
+
+
+def reached_students(period: Period, school_id: int, *, home_visit: bool = False) -> Select:
+    """The ids of the students reached in the period: ≥ 1 individual record (``home_visit``: ≥ 1 家访), made in
+    any class of the school. The one definition of who counts for 沟通覆盖率 and 家访覆盖率 (a set: test a roster's
+    students with IN against it)."""
+    reached = select(Communication.student_id).where(
+        live_contacts(period, school_id), Communication.student_id.is_not(None)
+    )
+    if home_visit:
+        reached = reached.where(Communication.channel_id == _home_visit_channel(school_id))
+    return reached
 
 
 def holiday_contacts(session: Session, period: Period, classes: ClassFilter) -> dict[str, int]:
@@ -78,9 +90,8 @@ def communication_by_class(session: Session, period: Period, classes: ClassFilte
         .group_by(Communication.class_id)
     )
     roster = period_roster(period, classes).subquery()
-    about_a_student = and_(live_contacts(period, classes.school_id), Communication.student_id.is_not(None))
-    contacted = select(Communication.student_id).where(about_a_student)
-    visited = contacted.where(Communication.channel_id == _home_visit_channel(classes.school_id))
+    contacted = reached_students(period, classes.school_id)
+    visited = reached_students(period, classes.school_id, home_visit=True)
     # IN (subquery) lets both databases build one lookup set instead of joining row by row
     reached = select(
         roster.c.class_id,
@@ -108,6 +119,33 @@ def channel_mix(session: Session, period: Period, classes: ClassFilter) -> pd.Da
         .order_by(Category.sort_order, Category.id)
     )
     return pd.DataFrame(session.execute(stmt).all(), columns=["channel_code", "channel_name", "contacts"])
+
+
+def contacts_by_topic(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:
+    """topic_code, topic_name, contacts: contacts of the classes in view per 沟通内容 (categories of kind
+    ``topic``), every topic of the school in its order (zero where unused; a hidden topic only when used).
+
+    Contacts with no topic are in no row: the rows add up to at most the period's contacts (channel_mix).
+    """
+    in_view = classes.ids_in(period)
+    used = (
+        select(Communication.topic_id, func.count().label("contacts"))
+        .where(
+            live_contacts(period, classes.school_id),
+            Communication.class_id.in_(in_view),
+            Communication.topic_id.is_not(None),
+        )
+        .group_by(Communication.topic_id)
+        .subquery()
+    )
+    contacts = func.coalesce(used.c.contacts, 0)
+    stmt = (
+        select(Category.code, Category.name, contacts)
+        .outerjoin(used, used.c.topic_id == Category.id)
+        .where(Category.school_id == classes.school_id, Category.kind == "topic", or_(Category.active, contacts > 0))
+        .order_by(Category.sort_order, Category.id)
+    )
+    return pd.DataFrame(session.execute(stmt).all(), columns=["topic_code", "topic_name", "contacts"])
 
 
 def contacts_by_week(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:
@@ -142,11 +180,7 @@ def students_not_reached(
     # the students reached, once (a set); tested on the roster's side, so the work follows the classes in view:
     # on Student.id, PostgreSQL scanned every student of the district; a NOT EXISTS per student made SQLite
     # scan the school's contacts once a student
-    reached = select(Communication.student_id).where(
-        live_contacts(period, classes.school_id), Communication.student_id.is_not(None)
-    )
-    if home_visit:
-        reached = reached.where(Communication.channel_id == _home_visit_channel(classes.school_id))
+    reached = reached_students(period, classes.school_id, home_visit=home_visit)
     # the family's primary guardian, looked up per student listed (by the guardian.family_id index)
     primary_guardian = (
         select(func.min(Guardian.name))

@@ -216,6 +216,18 @@ def _hide_base(
             return leaf, grade
 
 
+def hide_subtractable(
+    sizes: pd.Series, grades: pd.Series, *, hidden: pd.Series, hidden_grades: pd.Series, view_hidden: bool
+) -> tuple[pd.Series, pd.Series]:
+    """The rule's second step alone, for a table of groups of its own (hxgy.metrics.special_groups): from the
+    classes and grades already hidden, hide more until what is hidden inside every total still shown (each grade,
+    and the view, the sum of its classes) is 0 or at least MIN_GROUP. Returns (classes hidden, grades hidden).
+
+    ``sizes``: each class's group; ``grades``: each class's grade; ``hidden_grades``: indexed by grade level.
+    """
+    return _hide_base(sizes, grades, float(sizes.sum()), hidden, hidden_grades, view_hidden)
+
+
 def hide_small_groups(frame: pd.DataFrame, totals: Mapping[str, float] | None = None) -> Hiding:
     """For each base, the classes, grades and view of a class table that may not be shown (see the module).
 
