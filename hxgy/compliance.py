@@ -1,0 +1,369 @@
+"""工作要求 (合规): the school's rules, kept as data (``work_rule``), checked against the records.
+
+A rule is a measure, a group, a period and a threshold a dean edits on 设置 → 工作要求
+(defaults: db.seed.DEFAULT_RULES):
+
+- ``home_visit``: every student of the class gets at least ``min_count`` 家访 in person (records on a channel marked
+  ``in_person``, e.g. 家访; a 视频家访 channel the school leaves unmarked does not count) in the term;
+- ``new_student_visit``: the same for the students in their first term at the school (no enrolment before the term);
+- ``flag_contact``: every student with ``flag`` (留守儿童, 单亲, 困难家庭) has at least ``min_count`` individual
+  contacts (any channel) in every month of the term;
+- ``guidance_sessions``: the school holds at least ``min_count`` 家长学校 (guidance) sessions in the term;
+- ``guidance_attendance``: each family attends at least ``min_count`` of them;
+- ``request_reply``: each home→school request is answered within the school's limit.
+
+Each rule has subjects (students, families, requests or the school itself). A subject has met the rule, failed
+it (it can no longer meet it: the term is over, a month went by without a contact, a reply came late), or is
+still pending. The rule is met when at least ``share`` % of its subjects have met it, not met once so many have
+failed that ``share`` % can no longer be reached (or the term is over without it), and 未到期 (not yet due) while
+the term runs and it can still be met. A student counts in the class they were in at the end of the period
+(hxgy.metrics.roster), and their contacts count wherever they were made in the period, as for 沟通覆盖率.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hxgy.metrics import parent_school
+from hxgy.metrics.communication import live_contacts, request_status, requests_in
+from hxgy.metrics.roster import ClassFilter, period_roster
+from hxgy.models import Category, Communication, Enrolment, ParentRequest, School, SchoolClass, Student, WorkRule
+from hxgy.terms import Period, previous_term
+
+MET, NOT_MET, NOT_DUE, NO_SUBJECTS = "met", "not_met", "not_due", "none"
+STATUS_LABELS = {MET: "达标", NOT_MET: "未达标", NOT_DUE: "未到期", NO_SUBJECTS: "无需检查"}
+FLAG_LABELS = {"left_behind": "留守儿童", "single_parent": "单亲家庭学生", "hardship": "困难家庭学生"}
+KIND_LABELS = {
+    "home_visit": "全员家访",
+    "new_student_visit": "新生家访",
+    "flag_contact": "关爱学生联系",
+    "guidance_sessions": "家长学校场次",
+    "guidance_attendance": "家长学校参与",
+    "request_reply": "诉求按时答复",
+}
+SUBJECT_UNITS = {
+    "home_visit": "名学生",
+    "new_student_visit": "名新生",
+    "flag_contact": "名学生",
+    "guidance_sessions": "",
+    "guidance_attendance": "户家庭",
+    "request_reply": "条诉求",
+}
+CLASS_RULES = frozenset({"home_visit", "new_student_visit", "flag_contact", "guidance_attendance", "request_reply"})
+MIN_MONTH_DAYS = 14  # a month with fewer days in the term is joined to the month next to it
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of 工作要求, as the dean set it."""
+
+    id: int
+    code: str
+    kind: str
+    flag: str | None
+    min_count: int
+    share: float  # %
+    enabled: bool
+
+    @property
+    def needs_flags(self) -> bool:
+        """Whether the rule is about flagged students (shown only to roles that may see flags)."""
+        return self.kind == "flag_contact"
+
+    @property
+    def per_class(self) -> bool:
+        """Whether the rule is judged for each class (else only for the school)."""
+        return self.kind in CLASS_RULES
+
+    def text(self, limit_hours: int) -> str:
+        """The rule in words: 每名学生每学期上门家访至少 1 次."""
+        n, share = self.min_count, _share_text(self.share)
+        texts = {
+            "home_visit": f"每名学生每学期上门家访至少 {n} 次",
+            "new_student_visit": f"新生入校第一学期内上门家访至少 {n} 次",
+            "flag_contact": f"{FLAG_LABELS.get(self.flag or '', '关爱学生')}每月至少联系 {n} 次",
+            "guidance_sessions": f"每学期至少举办家长学校（家庭教育指导）{n} 场",
+            "guidance_attendance": f"每户家庭每学期至少参加家长学校 {n} 场",
+            "request_reply": f"家长诉求在 {limit_hours} 小时内答复",
+        }
+        wanted = "" if self.kind == "guidance_sessions" or self.share >= 100 else f"（{share}以上达到）"
+        return texts[self.kind] + wanted
+
+    @property
+    def label(self) -> str:
+        """A short name: 全员家访, 留守儿童联系 …"""
+        if self.kind == "flag_contact":
+            return f"{FLAG_LABELS.get(self.flag or '', '关爱学生')}联系"
+        return KIND_LABELS[self.kind]
+
+
+def _share_text(share: float) -> str:
+    return f"{share:g}%"
+
+
+@dataclass(frozen=True)
+class Result:
+    """A rule judged for one class (``class_id``) or the school (``class_id`` None) over one period."""
+
+    rule: Rule
+    class_id: int | None
+    status: str
+    subjects: int
+    met: int
+    failed: int
+    behind: tuple[int, ...] = ()  # students (families: a student of each; requests: request ids) not met yet
+    note: str = ""
+
+    @property
+    def share_met(self) -> float:
+        """The share of subjects that met the rule (NaN without subjects)."""
+        return self.met / self.subjects if self.subjects else math.nan
+
+
+@dataclass
+class _Tally:
+    """Subjects of one rule in one class: their state."""
+
+    met: set[int] = field(default_factory=set)
+    failed: set[int] = field(default_factory=set)
+    pending: set[int] = field(default_factory=set)
+
+    def add(self, subject: int, state: str) -> None:
+        {MET: self.met, NOT_MET: self.failed, NOT_DUE: self.pending}[state].add(subject)
+
+    def merge(self, other: _Tally) -> None:
+        self.met |= other.met
+        self.failed |= other.failed
+        self.pending |= other.pending
+
+
+def rules(session: Session, school_id: int, *, enabled_only: bool = True) -> list[Rule]:
+    """The school's rules in their order."""
+    stmt = select(WorkRule).where(WorkRule.school_id == school_id).order_by(WorkRule.sort_order, WorkRule.id)
+    if enabled_only:
+        stmt = stmt.where(WorkRule.enabled.is_(True))
+    return [Rule(r.id, r.code, r.kind, r.flag, r.min_count, r.share, r.enabled) for r in session.scalars(stmt).all()]
+
+
+def judge(rule: Rule, tally: _Tally, *, running: bool) -> str:
+    """The rule's status from its subjects' states (see the module's docstring)."""
+    subjects = len(tally.met) + len(tally.failed) + len(tally.pending)
+    if subjects == 0:
+        return NO_SUBJECTS
+    needed = math.ceil(rule.share / 100 * subjects - 1e-9)
+    if len(tally.met) >= needed:
+        return MET
+    if not running or subjects - len(tally.failed) < needed:
+        return NOT_MET
+    return NOT_DUE
+
+
+def months(period: Period) -> list[tuple[date, date]]:
+    """The months of a term for a monthly rule: calendar months cut to the term, a stub under MIN_MONTH_DAYS days
+    joined to its neighbour."""
+    last = period.full_end or period.end
+    spans: list[tuple[date, date]] = []
+    day = period.start
+    while day <= last:
+        month_end = date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+        spans.append((day, min(month_end, last)))
+        day = month_end + timedelta(days=1)
+    if len(spans) > 1 and (spans[0][1] - spans[0][0]).days + 1 < MIN_MONTH_DAYS:
+        spans[1] = (spans[0][0], spans[1][1])
+        spans.pop(0)
+    if len(spans) > 1 and (spans[-1][1] - spans[-1][0]).days + 1 < MIN_MONTH_DAYS:
+        spans[-2] = (spans[-2][0], spans[-1][1])
+        spans.pop()
+    return spans
+
+
+def _roster(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:
+    roster = period_roster(period, classes).subquery()
+    first_day = select(func.min(Enrolment.start_date)).where(Enrolment.student_id == Student.id).scalar_subquery()
+    stmt = select(
+        roster.c.student_id,
+        roster.c.class_id,
+        Student.left_behind,
+        Student.single_parent,
+        Student.hardship,
+        first_day,
+    ).join(Student, Student.id == roster.c.student_id)
+    columns = ["student_id", "class_id", "left_behind", "single_parent", "hardship", "first_day"]
+    return pd.DataFrame(session.execute(stmt).all(), columns=columns)
+
+
+def _contacts(session: Session, period: Period, school_id: int, student_ids: Iterable[int]) -> pd.DataFrame:
+    """The individual contacts of these students in the period: student_id, contact_date, in_person."""
+    ids = list(student_ids)
+    if not ids:
+        return pd.DataFrame(columns=["student_id", "contact_date", "in_person"])
+    stmt = (
+        select(Communication.student_id, Communication.contact_date, Category.in_person)
+        .join(Category, Category.id == Communication.channel_id)
+        .where(live_contacts(period, school_id), Communication.student_id.in_(ids))
+    )
+    return pd.DataFrame(session.execute(stmt).all(), columns=["student_id", "contact_date", "in_person"])
+
+
+def _new_students(session: Session, period: Period, roster: pd.DataFrame) -> set[int]:
+    """Students in their first term at the school: first enrolled after the previous term ended (or, with no
+    earlier term on record, on or after this term's first day of records)."""
+    if period.term_id is None:
+        return set()
+    before = previous_term(session, term_id=period.term_id)
+    start = (before.end_date + timedelta(days=1)) if before is not None else period.first_day
+    return {int(s) for s, first in zip(roster["student_id"], roster["first_day"], strict=True) if first >= start}
+
+
+def _visit_tally(rule: Rule, roster: pd.DataFrame, visits: dict[int, int], running: bool) -> dict[int, _Tally]:
+    tallies: dict[int, _Tally] = defaultdict(_Tally)
+    for student, class_id in zip(roster["student_id"], roster["class_id"], strict=True):
+        done = visits.get(int(student), 0) >= rule.min_count
+        tallies[int(class_id)].add(int(student), MET if done else (NOT_DUE if running else NOT_MET))
+    return tallies
+
+
+def _flag_tally(
+    rule: Rule, roster: pd.DataFrame, contacts: pd.DataFrame, period: Period, running: bool
+) -> dict[int, _Tally]:
+    spans = months(period)
+    flagged = roster[roster[rule.flag or "left_behind"].astype(bool)]
+    per_month: dict[tuple[int, int], int] = defaultdict(int)
+    for student, day in zip(contacts["student_id"], contacts["contact_date"], strict=True):
+        # a holiday record before the term counts for its first month, one after it for its last
+        index = next((i for i, (_, last) in enumerate(spans) if day <= last), len(spans) - 1)
+        per_month[(int(student), index)] += 1
+    tallies: dict[int, _Tally] = defaultdict(_Tally)
+    for student, class_id in zip(flagged["student_id"], flagged["class_id"], strict=True):
+        state = MET
+        for index, (_, last) in enumerate(spans):
+            if per_month[(int(student), index)] >= rule.min_count:
+                continue
+            if not running or last < period.end:  # a month over without enough contacts
+                state = NOT_MET
+                break
+            state = NOT_DUE  # this month (or one to come) still has time
+        tallies[int(class_id)].add(int(student), state)
+    return tallies
+
+
+def _attendance_tally(rule: Rule, families: pd.DataFrame, running: bool) -> dict[int, _Tally]:
+    """Families of each class (one row per student: a family with two children in a class counts once; a student
+    with no family on record has no family to attend, as in hxgy.metrics.parent_school)."""
+    tallies: dict[int, _Tally] = defaultdict(_Tally)
+    for row in families.itertuples(index=False):
+        if row.family_id is None or pd.isna(row.family_id):
+            continue
+        family = int(row.family_id)
+        done = int(row.sessions) >= rule.min_count
+        tallies[int(row.class_id)].add(family, MET if done else (NOT_DUE if running else NOT_MET))
+    return tallies
+
+
+def _request_tally(session: Session, period: Period, classes: ClassFilter, now: datetime) -> dict[int, _Tally]:
+    limit = select(School.response_limit_hours).where(School.id == classes.school_id).scalar_subquery()
+    status = request_status(limit, now)
+    in_view = classes.ids_in(period)
+    condition = ParentRequest.class_id.in_(in_view)
+    if classes.grade_level is None and classes.class_ids is None:
+        condition = condition | ParentRequest.class_id.is_(None)
+    rows = session.execute(
+        select(ParentRequest.id, ParentRequest.class_id, status).where(
+            requests_in(period, classes.school_id), condition
+        )
+    ).all()
+    tallies: dict[int, _Tally] = defaultdict(_Tally)
+    for request_id, class_id, state in rows:
+        if state == "pending":
+            continue  # not due yet: it counts once answered or once its limit passes
+        tallies[-1 if class_id is None else int(class_id)].add(int(request_id), MET if state == "on_time" else NOT_MET)
+    return tallies
+
+
+def evaluate(
+    session: Session, period: Period, classes: ClassFilter, now: datetime, *, only: Iterable[Rule] | None = None
+) -> list[Result]:
+    """Every enabled rule for each class in view and for the view as a whole (class_id None), over ``period``.
+
+    A rule judged only for the school (家长学校场次) has no class rows. Requests not tied to a class count only
+    for the whole school.
+    """
+    chosen = list(only) if only is not None else rules(session, classes.school_id)
+    running = period.in_progress
+    roster = _roster(session, period, classes)
+    class_ids = sorted(
+        session.scalars(
+            select(SchoolClass.id).where(classes.condition(), SchoolClass.school_year_id == period.school_year_id)
+        )
+    )
+    contacts = _contacts(session, period, classes.school_id, roster["student_id"])
+    visits: dict[int, int] = {}
+    if not contacts.empty:
+        in_person = contacts[contacts["in_person"].astype(bool)]
+        visits = {int(k): int(v) for k, v in in_person.groupby("student_id").size().items()}
+    results: list[Result] = []
+    for rule in chosen:
+        tallies: dict[int, _Tally]
+        if rule.kind == "home_visit":
+            tallies = _visit_tally(rule, roster, visits, running)
+        elif rule.kind == "new_student_visit":
+            new = _new_students(session, period, roster)
+            tallies = _visit_tally(rule, roster[roster["student_id"].isin(new)], visits, running)
+        elif rule.kind == "flag_contact":
+            tallies = _flag_tally(rule, roster, contacts, period, running)
+        elif rule.kind == "guidance_attendance":
+            tallies = _attendance_tally(rule, parent_school.family_attendance(session, period, classes), running)
+        elif rule.kind == "request_reply":
+            tallies = _request_tally(session, period, classes, now)
+        else:  # guidance_sessions: the school's own count
+            held = parent_school.guidance_sessions(session, period, classes.school_id)
+            whole = _Tally()
+            whole.add(0, MET if held >= rule.min_count else (NOT_DUE if running else NOT_MET))
+            results.append(
+                Result(
+                    rule,
+                    None,
+                    judge(rule, whole, running=running),
+                    1,
+                    len(whole.met),
+                    len(whole.failed),
+                    note=f"已举办 {held} 场",
+                )
+            )
+            continue
+        total = _Tally()
+        for class_id in class_ids:
+            tally = tallies.get(class_id, _Tally())
+            total.merge(tally)
+            results.append(_result(rule, class_id, tally, running))
+        if -1 in tallies:
+            total.merge(tallies[-1])
+        results.append(_result(rule, None, total, running))
+    return results
+
+
+def _result(rule: Rule, class_id: int | None, tally: _Tally, running: bool) -> Result:
+    behind = tuple(sorted(tally.failed | tally.pending))
+    return Result(
+        rule,
+        class_id,
+        judge(rule, tally, running=running),
+        len(tally.met) + len(tally.failed) + len(tally.pending),
+        len(tally.met),
+        len(tally.failed),
+        behind,
+    )
+
+
+def school_results(session: Session, school_id: int, period: Period, now: datetime) -> list[Result]:
+    """Each enabled rule for the whole school (the 全区 统计表 and the report use these)."""
+    return [r for r in evaluate(session, period, ClassFilter(school_id), now) if r.class_id is None]
