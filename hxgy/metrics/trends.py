@@ -14,16 +14,20 @@ pages show for that term. A term still running ends today (``terms.term_period``
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 
+import pandas as pd
 from sqlalchemy.orm import Session
 
-from hxgy.metrics import overview, stats
+from hxgy.metrics import judging, overview, stats
+from hxgy.metrics.measures import MEASURES
 from hxgy.metrics.overview import Figures
 from hxgy.metrics.roster import ClassFilter
-from hxgy.terms import Period, year_on_year_period
+from hxgy.terms import Period, school_terms, term_period, year_on_year_period
 
-TREND_COLUMNS = ["term_id", "term_name", "start_date", "measure", "value", "target"]
+TREND_COLUMNS = ["term_id", "term_name", "start_date", "measure", "value", "target", "in_progress"]
 
 
 def figures_of(session: Session, period: Period, classes: ClassFilter, *, now: datetime) -> Figures:
@@ -47,3 +51,48 @@ def year_on_year(
     if followed.class_ids == ():
         return None
     return before, figures_of(session, before, followed, now=now), followed
+
+
+def history(session: Session, period: Period, classes: ClassFilter, *, today: date) -> list[tuple[Period, ClassFilter]]:
+    """Every term of the school that has begun by ``today``, oldest first, with the classes the view's children
+    were in then (``overview.follow_classes`` from ``period``); terms before the children came are left out.
+    A running term ends today, as on the pages."""
+    found = []
+    for term in school_terms(session, school_id=classes.school_id):
+        if term.start_date > today:
+            continue
+        then = term_period(term, today)
+        same_year = then.school_year_id == period.school_year_id  # the same classes: the view as the pages see it
+        followed = classes if same_year else overview.follow_classes(session, classes, period, then)
+        if followed.class_ids != ():
+            found.append((then, followed))
+    return found
+
+
+def trend_frame(points: Sequence[tuple[Period, Figures, Mapping[str, float]]]) -> pd.DataFrame:
+    """One row per term and measure of MEASURES: term_id, term_name, start_date, measure, value, target
+    (the term's own target from 设置 → 目标, rates as fractions; NaN without one) and in_progress."""
+    rows = [
+        {
+            "term_id": then.term_id,
+            "term_name": then.label,
+            "start_date": then.start,
+            "measure": key,
+            "value": float(figures.get(key, math.nan)),
+            "target": float(goals.get(key, math.nan)),
+            "in_progress": then.in_progress,
+        }
+        for then, figures, goals in points
+        for key in MEASURES
+    ]
+    return pd.DataFrame(rows, columns=TREND_COLUMNS)
+
+
+def term_trends(session: Session, period: Period, classes: ClassFilter, *, today: date, now: datetime) -> pd.DataFrame:
+    """Every measure of the view (school, grade or class, as seen in ``period``) across all terms on record,
+    following the same children (``history``); rows as ``trend_frame`` says."""
+    points = [
+        (then, figures_of(session, then, followed, now=now), judging.targets(session, term_id=then.term_id))
+        for then, followed in history(session, period, classes, today=today)
+    ]
+    return trend_frame(points)

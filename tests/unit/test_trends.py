@@ -27,13 +27,16 @@ Volunteer hours (confirmed): 二(1) A 2 h 2025-10-10;  二(2) C 5 h 2025-10-10  
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from datetime import date, datetime
 
+import pandas as pd
 import pytest
 from sqlalchemy.orm import Session
 
-from hxgy.metrics import trends
+from hxgy.metrics import overview, stats, trends
+from hxgy.metrics.measures import MEASURES
 from hxgy.metrics.roster import ClassFilter
 from hxgy.models import Target
 from hxgy.terms import custom_period, same_term_last_year, term_period, year_on_year_period
@@ -148,3 +151,53 @@ def test_a_first_year_has_no_year_on_year(school: TinySchool) -> None:
     assert trends.year_on_year(s.session, term_period(s.term2, TODAY), ClassFilter(s.school.id), NOW) is None
     period = term_period(s.autumn, TODAY)  # type: ignore[attr-defined]
     assert trends.year_on_year(s.session, period, _class(s, "一(1)班"), NOW) is None
+
+
+def _series(frame: pd.DataFrame, key: str) -> list[tuple[str, float, float]]:
+    rows = frame[frame["measure"] == key]
+    return [(r.term_name, round(r.value, 4), r.target) for r in rows.itertuples()]
+
+
+def test_the_trend_of_a_class_follows_its_children_term_by_term(school: TinySchool) -> None:
+    s = school
+    period = term_period(s.autumn, TODAY)  # type: ignore[attr-defined]
+    frame = trends.term_trends(s.session, period, _class(s, "三(2)班"), today=TODAY, now=NOW)
+    assert list(frame.columns) == trends.TREND_COLUMNS
+    assert frame.groupby("term_id")["measure"].apply(list).map(lambda keys: keys == list(MEASURES)).all()
+    series = _series(frame, "contact_coverage")
+    assert [(name, value) for name, value, _ in series] == [
+        ("2025-2026学年第一学期", 1.0),
+        ("2025-2026学年第二学期", 0.5),
+        ("2026-2027学年第一学期", 1.0),
+    ]
+    targets = [target for _, _, target in series]
+    assert targets[0] == pytest.approx(0.8) and math.isnan(targets[1]) and targets[2] == pytest.approx(0.9)
+    assert frame.drop_duplicates("term_id")["in_progress"].tolist() == [False, False, True]
+    assert frame["start_date"].drop_duplicates().tolist() == [date(2025, 9, 1), date(2026, 2, 24), date(2026, 9, 1)]
+    hours = frame[frame["measure"] == "volunteer_hours"]["value"].tolist()
+    assert hours == [2.0, 0.0, 0.0]  # 二(1)'s, not 二(2)'s 5 h: the children, not the class number
+
+
+def test_the_trend_of_the_school_and_of_a_new_class(school: TinySchool) -> None:
+    s = school
+    period = term_period(s.autumn, TODAY)  # type: ignore[attr-defined]
+    whole = trends.term_trends(s.session, period, ClassFilter(s.school.id), today=TODAY, now=NOW)
+    assert [v for _, v, _ in _series(whole, "contact_coverage")] == [0.75, 0.75, 0.8]
+    new = trends.term_trends(s.session, period, _class(s, "一(1)班"), today=TODAY, now=NOW)
+    assert [(n, v) for n, v, _ in _series(new, "contact_coverage")] == [("2026-2027学年第一学期", 1.0)]
+
+
+def test_a_terms_trend_point_is_what_the_pages_show_for_that_term(school: TinySchool) -> None:
+    s = school
+    stats.refresh_school(s.session, school_id=s.school.id, today=TODAY, now=NOW)  # served from class_term_stats
+    period = term_period(s.autumn, TODAY)  # type: ignore[attr-defined]
+    grade = ClassFilter(s.school.id, grade_level=3)
+    frame = trends.term_trends(s.session, period, grade, today=TODAY, now=NOW)
+    for term, view in ((s.term1, ClassFilter(s.school.id, grade_level=2)), (s.autumn, grade)):  # type: ignore[attr-defined]
+        shown = term_period(term, TODAY)
+        page = overview.school_figures(
+            s.session, shown, view, now=NOW, frame=overview.class_measures(s.session, shown, view, now=NOW)
+        )
+        point = frame[frame["term_id"] == term.id].set_index("measure")["value"]
+        for key in MEASURES:
+            assert point[key] == pytest.approx(page[key], nan_ok=True), (term.name, key)
