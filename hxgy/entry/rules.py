@@ -34,6 +34,7 @@ RECORD_ENTITIES = {
     "volunteer_record": "volunteering",
     "activity": "activities",
     "activity_class": "activities",
+    "activity_attendance": "activities",
     "moral_score": "moral",
     "satisfaction_result": "satisfaction",
 }
