@@ -32,6 +32,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from hxgy.metrics import parent_school
 from hxgy.metrics.communication import live_contacts, request_status, requests_in
@@ -273,7 +274,7 @@ def _request_tally(session: Session, period: Period, classes: ClassFilter, now: 
     limit = select(School.response_limit_hours).where(School.id == classes.school_id).scalar_subquery()
     status = request_status(limit, now)
     in_view = classes.ids_in(period)
-    condition = ParentRequest.class_id.in_(in_view)
+    condition: ColumnElement[bool] = ParentRequest.class_id.in_(in_view)
     if classes.grade_level is None and classes.class_ids is None:
         condition = condition | ParentRequest.class_id.is_(None)
     rows = session.execute(
