@@ -1,11 +1,19 @@
 """设置: terms, classes and teachers, accounts, lists, 德育 scheme, targets and limits, a new school year, 家庭数据,
-消息提醒 (docs/notify.md)."""
+消息提醒 (docs/notify.md), 家委会."""
 
 import streamlit as st
 
 from hxgy import ui
 from hxgy.queries import school_setup
-from hxgy.ui import data, settings_notify, settings_people, settings_privacy, settings_rules, settings_years
+from hxgy.ui import (
+    data,
+    settings_committee,
+    settings_notify,
+    settings_people,
+    settings_privacy,
+    settings_rules,
+    settings_years,
+)
 from hxgy.ui import entry as forms
 
 user = ui.guard("settings")
@@ -16,7 +24,9 @@ st.title("设置")
 flash = st.container()
 with flash:
     forms.show_flash()
-tabs = st.tabs(["学年学期", "班级与教师", "账户", "类别", "德育评价", "目标与时限", "升年级", "消息提醒", "家庭数据"])
+tabs = st.tabs(
+    ["学年学期", "班级与教师", "账户", "类别", "德育评价", "目标与时限", "升年级", "消息提醒", "家委会", "家庭数据"]
+)
 with data.read_session() as session:
     terms = school_setup.years_and_terms(session, user.school_id)
 
@@ -36,5 +46,7 @@ with tabs[6]:
     settings_years.promotion_tab(user, terms)
 with tabs[7]:
     settings_notify.notify_tab(user)
-with tabs[8]:  # the last tab: tests/app/test_settings_privacy.py reads it as at.tabs[-1]
+with tabs[8]:
+    settings_committee.committee_tab(user, terms)
+with tabs[9]:  # the last tab: tests/app/test_settings_privacy.py reads it as at.tabs[-1]
     settings_privacy.privacy_tab(user)
