@@ -6,6 +6,7 @@ from hxgy import charts, formats
 from hxgy.glossary import SCOPE_LABELS
 from hxgy.metrics import activities
 from hxgy.ui import details, widgets
+from hxgy.ui.attendance import parent_school_block
 from hxgy.ui.measure_page import open_page
 
 page = open_page("activities", "协同活动")
@@ -52,6 +53,8 @@ st.caption(
     "到场率 = 家长到场人次 ÷ 应到人次；应到人次 = 登记了本班到场人数的活动场次 × 班级学生数。"
     "参与活动为本班参与的全部活动场次。"
 )
+
+parent_school_block(page)
 
 st.subheader("合作单位")
 partners = details.partner_summary(view.period, view.classes)

@@ -9,6 +9,7 @@ from hxgy.entry.records import ActivityEntry
 from hxgy.queries import entry as entry_queries
 from hxgy.ui import data
 from hxgy.ui import entry as forms
+from hxgy.ui.attendance import sign_in_section
 
 user = ui.guard("activity_entry")
 FORM = "activity"
@@ -104,3 +105,6 @@ if st.button("保存活动", type="primary", width="stretch", key="activity-save
         done="已保存。 协同活动页已更新。",
         again="这项活动已经保存过了。 协同活动页已更新。",
     )
+
+st.divider()
+sign_in_section(user)

@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 
 from hxgy.entry.attendance import guidance_activity_or_none
 from hxgy.entry.rules import students_of_class
-from hxgy.models import Activity, ActivityAttendance, ActivityClass, Category, Guardian, SchoolClass
-from hxgy.terms import HolidayRefused, counting_term
+from hxgy.metrics import parent_school
+from hxgy.metrics.roster import ClassFilter
+from hxgy.models import Activity, ActivityAttendance, ActivityClass, Category, Guardian, SchoolClass, Student
+from hxgy.terms import HolidayRefused, Period, counting_term
 
 SHEET_COLUMNS = ["guardian_id", "student_no", "student", "guardian", "relation", "came"]
 
@@ -80,3 +82,58 @@ def sign_in_sheet(session: Session, school_id: int, activity_id: int, class_id: 
         rows.append((g.id, kids[0][0], "、".join(name for _no, name in kids), g.name, g.relation, g.id in came))
     rows.sort(key=lambda r: (r[1], r[0]))
     return pd.DataFrame(rows, columns=SHEET_COLUMNS)
+
+
+FAMILY_LIST_COLUMNS = ["班级", "学号", "学生", "家长", "参加场次", "面向本班场次"]
+
+
+def family_list(session: Session, period: Period, classes: ClassFilter, named: frozenset[int] | None) -> pd.DataFrame:
+    """One row per student of the classes in view the reader may name (``named``: those classes; None: all):
+    班级, 学号, 学生, 家长 (the family's guardians), 参加场次 (guidance sessions the family attended in the period),
+    面向本班场次 (sessions offered to the class); by class and 学号 (hxgy.metrics.parent_school.family_attendance)."""
+    frame = parent_school.family_attendance(session, period, classes)
+    if named is not None:
+        frame = frame[frame["class_id"].isin(list(named))]
+    if frame.empty:
+        return pd.DataFrame(columns=FAMILY_LIST_COLUMNS)
+    student_ids = [int(s) for s in frame["student_id"]]
+    students = {
+        sid: (no, name)
+        for sid, no, name in session.execute(
+            select(Student.id, Student.student_no, Student.name).where(Student.id.in_(student_ids))
+        )
+    }
+    class_ids = sorted({int(c) for c in frame["class_id"]})
+    class_rows = session.execute(
+        select(SchoolClass.id, SchoolClass.name, SchoolClass.grade_level, SchoolClass.class_no).where(
+            SchoolClass.id.in_(class_ids)
+        )
+    ).all()
+    class_names = {cid: name for cid, name, _g, _n in class_rows}
+    class_order = {cid: (grade, no) for cid, _name, grade, no in class_rows}
+    family_ids = sorted({int(f) for f in frame["family_id"] if f is not None})
+    guardians: dict[int, list[str]] = {}
+    if family_ids:
+        for family_id, name in session.execute(
+            select(Guardian.family_id, Guardian.name)
+            .where(Guardian.family_id.in_(family_ids))
+            .order_by(Guardian.family_id, Guardian.is_primary.desc(), Guardian.id)
+        ):
+            guardians.setdefault(family_id, []).append(name)
+    rows = []
+    for r in frame.itertuples(index=False):
+        no, name = students[int(r.student_id)]
+        family = guardians.get(int(r.family_id), []) if r.family_id is not None else []
+        rows.append(
+            (
+                class_order[int(r.class_id)],
+                class_names[int(r.class_id)],
+                no,
+                name,
+                "、".join(family),
+                r.sessions,
+                r.offered,
+            )
+        )
+    rows.sort(key=lambda row: (row[0], row[2]))
+    return pd.DataFrame([row[1:] for row in rows], columns=FAMILY_LIST_COLUMNS)
