@@ -378,3 +378,44 @@ def to_png(chart: alt.LayerChart, *, width: int = PNG_WIDTH) -> bytes:
     spec["width"] = width
     spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
     return vl_convert.vegalite_to_png(spec, scale=2)
+
+
+@remembered
+def trend(
+    frame: pd.DataFrame,
+    *,
+    term: str,
+    value: str,
+    series: str,
+    title: str,
+    stamp: str,
+    percent: bool = False,
+    tooltip: Sequence[str] = (),
+    height: int = 200,
+) -> alt.LayerChart:
+    """A measure across terms: a point per term joined by a line, and the term's target as a dashed line.
+
+    ``frame`` is long: one row per term and series (实际 / 目标), in the terms' order; ``series`` names the
+    column that tells them apart (its first value is the figure, the second the target). A term without a
+    target breaks the dashed line there.
+    """
+    order = list(dict.fromkeys(frame[term]))
+    kinds = list(dict.fromkeys(frame[series]))
+    axis = alt.Axis(format="%") if percent else alt.Axis()
+    dashes = [[1, 0], [5, 3]][: len(kinds)]
+    chart = (
+        alt.Chart()
+        .mark_line(point=alt.OverlayMarkDef(size=50, filled=True), invalid=None)
+        .encode(
+            x=alt.X(f"{term}:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(f"{value}:Q", title=None, axis=axis, scale=alt.Scale(zero=True)),
+            color=alt.Color(
+                f"{series}:N", title=None, sort=kinds, scale=alt.Scale(domain=kinds, range=["#1565c0", "#555"])
+            ),
+            strokeDash=alt.StrokeDash(
+                f"{series}:N", sort=kinds, scale=alt.Scale(domain=kinds, range=dashes), legend=None
+            ),
+            tooltip=[*tooltip, series, alt.Tooltip(f"{value}:Q", format=".1%" if percent else ",.1f")],
+        )
+    )
+    return _finish(_layer(chart, data=frame).properties(height=height), title, stamp)

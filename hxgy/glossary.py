@@ -5,6 +5,8 @@ Code and identifiers are English; what a principal or teacher reads is here.
 
 from __future__ import annotations
 
+from datetime import date
+
 GRADE_NUMERALS = "一二三四五六七八九"
 
 ROLE_LABELS: dict[str, str] = {
@@ -52,6 +54,24 @@ def school_year_name(start_year: int) -> str:
 def term_name(start_year: int, term_no: int) -> str:
     """e.g. 2025-2026学年第一学期."""
     return school_year_name(start_year) + TERM_NO_LABELS[term_no]
+
+
+def term_short_name(start: date) -> str:
+    """A term as a chart's axis names it: 2025秋季 (a term that begins in August or later), 2026春季."""
+    return f"{start.year}{'秋季' if start.month >= 8 else '春季'}"
+
+
+# 各学期趋势 and 同比 on the measure pages (hxgy.ui.trends)
+TREND_LABELS: dict[str, str] = {
+    "title": "各学期趋势",
+    "term": "学期",
+    "series": "图例",
+    "value": "实际",
+    "target": "目标",
+    "measure": "指标",
+    "running": "进行中，截至今天",
+}
+YEAR_ON_YEAR = "同比"
 
 
 # Column headers shown for the frames of figures (hxgy.metrics, hxgy.ui.details) when a page or file shows them.

@@ -23,7 +23,8 @@ notes = {
     "home_visit_coverage": f"{figures.count('visited_students'):,} / {base}",
 }
 keys = ("contact_coverage", "home_visit_coverage", "contacts_per_family", "response_on_time", "volunteer_hours")
-page.cards((*keys, "moral_good_rate", "satisfaction", "activities"), notes)
+page.cards((*keys, "moral_good_rate", "satisfaction", "activities"), notes, year_on_year=True)
+page.trend((*keys, "moral_good_rate", "satisfaction", "activities"))
 
 st.subheader("各班目标达成")
 statuses = measure_page.class_status(frame, goals, view.period, completion_min=page.completion_min)

@@ -36,6 +36,18 @@ def figures_of(session: Session, period: Period, classes: ClassFilter, *, now: d
     return overview.school_figures(session, period, classes, now=now, frame=frame)
 
 
+def year_on_year_basis(session: Session, period: Period, classes: ClassFilter) -> tuple[Period, ClassFilter] | None:
+    """同比's period (the same term last year, 同期 while ``period`` runs) and the classes the view's children
+    were in then; None for a custom date range, a first school year, or children not at the school then."""
+    before = year_on_year_period(session, period)
+    if before is None:
+        return None
+    followed = overview.follow_classes(session, classes, period, before)
+    if followed.class_ids == ():
+        return None
+    return before, followed
+
+
 def year_on_year(
     session: Session, period: Period, classes: ClassFilter, now: datetime
 ) -> tuple[Period, Figures, ClassFilter] | None:
@@ -44,12 +56,10 @@ def year_on_year(
 
     None for a custom date range, a first school year, or a group whose children were not at the school then.
     """
-    before = year_on_year_period(session, period)
-    if before is None:
+    basis = year_on_year_basis(session, period, classes)
+    if basis is None:
         return None
-    followed = overview.follow_classes(session, classes, period, before)
-    if followed.class_ids == ():
-        return None
+    before, followed = basis
     return before, figures_of(session, before, followed, now=now), followed
 
 

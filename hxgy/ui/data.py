@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from hxgy import auth, changes, config, db, rights, terms
 from hxgy.meeting import slides as meeting_slides
-from hxgy.metrics import judging, moral, overview, stats
+from hxgy.metrics import judging, moral, overview, stats, trends
 from hxgy.metrics.roster import ClassFilter, classes_in_view
 from hxgy.models import AppMeta, School, SchoolClass, SchoolYear, Term, UserAccount
 from hxgy.queries import audit as audit_queries
@@ -392,6 +392,42 @@ def earlier_class_measures(period: terms.Period, classes: ClassFilter, now: date
         return None
     with read_session() as session:
         return overview.class_measures(session, basis.period, basis.classes, now=now)
+
+
+@cached
+def trend_history(period: terms.Period, classes: ClassFilter, on_day: date) -> list[tuple[terms.Period, ClassFilter]]:
+    """The terms begun by ``on_day`` with the classes the view's children were in then (trends.history)."""
+    with read_session() as session:
+        return trends.history(session, period, classes, today=on_day)
+
+
+def trend(period: terms.Period, classes: ClassFilter, now: datetime) -> pd.DataFrame:
+    """Every measure of the view per term on record with the term's target (trends.trend_frame). Each term's
+    figures are the cached ``school_figures`` of that term: a write makes only its own term be read again."""
+    points = [
+        (then, school_figures(then, followed, now), targets(then.term_id))
+        for then, followed in trend_history(period, classes, today())
+    ]
+    return trends.trend_frame(points)
+
+
+@cached
+def year_on_year_basis(period: terms.Period, classes: ClassFilter) -> tuple[terms.Period, ClassFilter] | None:
+    """同比's period and the classes the same children were in then (trends.year_on_year_basis), or None."""
+    with read_session() as session:
+        return trends.year_on_year_basis(session, period, classes)
+
+
+def year_on_year(
+    period: terms.Period, classes: ClassFilter, now: datetime
+) -> tuple[terms.Period, overview.Figures, ClassFilter] | None:
+    """同比: the same term last year (同期 while this one runs), its figures for the same children (cached under
+    that term's version), and their classes then; None without one."""
+    basis = year_on_year_basis(period, classes)
+    if basis is None:
+        return None
+    before, followed = basis
+    return before, school_figures(before, followed, now), followed
 
 
 @cached

@@ -25,7 +25,7 @@ from hxgy.metrics import judging, measures, moral, overview
 from hxgy.metrics.judging import FigureCard
 from hxgy.metrics.overview import Baseline, Figures
 from hxgy.terms import Period
-from hxgy.ui import data, details, filters, widgets
+from hxgy.ui import data, details, filters, trends, widgets
 
 STATUS_COLUMN = "目标状态"
 # what pages compute from the figures, made again only when the figures change (hxgy.memo)
@@ -109,9 +109,20 @@ class MeasurePage:
         )
         return [c.with_note((notes or {}).get(c.key)).compared_with(label) for c in cards]
 
-    def cards(self, keys: tuple[str, ...], notes: Mapping[str, str] | None = None) -> None:
-        """Draw the cards of these measures and say what their changes compare with."""
+    def cards(
+        self, keys: tuple[str, ...], notes: Mapping[str, str] | None = None, *, year_on_year: bool = False
+    ) -> None:
+        """Draw the cards of these measures and say what their changes compare with (and 同比 when asked)."""
+        caption = None
+        if year_on_year:
+            notes, caption = trends.year_on_year_notes(self, keys, notes)
         widgets.card_grid(self.figure_cards(keys, notes), self.baseline)
+        if caption:
+            st.caption(caption)
+
+    def trend(self, keys: tuple[str, ...]) -> None:
+        """各学期趋势: one of these measures across the terms on record, with the targets (hxgy.ui.trends)."""
+        trends.trend_block(self, keys)
 
     def chart(
         self, chart: alt.LayerChart, shown: pd.DataFrame, columns: Sequence[str], *, title: str, key: str
