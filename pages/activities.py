@@ -27,6 +27,7 @@ widgets.figure_cards(
 )
 if attendance_note:
     st.caption(attendance_note + "。")
+page.trend(("activities", "parent_attendance"))
 
 listing = details.activity_list(view.period, view.classes)
 if listing.empty:

@@ -14,6 +14,7 @@ user, view, now, allowed, stamp = page.user, page.view, page.now, page.allowed, 
 frame, figures = page.frame, page.figures
 GRADE_MEASURES = ("contact_coverage", "home_visit_coverage", "contacts_per_family")
 page.cards((*GRADE_MEASURES, "contacts_per_week"))
+page.trend((*GRADE_MEASURES, "contacts_per_week"))
 
 if view.grade_level is None and view.class_id is None:
     st.subheader("各年级")

@@ -24,6 +24,7 @@ page.cards(("moral_good_rate", "moral_completion", "moral_average"), notes)
 weights = "，".join(f"{name} {weight:g}" for _, _, name, weight in scheme.raters)
 levels = "，".join(f"{name} ≥ {low:g}" for name, low, _ in scheme.levels)
 st.caption(f"权重：{weights}（缺少某一评价主体时按其余权重折算）。等级：{levels}。")
+page.trend(("moral_good_rate", "moral_completion", "moral_average"))
 
 if figures["moral_evaluated"] == 0:
     st.info("本学期尚无德育评分。")

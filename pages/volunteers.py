@@ -20,6 +20,7 @@ notes = {
 }
 page.cards(("volunteer_hours", "volunteer_participation", "hours_per_family"), notes)
 st.caption(volunteers.families_sentence(records, families, unique, waiting))
+page.trend(("volunteer_hours", "volunteer_participation", "hours_per_family"))
 
 st.subheader("各班志愿服务")
 left, right = st.columns(2)
