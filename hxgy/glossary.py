@@ -190,3 +190,22 @@ COLUMN_LABELS.update(
         "refreshed_at": "数据更新时间",
     }
 )
+
+# the parts of the term report the dean writes (hxgy.models.community.REPORT_PARTS), as the 学期报告 page names them
+REPORT_PART_LABELS: dict[str, str] = {
+    "title": "报告标题",
+    "measures": "工作举措与成效",
+    "cases": "典型案例",
+    "plan": "下一步工作计划",
+    "signer": "落款单位",
+    "signed_on": "落款日期",
+}
+
+# who received an honour (hxgy.models.community.HONOUR_RECIPIENTS)
+HONOUR_RECIPIENT_LABELS: dict[str, str] = {
+    "school": "学校",
+    "class": "班级",
+    "staff": "教师",
+    "parent": "家长",
+    "student": "学生",
+}

@@ -4,7 +4,7 @@ import streamlit as st
 
 from hxgy import report, ui
 from hxgy.glossary import grade_name
-from hxgy.ui import data, widgets
+from hxgy.ui import data, entry, widgets
 from hxgy.ui import report as drafting
 
 user = ui.guard("report")
@@ -14,8 +14,9 @@ RESULT_KEY = "_hxgy_report"  # the last report drafted in this session, with the
 
 st.title("学期报告")
 st.caption(
-    "根据平台数据起草本学期家校社协同育人工作情况报告（Word）：各项指标及计算基数、与上学期的比较、目标达成、"
-    "图表、下一步需要关注的事项和各班指标明细。报告只含班级和全校的汇总数字，不含学生和家长姓名；下载后可直接修改。"
+    "根据平台数据起草本学期家校社协同育人工作情况报告（Word）：各项指标及计算基数、与上学期和去年同期的比较、"
+    "目标达成、图表、家委会与荣誉、下一步需要关注的事项和各班指标明细，以及学校撰写的工作举措、典型案例、"
+    "工作计划和落款。报告只含班级和全校的汇总数字，不含学生姓名；下载后可直接修改。"
 )
 
 terms = data.school_terms(user.school_id)
@@ -38,6 +39,12 @@ grade = right.selectbox(
 )
 if period.in_progress:
     st.caption("该学期尚未结束：报告统计到今天，并与上学期同期比较。")
+
+entry.show_flash()
+with st.expander("报告文字：标题、工作举措与成效、典型案例、下一步工作计划、落款", icon=":material/edit_note:"):
+    drafting.text_editor(user, term_id, names[term_id])
+with st.expander("本学期荣誉", icon=":material/military_tech:"):
+    drafting.honours_editor(user, term_id, names[term_id])
 
 if st.button("生成报告", type="primary", key="report-make"):
     try:

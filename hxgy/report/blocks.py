@@ -12,13 +12,22 @@ from hxgy.report.figures import ReportFigures
 SECTION_NUMERALS = "一二三四五六七八九十"
 
 
+def numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 23 → 二十三 (1 to 99)."""
+    if n <= 10:
+        return SECTION_NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else SECTION_NUMERALS[tens - 1]) + "十" + (SECTION_NUMERALS[ones - 1] if ones else "")
+
+
 @dataclass(frozen=True)
 class Block:
     """One piece of the report, in reading order.
 
     kind: "heading" (level 1 or 2), "paragraph" (with an optional bold ``lead``),
-    "bullet", "chart" (``key`` names the chart, ``text`` is its caption) or
-    "table" (``key`` names a table of ``Draft.tables``, ``text`` is its title).
+    "bullet", "chart" (``key`` names the chart, ``text`` is its caption),
+    "table" (``key`` names a table of ``Draft.tables``, ``text`` is its title) or
+    "signature" (the 落款: ``text`` the signer, ``lead`` the date, both right-aligned).
     """
 
     kind: str
@@ -55,6 +64,8 @@ class Draft:
         for block in self.blocks:
             if block.kind in ("heading", "paragraph", "bullet"):
                 lines.append(block.lead + block.text)
+            elif block.kind == "signature":
+                lines += [block.text, block.lead]
         return "\n".join(lines)
 
 
@@ -72,7 +83,11 @@ class Writer:
     def section(self, title: str) -> None:
         self.sections += 1
         self.leads = 0
-        self.blocks.append(Block("heading", f"{SECTION_NUMERALS[self.sections - 1]}、{title}", level=1))
+        self.blocks.append(Block("heading", f"{numeral(self.sections)}、{title}", level=1))
+
+    def subheading(self, title: str) -> None:
+        """A heading under a section (Heading 2), not numbered."""
+        self.blocks.append(Block("heading", title, level=2))
 
     def paragraph(self, text: str, lead: str = "") -> None:
         """A paragraph; a ``lead`` (e.g. 沟通覆盖) is numbered in its section: （二）沟通覆盖。"""
@@ -80,8 +95,12 @@ class Writer:
             return
         if lead:
             self.leads += 1
-            lead = f"（{SECTION_NUMERALS[self.leads - 1]}）{lead}。"
+            lead = f"（{numeral(self.leads)}）{lead}。"
         self.blocks.append(Block("paragraph", text, lead=lead))
+
+    def signature(self, signer: str, day: str) -> None:
+        """The 落款: who signs (the school) and the date, right-aligned at the end of the text."""
+        self.blocks.append(Block("signature", signer, lead=day))
 
     def bullet(self, text: str) -> None:
         self.blocks.append(Block("bullet", text))

@@ -130,6 +130,14 @@ def _body(doc: DocxDocument, text: str, lead: str = "") -> None:
     paragraph.add_run(text)
 
 
+def _signature(doc: DocxDocument, signer: str, day: str) -> None:
+    """落款: the signer right-aligned after a blank line, the date under it."""
+    for i, text in enumerate((signer, day)):
+        paragraph = doc.add_paragraph(text, style="Normal")
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.space_before = Pt(24 if i == 0 else 0)
+
+
 def _repeat_header(table: DocxTable) -> None:
     trpr = table.rows[0]._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
@@ -217,6 +225,8 @@ def write_docx(draft: Draft, pictures: dict[str, bytes], *, progress: Progress |
             doc.add_paragraph(block.text, style="Caption")
         elif block.kind == "table":
             add_table(doc, draft.tables[block.key])
+        elif block.kind == "signature":
+            _signature(doc, block.text, block.lead)
     if progress:
         progress(0.98, "保存文档")
     buffer = io.BytesIO()

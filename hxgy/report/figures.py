@@ -25,11 +25,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hxgy.glossary import grade_name
-from hxgy.metrics import activities, communication, judging, moral, overview, small_groups, volunteers
+from hxgy.metrics import (
+    activities,
+    communication,
+    community,
+    judging,
+    moral,
+    overview,
+    small_groups,
+    trends,
+    volunteers,
+)
 from hxgy.metrics.judging import FigureCard
 from hxgy.metrics.measures import CLASS_STATUS_MEASURES, MEASURES
+from hxgy.metrics.parent_school import ParentSchoolSummary
+from hxgy.metrics.parent_school import summary as guidance_summary
+from hxgy.metrics.partners import partners_by_type, practice_bases_used
 from hxgy.metrics.roster import ClassFilter
 from hxgy.models import Guardian, School, Student, Term
+from hxgy.queries import report_parts
 from hxgy.terms import Period, term_period
 
 
@@ -74,6 +88,16 @@ class ReportFigures:
     baseline: overview.Baseline | None = None  # the classes the comparison covers
     hiding: small_groups.Hiding | None = None  # which class, grade and whole-view figures are not shown
     evaluated: dict[int, float] = field(default_factory=dict)  # class_id → students evaluated (weights only)
+    # what data the dashboards do not show, and the dean's own parts (docs/report.md "Beyond the measures")
+    texts: dict[str, str] = field(default_factory=dict)  # queries.report_parts.report_texts: part → the dean's text
+    honours: pd.DataFrame | None = None  # queries.report_parts.honours (names of students never printed)
+    topics: pd.DataFrame | None = None  # communication.contacts_by_topic
+    notices: community.NoticeSummary | None = None  # community.notices (the whole school's)
+    committee: community.CommitteeCounts | None = None  # community.committee_counts of the school year
+    guidance: ParentSchoolSummary | None = None  # parent_school.summary: 家长学校 per family
+    partner_types: list[tuple[str, int]] = field(default_factory=list)  # partners.partners_by_type
+    bases_used: int | None = None  # partners.practice_bases_used
+    year_before: overview.Figures | None = None  # 同比: trends.year_on_year's figures (same term last year)
 
     def hidden(self, key: str) -> bool:
         """The view's own figure ``key`` rests on a small group and is not shown."""
@@ -242,4 +266,19 @@ def gather(session: Session, scope: ReportScope) -> ReportFigures:
         baseline=basis,
         hiding=hiding,
         evaluated={int(c): float(n) for c, n in zip(frame["class_id"], frame["moral_evaluated"], strict=True)},
+        texts=report_parts.report_texts(session, school_id, term.id),
+        honours=report_parts.honours(session, school_id, term.id),
+        topics=communication.contacts_by_topic(session, period, classes),
+        notices=community.notices(session, period, school_id),
+        committee=community.committee_counts(session, period.school_year_id, classes),
+        guidance=guidance_summary(session, period, classes),
+        partner_types=partners_by_type(session, school_id, period.end),
+        bases_used=practice_bases_used(session, period, classes),
+        year_before=_year_before(session, period, classes, now),
     )
+
+
+def _year_before(session: Session, period: Period, classes: ClassFilter, now: datetime) -> overview.Figures | None:
+    """The figures of the same term last year for the same children (同比), None without one."""
+    found = trends.year_on_year(session, period, classes, now)
+    return found[1] if found is not None else None

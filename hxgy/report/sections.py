@@ -56,7 +56,38 @@ def communication(w: Writer) -> None:
         )
         w.paragraph(f"从沟通方式看，{mix}。", lead="沟通方式")
         w.chart("channels", "沟通方式构成（次）")
+    w.paragraph(topics_sentence(fig), lead="沟通内容")
+    w.paragraph(notices_sentence(fig), lead="重要通知")
     w.paragraph(requests_sentence(fig), lead="家长诉求答复")
+
+
+def topics_sentence(fig: ReportFigures) -> str:
+    """按沟通主题：学习情况 N 次、安全教育 M 次……（另有 K 次未注明主题）; empty without topics recorded."""
+    topics = fig.topics
+    if topics is None or topics.empty or not topics["contacts"].sum():
+        return ""
+    used = topics[topics["contacts"] > 0].sort_values("contacts", ascending=False, kind="stable")
+    listed = "、".join(f"{name} {whole(n)} 次" for name, n in zip(used["topic_name"], used["contacts"], strict=True))
+    untagged = int(fig.channels["contacts"].sum()) - int(topics["contacts"].sum()) if not fig.channels.empty else 0
+    return f"按沟通主题：{listed}" + (f"（另有 {whole(untagged)} 次未注明主题）" if untagged > 0 else "") + "。"
+
+
+def notices_sentence(fig: ReportFigures) -> str:
+    """推送重要通知 N 条 (the school's notices of the term, with their reach); empty without any."""
+    notices = fig.notices
+    if notices is None or not notices.total:
+        return ""
+    who = "学校" if fig.grade_level is None else "全校"
+    reach = [
+        f"面向全校 {whole(notices.whole_school)} 条" if notices.whole_school else "",
+        f"面向年级 {whole(notices.grade_wide)} 条" if notices.grade_wide else "",
+    ]
+    reach = [r for r in reach if r]
+    return (
+        f"本学期{who}推送重要通知 {whole(notices.total)} 条"
+        + (f"，其中{'、'.join(reach)}" if reach else "")
+        + "（通知不计入以上沟通次数）。"
+    )
 
 
 def requests_sentence(fig: ReportFigures) -> str:
@@ -249,6 +280,7 @@ def activities(w: Writer) -> None:
                 lead="家长到场",
             )
         w.chart("activities", "各月协同活动（场）")
+    w.paragraph(guidance_sentence(fig), lead="家长学校")
     partners = fig.partners
     if partners.empty:
         w.paragraph("学校尚未登记合作单位。", lead="合作单位")
@@ -264,7 +296,39 @@ def activities(w: Writer) -> None:
         )
         text = f"与 {len(active)} 家合作单位共同开展活动 {whole(active['activities'].sum())} 场：{listed}"
         text += f"；另有 {idle} 家合作单位本学期未开展共同活动。" if idle else "。"
-    w.paragraph(text, lead="合作单位")
+    w.paragraph(agreements_sentence(fig) + text + bases_sentence(fig), lead="合作单位")
+
+
+# the measure word of each 合作单位类型 (db/seed.py); 家 for any other type
+PARTNER_MEASURE_WORDS = {"社区服务中心": "所", "文化场馆": "个", "校外实践基地": "个", "学校": "所"}
+
+
+def agreements_sentence(fig: ReportFigures) -> str:
+    """学校已与 2 所社区服务中心、3 家企事业单位、4 个文化场馆签订协议。 (types with no partner left out)"""
+    counted = [(name, n) for name, n in fig.partner_types if n]
+    if not counted:
+        return ""
+    listed = "、".join(f"{whole(n)} {PARTNER_MEASURE_WORDS.get(name, '家')}{name}" for name, n in counted)
+    return f"学校已与 {listed} 签订合作协议。"
+
+
+def bases_sentence(fig: ReportFigures) -> str:
+    """学生走进 N 个校外实践基地; empty when no practice base hosted an activity."""
+    if not fig.bases_used:
+        return ""
+    return f"本学期学生走进 {whole(fig.bases_used)} 个校外实践基地开展实践活动。"
+
+
+def guidance_sentence(fig: ReportFigures) -> str:
+    """家长学校 N 场，覆盖 M 户家庭，户均参加 X 场 (parent_school.summary); empty without a session."""
+    g = fig.guidance
+    if g is None or not g.sessions:
+        return ""
+    mean = "—" if g.mean_per_family is None else formats.number(g.mean_per_family, 1)
+    text = f"家长学校 {whole(g.sessions)} 场，覆盖 {whole(g.families_reached)} 户家庭，户均参加 {mean} 场"
+    if g.families:
+        text += f"（共 {whole(g.families)} 户家庭，家长到场 {whole(g.attendances)} 人次）"
+    return f"本学期开展{text}。"
 
 
 def satisfaction(w: Writer) -> None:

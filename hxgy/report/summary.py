@@ -11,6 +11,7 @@ from hxgy.metrics import small_groups
 from hxgy.metrics.measures import CLASS_STATUS_MEASURES, CLASS_TABLE_COLUMNS, MEASURES, TARGET_MEASURES, label, measure
 from hxgy.report.blocks import Block, Table, Writer
 from hxgy.report.figures import ReportFigures
+from hxgy.report.parts import dean_paragraphs, dean_text
 from hxgy.report.wording import (
     change_text,
     coverage_base,
@@ -41,17 +42,21 @@ def overview(w: Writer) -> None:
         "本报告根据平台记录的家校沟通、家访、家长志愿服务、德育评价、协同活动和家长满意度数据起草，"
         "各项比率均注明计算基数"
         + (f"，增减{fig.baseline.caption}" if fig.baseline is not None else "")
+        + ("，“同比”为与上一学年同一学期（同一批学生）相比" if fig.year_before is not None else "")
         + "。"
         + left_out_note(fig)
     )
     parts = [
-        rate_text(fig, "contact_coverage", coverage_base(fig, "contacted_students")),
-        rate_text(fig, "home_visit_coverage", coverage_base(fig, "visited_students")),
+        rate_text(fig, "contact_coverage", coverage_base(fig, "contacted_students"), year_on_year=True),
+        rate_text(fig, "home_visit_coverage", coverage_base(fig, "visited_students"), year_on_year=True),
     ]
     if f["moral_evaluated"]:
         parts.append(
             rate_text(
-                fig, "moral_good_rate", f"参评 {whole(f['moral_evaluated'])} 名学生中的 {whole(f['moral_good'])} 名"
+                fig,
+                "moral_good_rate",
+                f"参评 {whole(f['moral_evaluated'])} 名学生中的 {whole(f['moral_good'])} 名",
+                year_on_year=True,
             )
         )
     if f["satisfaction_respondents"]:
@@ -60,6 +65,7 @@ def overview(w: Writer) -> None:
                 fig,
                 "satisfaction",
                 f"{whole(f['satisfaction_respondents'])} 份答卷中满意 {whole(f['satisfaction_satisfied'])} 份",
+                year_on_year=True,
             )
         )
     w.paragraph("；".join(parts) + "。", lead="主要指标")
@@ -115,8 +121,20 @@ def targets_sentence(fig: ReportFigures) -> str:
 
 
 def next_steps(w: Writer) -> None:
-    fig, f = w.fig, w.fig.figures
-    w.section("下一步需要关注")
+    """下一步需要关注 (points from the data); with the dean's 下一步工作计划 first, under that title."""
+    if dean_text(w.fig, "plan"):
+        w.section("下一步工作计划")
+        dean_paragraphs(w, "plan")
+        w.subheading("需要关注的事项")
+    else:
+        w.section("下一步需要关注")
+    for item in attention_points(w.fig):
+        w.bullet(item)
+
+
+def attention_points(fig: ReportFigures) -> list[str]:
+    """What the data says needs attention: classes below target, students not reached, late replies."""
+    f = fig.figures
     items = []
     statuses = fig.statuses
     lagging = statuses[statuses["status"].isin(["red", "amber"])].copy()
@@ -153,8 +171,7 @@ def next_steps(w: Writer) -> None:
     if not items:
         judged = [k for k in TARGET_MEASURES if fig.cards[k].status not in ("grey", "incomplete")]
         items.append("各项指标均已达到目标，请继续保持。" if judged else "暂未发现需要特别关注的事项。")
-    for item in items:
-        w.bullet(item)
+    return items
 
 
 def appendix(w: Writer) -> None:

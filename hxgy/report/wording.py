@@ -68,7 +68,21 @@ def change_text(fig: ReportFigures, key: str, now: float | None = None, before: 
     if before is None:
         before = fig.before.get(key) if fig.before else None
     label = compared_label(fig)
-    if not label or missing(now) or missing(before):
+    if not label:
+        return ""
+    return _change(key, now, before, f"较{label}", f"与{label}持平")
+
+
+def year_on_year_text(fig: ReportFigures, key: str) -> str:
+    """同比提高 5.2 个百分点 / 同比下降 / 同比持平 (the same term last year, same children); empty without one."""
+    if fig.year_before is None:
+        return ""
+    return _change(key, fig.figures.get(key), fig.year_before.get(key), "同比", "同比持平")
+
+
+def _change(key: str, now: float | None, before: float | None, prefix: str, level: str) -> str:
+    """{prefix}提高 2.3 个百分点 (rates in points, the others in their unit), or ``level`` when equal as shown."""
+    if missing(now) or missing(before):
         return ""
     m = measure(key)
     diff = (m.rounded(now) or 0.0) - (m.rounded(before) or 0.0)
@@ -79,8 +93,8 @@ def change_text(fig: ReportFigures, key: str, now: float | None = None, before: 
         diff, unit = round(diff, m.digits), f" {m.unit}" if m.unit else ""
     amount = f"{abs(diff):,.{m.digits}f}"
     if diff == 0:
-        return f"与{label}持平"
-    return f"较{label}{up if diff > 0 else down} {amount}{unit}"
+        return level
+    return f"{prefix}{up if diff > 0 else down} {amount}{unit}"
 
 
 def target_text(fig: ReportFigures, key: str) -> str:
@@ -104,15 +118,16 @@ def tail(*parts: str) -> str:
     return "，" + "，".join(kept) if kept else ""
 
 
-def rate_text(fig: ReportFigures, key: str, base: str) -> str:
-    """家访覆盖率 99.0%（覆盖 1,412 名学生中的 1,398 名），较上学期…，达到目标… — or 家访覆盖率暂无数据."""
+def rate_text(fig: ReportFigures, key: str, base: str, *, year_on_year: bool = False) -> str:
+    """家访覆盖率 99.0%（覆盖 1,412 名学生中的 1,398 名），较上学期…[，同比…]，达到目标… — or 家访覆盖率暂无数据."""
     name = label(key)
     value = fig.figures.get(key)
     if missing(value):
         return f"{name}{NO_DATA_TEXT}"
     if fig.hidden(key):
         return f"{name}{hidden_text(key)}"
-    return f"{name} {value_text(key, value)}（{base}）" + tail(change_text(fig, key), target_text(fig, key))
+    yoy = year_on_year_text(fig, key) if year_on_year else ""
+    return f"{name} {value_text(key, value)}（{base}）" + tail(change_text(fig, key), yoy, target_text(fig, key))
 
 
 def hidden_text(key: str) -> str:

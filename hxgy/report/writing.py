@@ -9,7 +9,7 @@ words of ``hxgy.report.wording``).
 from __future__ import annotations
 
 from hxgy.glossary import GRADE_NUMERALS, grade_name
-from hxgy.report import sections, summary
+from hxgy.report import parts, sections, summary
 from hxgy.report.blocks import Draft, Writer
 from hxgy.report.figures import ReportFigures
 from hxgy.report.wording import chinese_day
@@ -18,7 +18,12 @@ TITLE_TAIL = "家校社协同育人工作情况报告"
 
 
 def report_title(fig: ReportFigures) -> str:
-    """东湖区实验小学2025-2026学年第二学期家校社协同育人工作情况报告 (with the grade when one is chosen)."""
+    """东湖区实验小学2025-2026学年第二学期家校社协同育人工作情况报告 (with the grade when one is chosen).
+
+    The whole school's report takes the title the dean saved for the term, when there is one.
+    """
+    if fig.grade_level is None and (saved := fig.texts.get("title", "").strip()):
+        return saved
     grade = grade_name(fig.grade_level) if fig.grade_level else ""
     return f"{fig.school_name}{fig.term_name}{grade}{TITLE_TAIL}"
 
@@ -51,6 +56,10 @@ def draft(fig: ReportFigures) -> Draft:
     sections.moral(w)
     sections.activities(w)
     sections.satisfaction(w)
+    parts.committee_and_honours(w)
+    parts.dean_section(w, "measures", "工作举措与成效")
+    parts.dean_section(w, "cases", "典型案例")
     summary.next_steps(w)
+    parts.signature(w)
     summary.appendix(w)
     return Draft(report_title(fig), stamp, w.blocks, w.tables, file_name(fig))
