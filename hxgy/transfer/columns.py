@@ -105,3 +105,36 @@ STAFF_COLUMNS = (
     ),
     Column("subject", "学科", help="任课教师填学科", example="语文"),
 )
+
+PARTNER_COLUMNS = (
+    Column(
+        "name",
+        "单位名称",
+        required=True,
+        help="合作单位全称；与已登记的同名单位是同一家",
+        example="城东社区服务中心",
+        aliases=("合作单位", "单位", "名称"),
+    ),
+    Column(
+        "type",
+        "单位类型",
+        CHOICE,
+        required=True,
+        help="本校设置的合作单位类型",
+        example="社区服务中心",
+        category="partner_type",
+        aliases=("类型", "类别"),
+    ),
+    Column("contact_person", "联系人", help="可不填", example="张主任"),
+    Column("phone", "联系电话", help="可不填", example="", aliases=("电话", "手机")),
+    Column(
+        "agreement_date",
+        "签约日期",
+        DATE,
+        help="协议签订的日期，如 2025-09-01 或 2025年9月1日；未签协议可不填",
+        example="2025-09-01",
+        aliases=("协议日期", "签订日期"),
+    ),
+    Column("services", "服务内容", help="可不填", example="提供社会实践场地"),
+    Column("active", "启用", YES_NO, help="是或否，不填为是；停用的单位不再计入", example="是", choices=("是", "否")),
+)

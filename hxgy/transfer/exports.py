@@ -3,7 +3,7 @@
 Exports keep the same rules as the screens: roster files for admin and dean only; a head teacher gets the
 records of the classes they teach; hxgy.exports.excel_bytes neutralises cells a spreadsheet would run.
 
-Phone numbers (监护人, 教职工与任课) are whole only in the admin's files, which are meant to be edited and imported
+Phone numbers (监护人, 教职工与任课, 合作单位) are whole only in the admin's files, which are meant to be edited and imported
 back; every other export shows them as hxgy.formats.mask_phone does (138****5678), and importing such a file keeps
 the stored numbers (hxgy.transfer.rows.cells.unmasked_phone). ``phone_warning`` is what the page says before either.
 """
@@ -46,7 +46,11 @@ from hxgy.transfer.kinds import ASSIGNMENT_WORDS, DIRECTION_WORDS, SCOPE_WORDS, 
 from hxgy.transfer.lookup import Lookup
 
 YES_NO = {True: "是", False: "否"}
-PHONE_KINDS = {"guardians": "家长", "staff": "教职工"}  # the kinds whose files carry phone numbers: whose numbers
+PHONE_KINDS = {
+    "guardians": "家长",
+    "staff": "教职工",
+    "partners": "合作单位联系人",
+}  # the kinds whose files carry phone numbers: whose numbers
 FULL_PHONE_ROLES = frozenset({rights.ADMIN})  # the roles whose roster files keep whole numbers, to import back
 
 
@@ -409,10 +413,21 @@ def _staff_export(session: Session, lk: Lookup, term: Term | None) -> list[list]
     return out
 
 
+def _partners(session: Session, lk: Lookup, term: Term | None) -> list[list]:
+    """Every partner of the school (a term changes nothing: partners are not records of a term)."""
+    types = _categories(session, lk.school_id)
+    return [
+        [p.name, types.get(p.type_id, "") if p.type_id else "", p.contact_person, p.phone, _day(p.agreement_date),
+         p.services, YES_NO[bool(p.active)]]
+        for p in session.scalars(select(Partner).where(Partner.school_id == lk.school_id).order_by(Partner.name))
+    ]  # fmt: skip
+
+
 EXPORTERS = {
     "students": _students_export,
     "guardians": _guardians_export,
     "staff": _staff_export,
+    "partners": _partners,
     "communications": _communications,
     "requests": _requests,
     "volunteering": _volunteering,

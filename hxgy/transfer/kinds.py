@@ -22,6 +22,7 @@ from hxgy.transfer.columns import (
     GUARDIAN_COLUMNS,
     INTEGER,
     NUMBER,
+    PARTNER_COLUMNS,
     RELATIONS,
     SCOPE_WORDS,
     STAFF_COLUMNS,
@@ -113,6 +114,15 @@ _kind(
         "staff",
         STAFF_COLUMNS,
         "工号；任教按 班级 + 工号 + 身份 + 学科",
+    )
+)
+_kind(
+    Kind(
+        "partners",
+        "合作单位",
+        "partner",
+        PARTNER_COLUMNS,
+        "单位名称",
     )
 )
 _kind(

@@ -6,6 +6,7 @@ records already stored that it matches, and how new and changed records are writ
 - communications.py 沟通记录          - parent_requests.py 家长诉求       - volunteering.py 志愿服务
 - activities.py     协同活动          - moral.py        德育评分        - satisfaction.py 满意度
 - students.py       学生名册          - guardians.py    监护人          - staff.py        教职工与任课
+- partners.py       合作单位
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from hxgy.transfer.rows.communications import Communications
 from hxgy.transfer.rows.guardians import Guardians
 from hxgy.transfer.rows.moral import MoralScores, MoralScoresWide
 from hxgy.transfer.rows.parent_requests import Requests
+from hxgy.transfer.rows.partners import Partners
 from hxgy.transfer.rows.satisfaction import Satisfaction
 from hxgy.transfer.rows.staff import StaffRows
 from hxgy.transfer.rows.students import Students
@@ -31,6 +33,7 @@ HANDLERS: dict[str, type[Handler[Any]]] = {
     "students": Students,
     "guardians": Guardians,
     "staff": StaffRows,
+    "partners": Partners,
     "communications": Communications,
     "requests": Requests,
     "volunteering": Volunteering,

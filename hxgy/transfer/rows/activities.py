@@ -89,7 +89,7 @@ class Activities(Handler[ActivityRow]):
         def find(text: str) -> int:
             found = lk.partners.get(key_text(text))
             if found is None:
-                raise CellError(f"“{text}”不是本校登记的合作单位（请先在“设置”中添加）")
+                raise CellError(f"“{text}”不是本校登记的合作单位（请先在 设置 → 合作单位 中添加，或导入“合作单位”）")
             return found
 
         return find
