@@ -1,5 +1,5 @@
 """设置: terms, classes and teachers, accounts, lists, 德育 scheme, targets and limits, a new school year, 家庭数据,
-消息提醒 (docs/notify.md), 家委会."""
+消息提醒 (docs/notify.md), 家委会, 合作单位."""
 
 import streamlit as st
 
@@ -9,6 +9,7 @@ from hxgy.ui import (
     data,
     settings_committee,
     settings_notify,
+    settings_partners,
     settings_people,
     settings_privacy,
     settings_rules,
@@ -25,7 +26,19 @@ flash = st.container()
 with flash:
     forms.show_flash()
 tabs = st.tabs(
-    ["学年学期", "班级与教师", "账户", "类别", "德育评价", "目标与时限", "升年级", "消息提醒", "家委会", "家庭数据"]
+    [
+        "学年学期",
+        "班级与教师",
+        "账户",
+        "类别",
+        "合作单位",
+        "德育评价",
+        "目标与时限",
+        "升年级",
+        "消息提醒",
+        "家委会",
+        "家庭数据",
+    ]
 )
 with data.read_session() as session:
     terms = school_setup.years_and_terms(session, user.school_id)
@@ -39,14 +52,16 @@ with tabs[2]:
 with tabs[3]:
     settings_rules.lists_tab(user)
 with tabs[4]:
-    settings_rules.moral_tab(user)
+    settings_partners.partners_tab(user)
 with tabs[5]:
-    settings_rules.targets_tab(user, dict(zip(terms["term_id"], terms["学期"], strict=True)))
+    settings_rules.moral_tab(user)
 with tabs[6]:
-    settings_years.promotion_tab(user, terms)
+    settings_rules.targets_tab(user, dict(zip(terms["term_id"], terms["学期"], strict=True)))
 with tabs[7]:
-    settings_notify.notify_tab(user)
+    settings_years.promotion_tab(user, terms)
 with tabs[8]:
+    settings_notify.notify_tab(user)
+with tabs[9]:
     settings_committee.committee_tab(user, terms)
-with tabs[9]:  # the last tab: tests/app/test_settings_privacy.py reads it as at.tabs[-1]
+with tabs[10]:  # the last tab: tests/app/test_settings_privacy.py reads it as at.tabs[-1]
     settings_privacy.privacy_tab(user)

@@ -7,12 +7,13 @@ each raises hxgy.entry.checks.ValueRefused with the message both show after the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hxgy import formats
 from hxgy.auth import CurrentUser
 from hxgy.entry.checks import ValueRefused, noted
 from hxgy.entry.rules import Problems, as_dict, audit, check_text, refuse, require_settings_write
@@ -129,11 +130,15 @@ def add_partner(session: Session, user: CurrentUser, entry: PartnerEntry, *, tod
 
 
 def update_partner(session: Session, user: CurrentUser, partner_id: int, entry: PartnerEntry, *, today: date) -> bool:
-    """Change a partner of the user's school; False when nothing differs (nothing written, no audit)."""
+    """Change a partner of the user's school; False when nothing differs (nothing written, no audit).
+
+    A phone given as the form shows the stored one (138****5678) keeps the stored number."""
     school_id = require_settings_write(session, user, "修改合作单位")
     partner = session.get(Partner, partner_id)
     if partner is None or partner.school_id != school_id:
         raise refuse(session, user, f"修改合作单位 {partner_id}")
+    if formats.is_masked_phone(entry.phone) and formats.same_masked_phone(entry.phone, partner.phone):
+        entry = replace(entry, phone=partner.phone)  # the form shows the number masked: left as shown, kept
     clean = _checked(session, school_id, entry, today, partner_id=partner_id)
     values = {
         "name": clean.name,
