@@ -1,5 +1,5 @@
 """设置: terms, classes and teachers, accounts, lists, 德育 scheme, targets and limits, a new school year, 家庭数据,
-消息提醒 (docs/notify.md), 家委会, 合作单位."""
+消息提醒 (docs/notify.md), 家委会, 合作单位, 工作要求 (hxgy.compliance)."""
 
 import streamlit as st
 
@@ -8,6 +8,7 @@ from hxgy.queries import school_setup
 from hxgy.ui import (
     data,
     settings_committee,
+    settings_compliance,
     settings_notify,
     settings_partners,
     settings_people,
@@ -25,43 +26,35 @@ st.title("设置")
 flash = st.container()
 with flash:
     forms.show_flash()
-tabs = st.tabs(
-    [
-        "学年学期",
-        "班级与教师",
-        "账户",
-        "类别",
-        "合作单位",
-        "德育评价",
-        "目标与时限",
-        "升年级",
-        "消息提醒",
-        "家委会",
-        "家庭数据",
-    ]
-)
+NAMES = (
+    "学年学期", "班级与教师", "账户", "类别", "合作单位", "德育评价", "目标与时限", "工作要求", "升年级", "消息提醒",
+    "家委会", "家庭数据",  # 家庭数据 stays last: tests/app/test_settings_privacy.py reads it as at.tabs[-1]
+)  # fmt: skip
+tab = dict(zip(NAMES, st.tabs(list(NAMES)), strict=True))
 with data.read_session() as session:
     terms = school_setup.years_and_terms(session, user.school_id)
 
-with tabs[0]:
+with tab["学年学期"]:
     settings_years.years_tab(user, terms, data.today())
-with tabs[1]:
+with tab["班级与教师"]:
     settings_people.classes_tab(user, terms)
-with tabs[2]:
+with tab["账户"]:
     settings_people.accounts_tab(user)
-with tabs[3]:
+with tab["类别"]:
     settings_rules.lists_tab(user)
-with tabs[4]:
+with tab["合作单位"]:
     settings_partners.partners_tab(user)
-with tabs[5]:
+with tab["德育评价"]:
     settings_rules.moral_tab(user)
-with tabs[6]:
+with tab["目标与时限"]:
     settings_rules.targets_tab(user, dict(zip(terms["term_id"], terms["学期"], strict=True)))
-with tabs[7]:
+with tab["工作要求"]:
+    settings_compliance.rules_tab(user)
+with tab["升年级"]:
     settings_years.promotion_tab(user, terms)
-with tabs[8]:
+with tab["消息提醒"]:
     settings_notify.notify_tab(user)
-with tabs[9]:
+with tab["家委会"]:
     settings_committee.committee_tab(user, terms)
-with tabs[10]:  # the last tab: tests/app/test_settings_privacy.py reads it as at.tabs[-1]
+with tab["家庭数据"]:
     settings_privacy.privacy_tab(user)

@@ -87,3 +87,20 @@ def set_class_wide_channels(session: Session, user: CurrentUser, wide: Collectio
             update_category(
                 session, user, channel.id, name=channel.name, active=channel.active, class_wide=channel.id in wide
             )
+
+
+def set_flagged_categories(session: Session, user: CurrentUser, kind: str, chosen: Collection[int]) -> None:
+    """Which 沟通方式 count as in-person 家访 (``kind`` "channel": Category.in_person), or which 活动类型 are
+    家长学校 guidance sessions ("activity_type": Category.guidance), for 工作要求: exactly those in ``chosen``."""
+    school_id = require_settings_write(session, user, "修改类别")
+    column = {"channel": "in_person", "activity_type": "guidance"}.get(kind)
+    if column is None:
+        raise ValueError(f"no such setting for {kind}")
+    entries = session.scalars(select(Category).where(Category.school_id == school_id, Category.kind == kind)).all()
+    for category in entries:
+        wanted = category.id in chosen
+        if getattr(category, column) != wanted:
+            before = as_dict(category)
+            setattr(category, column, wanted)
+            session.flush()
+            audit(session, user, "update", "category", category.id, before=before, after=as_dict(category))

@@ -128,6 +128,13 @@ FIELDS: dict[str, Field] = {
     "classes": Field("班级数"),
     "students": Field("学生数"),
     "graduated": Field("毕业学生"),
+    "class_wide": Field("可用于全班", words=YES_NO),
+    "in_person": Field("计入上门家访", words=YES_NO),
+    "guidance": Field("计入家长学校", words=YES_NO),
+    "min_count": Field("次数"),
+    "share": Field("达标比例", unit="%"),
+    "enabled": Field("启用", words=YES_NO),
+    "flag": Field("学生类别", words={"left_behind": "留守儿童", "single_parent": "单亲家庭", "hardship": "困难家庭"}),
 }
 
 # a column whose meaning depends on the table it belongs to
@@ -240,4 +247,5 @@ AUDIT_ENTITIES = {
     "export": "个人信息导出",
     "notify_channel": "消息渠道",
     "notify_schedule": "消息提醒时间",
+    "work_rule": "工作要求",
 }

@@ -107,6 +107,13 @@ def category_table(session: Session, school_id: int, kind: str) -> pd.DataFrame:
     return pd.DataFrame(session.execute(stmt).all(), columns=["id", "名称", "启用"])
 
 
+def flagged_categories(session: Session, school_id: int, kind: str, column: str) -> set[int]:
+    """The entries of one list with a setting on: ``column`` "in_person" (沟通方式) or "guidance" (活动类型)."""
+    flag = {"in_person": Category.in_person, "guidance": Category.guidance}[column]
+    stmt = select(Category.id).where(Category.school_id == school_id, Category.kind == kind, flag.is_(True))
+    return set(session.scalars(stmt).all())
+
+
 def moral_settings(session: Session, school_id: int) -> dict[str, pd.DataFrame]:
     """Raters with weights, levels with thresholds, dimensions with their state."""
     raters = session.execute(

@@ -44,6 +44,43 @@ def lists_tab(user: SchoolUser) -> None:
                 forms.flash("已保存。")
     if kind == "channel":
         _class_wide_channels(user, entries, class_wide)
+    if kind in FLAGGED_SETTINGS:
+        _flagged_entries(user, kind, entries)
+
+
+# the settings 工作要求 reads from a list: which 沟通方式 are in-person 家访, which 活动类型 are 家长学校
+FLAGGED_SETTINGS = {
+    "channel": (
+        "in_person",
+        "计入上门家访的沟通方式（工作要求中的全员家访、新生家访只计这些方式的记录）",
+        "视频家访、电话家访等不上门的方式不要选。",
+    ),
+    "activity_type": (
+        "guidance",
+        "计入家长学校的活动类型（家庭教育指导；工作要求中的家长学校场次和家庭参与只计这些活动）",
+        "家长学校签到按家长记录到场，用于统计每户家庭参加的场次。",
+    ),
+}
+
+
+def _flagged_entries(user: SchoolUser, kind: str, entries: pd.DataFrame) -> None:
+    column, label, help_text = FLAGGED_SETTINGS[kind]
+    with data.read_session() as session:
+        flagged = school_setup.flagged_categories(session, user.school_id, kind, column)
+    with st.form(f"flagged-{kind}"):
+        names = dict(zip(entries["id"].astype(int), entries["名称"], strict=True))
+        chosen = st.multiselect(
+            label,
+            list(names),
+            default=[c for c in names if c in flagged],
+            format_func=names.__getitem__,
+            placeholder="请选择…",
+            help=help_text,
+        )
+        if st.form_submit_button("保存"):
+            ok, _ = forms.save(lambda session: categories.set_flagged_categories(session, user, kind, chosen))
+            if ok:
+                forms.flash("已保存。")
 
 
 def _class_wide_channels(user: SchoolUser, entries: pd.DataFrame, class_wide: dict[int, bool]) -> None:
