@@ -325,6 +325,38 @@ def bars(
     return _finish(chart, title, stamp)
 
 
+def side_by_side(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    group: str,
+    value: str,
+    title: str,
+    stamp: str,
+    order: Sequence[str],
+    groups: Sequence[str],
+    colours: Sequence[str] = ("#c62828", "#9e9e9e"),
+) -> alt.LayerChart:
+    """Horizontal rates per category, one bar per group next to each other (关爱学生 beside 其他学生), 0–100%."""
+    scale = alt.Scale(domain=list(groups), range=list(colours))
+    mark = (
+        alt.Chart()
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{category}:N", sort=list(order), title=None),
+            yOffset=alt.YOffset(f"{group}:N", sort=list(groups)),
+            x=alt.X(f"{value}:Q", title=value, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color(f"{group}:N", title=None, sort=list(groups), scale=scale),
+            tooltip=[category, group, alt.Tooltip(f"{value}:Q", format=".1%")],
+        )
+    )
+    text = mark.mark_text(align="left", dx=3, fontSize=11).encode(
+        text=alt.Text(f"{value}:Q", format=".1%"), color=alt.value("#333")
+    )
+    chart = _layer(mark, text, data=frame).properties(height=alt.Step(ROW_STEP * 0.9))
+    return _finish(chart, title, stamp)
+
+
 @remembered
 def dots(
     frame: pd.DataFrame,
@@ -407,13 +439,13 @@ def trend(
         alt.Chart()
         .mark_line(point=alt.OverlayMarkDef(size=50, filled=True), invalid=None)
         .encode(
-            x=alt.X(f"{term}:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(f"{value}:Q", title=None, axis=axis, scale=alt.Scale(zero=True)),
+            x=alt.X(f"{term}:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelOverlap="greedy")),
+            y=alt.Y(f"{value}:Q", title=None, axis=axis, scale=alt.Scale(zero=False, nice=True)),
             color=alt.Color(
                 f"{series}:N", title=None, sort=kinds, scale=alt.Scale(domain=kinds, range=["#1565c0", "#555"])
             ),
             strokeDash=alt.StrokeDash(
-                f"{series}:N", sort=kinds, scale=alt.Scale(domain=kinds, range=dashes), legend=None
+                f"{series}:N", sort=kinds, scale=alt.Scale(domain=kinds, range=dashes), title=None
             ),
             tooltip=[*tooltip, series, alt.Tooltip(f"{value}:Q", format=".1%" if percent else ",.1f")],
         )

@@ -5,7 +5,7 @@ import streamlit as st
 from hxgy import charts, formats
 from hxgy.glossary import REQUEST_STATUS_LABELS
 from hxgy.metrics import judging, measures
-from hxgy.ui import data, details, filters, measure_page, widgets
+from hxgy.ui import data, details, filters, measure_page, special_groups, widgets
 from hxgy.ui.measure_page import open_page
 
 page = open_page("communication", "家校沟通")
@@ -132,3 +132,5 @@ if view.class_id is not None:
                     columns = ["student_no", "student_name", "guardian_name"]
                     title = "尚未家访名单" if home_visit else "尚未沟通名单"
                     page.table(missing, columns, title=title, key=f"missing-{home_visit}")
+
+special_groups.special_groups_block(page)  # 重点关爱学生: only for roles that may see flags
