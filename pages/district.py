@@ -4,7 +4,7 @@ import streamlit as st
 
 from hxgy import charts, formats, rights, ui
 from hxgy.metrics import measures, overview
-from hxgy.ui import data, details, widgets
+from hxgy.ui import data, details, district_export, widgets
 
 user = ui.guard("district")
 now = data.this_hour()
@@ -65,6 +65,8 @@ columns = [
     "satisfaction",
 ]
 widgets.table_block(widgets.labelled(schools, columns), title="各校指标", stamp=stamp, allowed=allowed, key="schools")
+
+district_export.table_download(user, allowed=allowed)
 
 st.subheader("查看一所学校的各班")
 names = dict(zip(schools["school_id"], schools["school_name"], strict=True))
