@@ -163,3 +163,12 @@ def term_notices(session: Session, school_id: int, school_year_id: int, first: d
         for nid, day, title, channel in rows
     ]
     return pd.DataFrame(out, columns=NOTICE_COLUMNS)
+
+
+def notice_as_entered(session: Session, notice_id: int) -> tuple[Notice, list[int]] | None:
+    """A live notice and the classes it reached, to fill the correction form (None: gone)."""
+    notice = session.get(Notice, notice_id)
+    if notice is None or notice.deleted_at is not None:
+        return None
+    classes = sorted(session.scalars(select(NoticeClass.class_id).where(NoticeClass.notice_id == notice_id)))
+    return notice, classes

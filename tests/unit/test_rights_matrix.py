@@ -213,7 +213,8 @@ PAGE_ROLES = {
     "overview": VIEW_ROLES, "district": {"district"}, "communication": VIEW_ROLES, "volunteers": VIEW_ROLES,
     "moral": VIEW_ROLES, "activities": VIEW_ROLES, "report": {"admin", "principal", "dean"}, "meeting": SCHOOL_ROLES,
     "log_contact": WRITER_ROLES, "volunteer_entry": WRITER_ROLES, "request_entry": WRITER_ROLES,
-    "moral_entry": WRITER_ROLES, "activity_entry": WRITER_ROLES, "satisfaction_entry": WRITER_ROLES,
+    "moral_entry": WRITER_ROLES, "activity_entry": WRITER_ROLES, "notice_entry": WRITER_ROLES,
+    "satisfaction_entry": WRITER_ROLES,
     "records": WRITER_ROLES, "data_transfer": {"admin", "principal", "dean", "head_teacher"},
     "settings": SETTINGS_ROLES, "audit": SETTINGS_ROLES, "account": set(ROLES) - {"meeting"},
     "todo": WRITER_ROLES, "student": WRITER_ROLES,  # the roles that see names (teachers: own classes)
