@@ -423,7 +423,7 @@ def trend(
     stamp: str,
     percent: bool = False,
     tooltip: Sequence[str] = (),
-    height: int = 200,
+    height: int = 280,
 ) -> alt.LayerChart:
     """A measure across terms: a point per term joined by a line, and the term's target as a dashed line.
 
@@ -437,15 +437,23 @@ def trend(
     dashes = [[1, 0], [5, 3]][: len(kinds)]
     chart = (
         alt.Chart()
-        .mark_line(point=alt.OverlayMarkDef(size=50, filled=True), invalid=None)
+        .mark_line(point=alt.OverlayMarkDef(size=50, filled=True), invalid="break-paths-filter-domains")
         .encode(
             x=alt.X(f"{term}:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelOverlap="greedy")),
             y=alt.Y(f"{value}:Q", title=None, axis=axis, scale=alt.Scale(zero=False, nice=True)),
             color=alt.Color(
-                f"{series}:N", title=None, sort=kinds, scale=alt.Scale(domain=kinds, range=["#1565c0", "#555"])
+                f"{series}:N",
+                title=None,
+                sort=kinds,
+                scale=alt.Scale(domain=kinds, range=["#1565c0", "#555"]),
+                legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2),
             ),
             strokeDash=alt.StrokeDash(
-                f"{series}:N", sort=kinds, scale=alt.Scale(domain=kinds, range=dashes), title=None
+                f"{series}:N",
+                sort=kinds,
+                scale=alt.Scale(domain=kinds, range=dashes),
+                legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2),
+                title=None,
             ),
             tooltip=[*tooltip, series, alt.Tooltip(f"{value}:Q", format=".1%" if percent else ",.1f")],
         )
