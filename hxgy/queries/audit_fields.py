@@ -15,7 +15,9 @@ from hxgy.glossary import (
     ASSIGNMENT_ROLE_LABELS,
     CATEGORY_KIND_LABELS,
     DIRECTION_LABELS,
+    HONOUR_RECIPIENT_LABELS,
     MEASURE_LABELS,
+    REPORT_PART_LABELS,
     ROLE_LABELS,
     SCOPE_LABELS,
     TERM_NO_LABELS,
@@ -151,6 +153,13 @@ FIELDS_BY_ENTITY: dict[tuple[str, str], Field] = {
     ("school_year", "name"): Field("学年"),
     ("term", "name"): Field("学期"),
     ("activity_class", "activity_id"): Field("活动", "activity"),
+    ("report_text", "part"): Field("部分", words=REPORT_PART_LABELS),
+    ("report_text", "body"): Field("内容"),
+    ("honour", "title"): Field("荣誉名称"),
+    ("honour", "level"): Field("级别"),
+    ("honour", "recipient_kind"): Field("获奖对象", words=HONOUR_RECIPIENT_LABELS),
+    ("honour", "recipient"): Field("获奖者"),
+    ("honour", "awarded_on"): Field("获奖日期"),
 }
 
 
@@ -248,4 +257,6 @@ AUDIT_ENTITIES = {
     "notify_channel": "消息渠道",
     "notify_schedule": "消息提醒时间",
     "work_rule": "工作要求",
+    "report_text": "学期报告文字",
+    "honour": "荣誉",
 }
