@@ -195,3 +195,34 @@ SATISFACTION_COLUMNS = (
     ),
     Column("note", "说明", help="可不填", example=""),
 )
+
+ATTENDANCE_COLUMNS = (
+    _on_day("activity_date", "活动日期", "2026-10-08", "日期", "签到日期"),
+    Column(
+        "title",
+        "活动名称",
+        help="已登记的家长学校活动的名称；当天只有一场家长学校时可不填",
+        example="家长学校：如何陪孩子阅读",
+        aliases=("活动主题", "名称", "课程名称", "讲座主题"),
+    ),
+    CLASS_COL,
+    replace(STUDENT_NO, required=False, help="学号或学生姓名填一个即可（只填姓名时按该班同名学生查找）"),
+    STUDENT_NAME,
+    Column(
+        "guardian_name",
+        "家长姓名",
+        required=True,
+        help="与监护人名单一致",
+        example="李建国",
+        aliases=("监护人姓名", "家长", "签到人", "家长签名"),
+    ),
+    Column(
+        "present",
+        "签到",
+        YES_NO,
+        help="到场填 √、是或 1；空白或“否”为未到（不导入）；没有这一列时每行都算到场",
+        example="√",
+        choices=("√", "是", "否"),
+        aliases=("是否签到", "到场", "签到情况", "是否到场"),
+    ),
+)
