@@ -309,7 +309,7 @@ def agreements_sentence(fig: ReportFigures) -> str:
     if not counted:
         return ""
     listed = "、".join(f"{whole(n)} {PARTNER_MEASURE_WORDS.get(name, '家')}{name}" for name, n in counted)
-    return f"学校已与 {listed} 签订合作协议。"
+    return f"学校已与 {listed}签订合作协议。"
 
 
 def bases_sentence(fig: ReportFigures) -> str:

@@ -61,7 +61,7 @@ def block_markdown(block: Block) -> str:
     Markdown or HTML.
     """
     if block.kind == "heading":
-        return f"##### {plain(block.text)}"
+        return f"{'#####' if block.level == 1 else '######'} {plain(block.text)}"
     if block.kind == "paragraph":
         lead = f"<strong>{plain(block.lead)}</strong>" if block.lead else ""
         return lead + plain(block.text)
@@ -166,7 +166,7 @@ def honours_editor(user: SchoolUser, term_id: int, term_name: str) -> None:
             }
         )
         st.dataframe(shown, hide_index=True, width="stretch", placeholder=BLANK)
-        st.caption("报告中学生荣誉只写人数（如“3 名学生获评区级“新时代好少年””），不写姓名。")
+        st.caption("报告中学生荣誉只写人数（如：3 名学生获评区级“新时代好少年”），不写姓名。")
         names = {
             int(i): f"{t}（{HONOUR_RECIPIENT_LABELS.get(k, k)}：{r}）"
             for i, t, k, r in zip(

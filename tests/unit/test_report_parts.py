@@ -289,7 +289,7 @@ def test_the_counts_match_the_hand_computation(report) -> None:
         "本学期开展家长学校 2 场，覆盖 2 户家庭，户均参加 0.5 场（共 6 户家庭，家长到场 3 人次）。"
     )
     partners = next(p.text for p in doc.paragraphs if "合作单位。" in p.text)
-    assert "学校已与 1 所社区服务中心、2 家企事业单位、1 个校外实践基地 签订合作协议。" in partners
+    assert "学校已与 1 所社区服务中心、2 家企事业单位、1 个校外实践基地签订合作协议。" in partners
     assert partners.endswith("本学期学生走进 1 个校外实践基地开展实践活动。")
 
 

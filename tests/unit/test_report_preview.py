@@ -30,3 +30,12 @@ def test_text_of_the_draft_is_never_read_as_markup() -> None:
     assert "*注*" in html and "&lt;b&gt;x&lt;/b&gt;" in html
     assert COMMONMARK.render(block_markdown(Block("heading", text="一、总体概况"))).strip() == "<h5>一、总体概况</h5>"
     assert block_markdown(Block("bullet", text="三(2)班")) == "- 三(2)班"
+
+
+def test_the_signature_is_right_aligned_and_escaped() -> None:
+    html = COMMONMARK.render(block_markdown(Block("signature", text="<b>东湖区实验小学</b>", lead="2026年12月1日")))
+    assert "text-align: right" in html and "<b>" not in html
+    assert "&lt;b&gt;东湖区实验小学&lt;/b&gt;<br>2026年12月1日" in html
+    assert COMMONMARK.render(block_markdown(Block("heading", text="需要关注的事项", level=2))).strip() == (
+        "<h6>需要关注的事项</h6>"
+    )
