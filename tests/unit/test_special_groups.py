@@ -25,6 +25,7 @@ import math
 import random
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -256,3 +257,26 @@ def test_the_named_list_is_for_flags_and_names_and_every_opening_is_audited(scho
     school.session.commit()  # the refusal is logged in its own transaction, by the account
     with pytest.raises(WriteRefused):
         flagged.open_not_reached(school.session, teacher, period, view, today=date(2025, 10, 20))
+
+
+def test_the_meeting_screen_group_messages_and_the_district_never_read_flags() -> None:
+    """What the meeting role, 消息提醒 and 全区 draw from: no flag column, no special-groups module."""
+    root = Path(__file__).resolve().parents[2]
+    sources = [*root.glob("hxgy/meeting/*.py"), *root.glob("hxgy/notify/*.py"), root / "hxgy/todo.py"]
+    sources += [
+        root / p for p in ("hxgy/ui/slides.py", "pages/meeting.py", "pages/district.py", "hxgy/metrics/stats.py")
+    ]
+    sources += [*root.glob("hxgy/queries/district*.py")]
+    words = (
+        "left_behind",
+        "single_parent",
+        "hardship",
+        "special_groups",
+        "privacy.flagged",
+        "留守",
+        "单亲",
+        "困难",
+        "关爱",
+    )
+    found = [(path.name, w) for path in sources for w in words if w in path.read_text(encoding="utf-8")]
+    assert len(sources) > 10 and found == []
