@@ -123,7 +123,7 @@ def special_groups_block(page: MeasurePage) -> None:
     where = f"您担任班主任的班级（{names}）" if own else "本页所选范围"
     st.caption(
         f"{where}留守儿童、单亲家庭、困难家庭学生与同班其他学生的对比：沟通覆盖率、家访覆盖率和人均沟通次数"
-        f"（个别沟通记录）。仅校长、德育主任和本班班主任可见；任一组不足 {sg.MIN_GROUP} 人时两组都不显示。"
+        f"（个别沟通记录）。仅管理员、校长、德育主任和本班班主任可见；任一组不足 {sg.MIN_GROUP} 人时两组都不显示。"
     )
     widgets.show_table(comparison_table(result.total))
     left, right = st.columns(2)
