@@ -84,6 +84,7 @@ class Action(StrEnum):
     IMPORT_GUARDIANS = "import_guardians"
     IMPORT_STAFF = "import_staff"
     IMPORT_PARTNERS = "import_partners"
+    IMPORT_COMMITTEE = "import_committee"  # 家委会名单
     IMPORT_COMMUNICATIONS = "import_communications"
     IMPORT_REQUESTS = "import_requests"
     IMPORT_VOLUNTEERING = "import_volunteering"
@@ -95,6 +96,7 @@ class Action(StrEnum):
     EXPORT_GUARDIANS = "export_guardians"
     EXPORT_STAFF = "export_staff"
     EXPORT_PARTNERS = "export_partners"
+    EXPORT_COMMITTEE = "export_committee"
     EXPORT_COMMUNICATIONS = "export_communications"
     EXPORT_REQUESTS = "export_requests"
     EXPORT_VOLUNTEERING = "export_volunteering"
@@ -154,6 +156,7 @@ TABLE: dict[Action, Mapping[str, Scope]] = {
     A.IMPORT_GUARDIANS: _ROSTER_FILE,
     A.IMPORT_STAFF: _ROSTER_FILE,
     A.IMPORT_PARTNERS: _SETTINGS,  # 合作单位 are a setting of the school (设置 → 合作单位)
+    A.IMPORT_COMMITTEE: _SETTINGS,  # the 家委会 too (设置 → 家委会)
     A.IMPORT_COMMUNICATIONS: _RECORD_FILE,
     A.IMPORT_REQUESTS: _RECORD_FILE,
     A.IMPORT_VOLUNTEERING: _RECORD_FILE,
@@ -165,6 +168,7 @@ TABLE: dict[Action, Mapping[str, Scope]] = {
     A.EXPORT_GUARDIANS: _ROSTER_FILE,
     A.EXPORT_STAFF: _ROSTER_FILE,
     A.EXPORT_PARTNERS: _SETTINGS,
+    A.EXPORT_COMMITTEE: _SETTINGS,
     A.EXPORT_COMMUNICATIONS: _RECORD_FILE,
     A.EXPORT_REQUESTS: _RECORD_FILE,
     A.EXPORT_VOLUNTEERING: _RECORD_FILE,

@@ -42,6 +42,7 @@ from hxgy.models import (
     Term,
     VolunteerRecord,
 )
+from hxgy.models.community import COMMITTEE_POSITIONS, CommitteeMember
 from hxgy.transfer.kinds import ASSIGNMENT_WORDS, DIRECTION_WORDS, SCOPE_WORDS, Kind, kind_or_error
 from hxgy.transfer.lookup import Lookup
 
@@ -423,11 +424,44 @@ def _partners(session: Session, lk: Lookup, term: Term | None) -> list[list]:
     ]  # fmt: skip
 
 
+def _committee(session: Session, lk: Lookup, term: Term | None) -> list[list]:
+    """The 家委会 of the term's school year (else today's), 校级 first, each member with the lowest 学号 of their
+    children in the class (校级: in the school that year)."""
+    year = _year_of(session, lk, term)
+    if year is None:
+        return []
+    children: dict[tuple[int, int], str] = {}  # (family, class id or 0 for any class) -> lowest 学号
+    for family_id, class_id, no in session.execute(
+        select(Student.family_id, Enrolment.class_id, Student.student_no)
+        .join(Enrolment, Enrolment.student_id == Student.id)
+        .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
+        .where(SchoolClass.school_year_id == year.id, Student.family_id.is_not(None))
+        .order_by(Student.student_no.desc())
+    ):
+        if family_id is not None:
+            children[(family_id, class_id)] = children[(family_id, 0)] = no
+    order = {class_id: i for i, (_grade_class, class_id) in enumerate(sorted(lk.classes.items()))}
+    members = list(
+        session.execute(
+            select(CommitteeMember.class_id, CommitteeMember.position, Guardian.name, Guardian.family_id)
+            .join(Guardian, Guardian.id == CommitteeMember.guardian_id)
+            .where(CommitteeMember.school_id == lk.school_id, CommitteeMember.school_year_id == year.id)
+        )
+    )
+    members.sort(key=lambda m: (order.get(m.class_id, -1), COMMITTEE_POSITIONS.index(m.position), m.name))
+    return [
+        [year.name, lk.class_names[m.class_id] if m.class_id else "校级",
+         children.get((m.family_id, m.class_id or 0), ""), "", m.name, m.position]
+        for m in members
+    ]  # fmt: skip
+
+
 EXPORTERS = {
     "students": _students_export,
     "guardians": _guardians_export,
     "staff": _staff_export,
     "partners": _partners,
+    "committee": _committee,
     "communications": _communications,
     "requests": _requests,
     "volunteering": _volunteering,

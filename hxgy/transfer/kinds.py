@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hxgy import rights
+from hxgy.models.community import COMMITTEE_POSITIONS
 from hxgy.rights import Action
+from hxgy.transfer import columns as shared
 from hxgy.transfer.columns import (
     ASSIGNMENT_WORDS,
     CHOICE,
@@ -123,6 +125,33 @@ _kind(
         "partner",
         PARTNER_COLUMNS,
         "单位名称",
+    )
+)
+# 家委会名单 (hxgy.transfer.rows.committee): a member by the school year, the class (or 校级), a child and the guardian
+COMMITTEE_COLUMNS = (
+    shared.SCHOOL_YEAR,
+    Column(
+        "class",
+        "班级",
+        required=True,
+        help="班级家委会填班级，如 三(2)班；校级家委会填“校级”",
+        example="三(2)班",
+        aliases=("班别", "所在班级", "范围"),
+    ),
+    Column("student_no", "学号", help="家委会成员孩子的学号；不填则按学生姓名在班级中查找", example="2023020001",
+           aliases=("学生学号",)),
+    shared.STUDENT_NAME,
+    Column("guardian_name", "家长姓名", required=True, help="与监护人名单一致", example="李建国",
+           aliases=("监护人姓名", "成员姓名", "家长")),
+    Column("position", "职务", CHOICE, help="不填为委员", example="委员", choices=COMMITTEE_POSITIONS),
+)  # fmt: skip
+_kind(
+    Kind(
+        "committee",
+        "家委会名单",
+        "committee_member",
+        COMMITTEE_COLUMNS,
+        "学年 + 班级（或校级）+ 家长",
     )
 )
 _kind(

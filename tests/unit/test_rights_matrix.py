@@ -219,8 +219,8 @@ PAGE_ROLES = {
     "settings": SETTINGS_ROLES, "audit": SETTINGS_ROLES, "account": set(ROLES) - {"meeting"},
     "todo": WRITER_ROLES, "student": WRITER_ROLES,  # the roles that see names (teachers: own classes)
 }  # fmt: skip
-# files of admin and dean (合作单位: the rights of 设置); a head teacher's files: own classes' records
-ROSTERS = {"students", "guardians", "staff", "partners"}
+# files of admin and dean (合作单位, 家委会名单: the rights of 设置); a head teacher's files: own classes' records
+ROSTERS = {"students", "guardians", "staff", "partners", "committee"}
 
 
 def test_the_table_is_the_written_policy() -> None:

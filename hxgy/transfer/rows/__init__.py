@@ -6,6 +6,7 @@ records already stored that it matches, and how new and changed records are writ
 - communications.py 沟通记录          - parent_requests.py 家长诉求       - volunteering.py 志愿服务
 - activities.py     协同活动          - moral.py        德育评分        - satisfaction.py 满意度
 - students.py       学生名册          - guardians.py    监护人          - staff.py        教职工与任课
+- committee.py      家委会名单
 - partners.py       合作单位
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 from hxgy.transfer.kinds import KINDS, Kind
 from hxgy.transfer.rows.activities import Activities
 from hxgy.transfer.rows.base import Handler, Prepared, Stored
+from hxgy.transfer.rows.committee import CommitteeRows
 from hxgy.transfer.rows.communications import Communications
 from hxgy.transfer.rows.guardians import Guardians
 from hxgy.transfer.rows.moral import MoralScores, MoralScoresWide
@@ -34,6 +36,7 @@ HANDLERS: dict[str, type[Handler[Any]]] = {
     "guardians": Guardians,
     "staff": StaffRows,
     "partners": Partners,
+    "committee": CommitteeRows,
     "communications": Communications,
     "requests": Requests,
     "volunteering": Volunteering,
