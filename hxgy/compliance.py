@@ -34,10 +34,23 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from hxgy import rights
+from hxgy.auth import CurrentUser
+from hxgy.entry.rules import audit, refuse
 from hxgy.metrics import parent_school
 from hxgy.metrics.communication import live_contacts, request_status, requests_in
 from hxgy.metrics.roster import ClassFilter, period_roster
-from hxgy.models import Category, Communication, Enrolment, ParentRequest, School, SchoolClass, Student, WorkRule
+from hxgy.models import (
+    Category,
+    Communication,
+    Enrolment,
+    ParentRequest,
+    School,
+    SchoolClass,
+    SchoolYear,
+    Student,
+    WorkRule,
+)
 from hxgy.terms import Period, previous_term
 
 MET, NOT_MET, NOT_DUE, NO_SUBJECTS = "met", "not_met", "not_due", "none"
@@ -121,7 +134,8 @@ class Result:
     subjects: int
     met: int
     failed: int
-    behind: tuple[int, ...] = ()  # students (families: a student of each; requests: request ids) not met yet
+    behind: tuple[int, ...] = ()  # the subjects not met yet: student ids, family ids or request ids
+    failed_ids: tuple[int, ...] = ()  # those of them that can no longer meet it
     note: str = ""
 
     @property
@@ -216,12 +230,22 @@ def _contacts(session: Session, period: Period, school_id: int, student_ids: Ite
 
 
 def _new_students(session: Session, period: Period, roster: pd.DataFrame) -> set[int]:
-    """Students in their first term at the school: first enrolled after the previous term ended (or, with no
-    earlier term on record, on or after this term's first day of records)."""
+    """Students in their first term at the school: first enrolled after the previous term ended. In the first
+    term on record nobody's earlier terms are known: there the students who entered the school this school year
+    (Student.entry_year) are new."""
     if period.term_id is None:
         return set()
     before = previous_term(session, term_id=period.term_id)
-    start = (before.end_date + timedelta(days=1)) if before is not None else period.first_day
+    if before is None:
+        year = session.get(SchoolYear, period.school_year_id)
+        start_year = year.start_year if year is not None else 0
+        entered = dict(
+            session.execute(
+                select(Student.id, Student.entry_year).where(Student.id.in_([int(s) for s in roster["student_id"]]))
+            ).all()
+        )
+        return {int(s) for s in roster["student_id"] if entered.get(int(s), 0) >= start_year}
+    start = before.end_date + timedelta(days=1)
     return {int(s) for s, first in zip(roster["student_id"], roster["first_day"], strict=True) if first >= start}
 
 
@@ -362,9 +386,64 @@ def _result(rule: Rule, class_id: int | None, tally: _Tally, running: bool) -> R
         len(tally.met),
         len(tally.failed),
         behind,
+        tuple(sorted(tally.failed)),
     )
 
 
 def school_results(session: Session, school_id: int, period: Period, now: datetime) -> list[Result]:
     """Each enabled rule for the whole school (the 全区 统计表 and the report use these)."""
     return [r for r in evaluate(session, period, ClassFilter(school_id), now) if r.class_id is None]
+
+
+STUDENT_RULES = frozenset({"home_visit", "new_student_visit", "flag_contact"})
+
+
+def visible_classes(session: Session, user: CurrentUser, *, on_day: date) -> frozenset[int] | None:
+    """The classes whose 合规 the user may see (None: the whole school; a 班主任: the classes they head)."""
+    return rights.class_scope(session, user, rights.Action.VIEW_COMPLIANCE, on_day=on_day)
+
+
+def behind_list(session: Session, user: CurrentUser, result: Result, period: Period, *, on_day: date) -> pd.DataFrame:
+    """Who is behind one result, named, for a user allowed to see it; the view is written to the audit log.
+
+    Students (or the children of the families) not meeting the rule yet: 班级, 学号, 学生, 状态; requests: 收到时间,
+    班级, 状态 (requests carry no child's name). Names need Action.VIEW_NAMES for the class (the school for the
+    school's row), a rule about flagged students also Action.VIEW_FLAGS.
+    """
+    actions = [rights.Action.VIEW_NAMES] + ([rights.Action.VIEW_FLAGS] if result.rule.needs_flags else [])
+    if result.rule.kind != "request_reply" and not all(
+        rights.may(session, user, action, result.class_id, on_day=on_day) for action in actions
+    ):
+        raise refuse(session, user, f"查看合规名单 {result.rule.code}")
+    if not rights.may(session, user, rights.Action.VIEW_COMPLIANCE, result.class_id, on_day=on_day):
+        raise refuse(session, user, f"查看合规 {result.rule.code}")
+    where = "全校" if result.class_id is None else session.get(SchoolClass, result.class_id).name  # type: ignore[union-attr]
+    audit(session, user, "view", "work_rule", result.rule.id, detail=f"合规名单：{result.rule.label}（{where}）")
+    failed = set(result.failed_ids)
+    if result.rule.kind == "request_reply":
+        requests = session.execute(
+            select(ParentRequest.id, ParentRequest.received_at, SchoolClass.name)
+            .outerjoin(SchoolClass, SchoolClass.id == ParentRequest.class_id)
+            .where(ParentRequest.id.in_(result.behind))
+            .order_by(ParentRequest.received_at)
+        ).all()
+        return pd.DataFrame(
+            [(received, name or "全校", "答复超时") for _, received, name in requests],
+            columns=["收到时间", "班级", "状态"],
+        )
+    roster = period_roster(period, ClassFilter(user.school_id or 0)).subquery()
+    key = Student.id if result.rule.kind in STUDENT_RULES else Student.family_id
+    stmt = (
+        select(key, SchoolClass.name, Student.student_no, Student.name)
+        .join(roster, roster.c.student_id == Student.id)
+        .join(SchoolClass, SchoolClass.id == roster.c.class_id)
+        .where(key.in_(result.behind))
+        .order_by(SchoolClass.grade_level, SchoolClass.class_no, Student.student_no)
+    )
+    if result.class_id is not None:
+        stmt = stmt.where(roster.c.class_id == result.class_id)
+    rows = session.execute(stmt).all()
+    return pd.DataFrame(
+        [(cls, no, name, "未达标" if subject in failed else "待完成") for subject, cls, no, name in rows],
+        columns=["班级", "学号", "学生", "状态"],
+    )

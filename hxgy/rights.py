@@ -66,6 +66,7 @@ class Action(StrEnum):
     VIEW_FLAGS = "view_flags"  # 留守/单亲/困难 on 学生档案
     DOWNLOAD = "download"  # Excel of what is on screen (the meeting screen offers none)
     REPORT = "report"  # 学期报告
+    VIEW_COMPLIANCE = "view_compliance"  # 合规: the school's 工作要求 per class (a 班主任: own classes)
     MEETING_SCREEN = "meeting_screen"  # 会议投屏
     DISTRICT_VIEW = "district_view"  # 全区
     OWN_ACCOUNT = "own_account"  # 我的账户: change one's own password
@@ -89,6 +90,7 @@ class Action(StrEnum):
     IMPORT_REQUESTS = "import_requests"
     IMPORT_VOLUNTEERING = "import_volunteering"
     IMPORT_ACTIVITIES = "import_activities"
+    IMPORT_GUIDANCE_ATTENDANCE = "import_guidance_attendance"  # 家长学校签到
     IMPORT_MORAL_LONG = "import_moral_long"
     IMPORT_MORAL_WIDE = "import_moral_wide"
     IMPORT_SATISFACTION = "import_satisfaction"
@@ -101,6 +103,7 @@ class Action(StrEnum):
     EXPORT_REQUESTS = "export_requests"
     EXPORT_VOLUNTEERING = "export_volunteering"
     EXPORT_ACTIVITIES = "export_activities"
+    EXPORT_GUIDANCE_ATTENDANCE = "export_guidance_attendance"
     EXPORT_MORAL_LONG = "export_moral_long"
     EXPORT_MORAL_WIDE = "export_moral_wide"
     EXPORT_SATISFACTION = "export_satisfaction"
@@ -137,6 +140,14 @@ TABLE: dict[Action, Mapping[str, Scope]] = {
     A.VIEW_FLAGS: {ADMIN: S.SCHOOL, PRINCIPAL: S.SCHOOL, DEAN: S.SCHOOL, HEAD: S.HEAD_CLASSES, TEACHER: S.HEAD_CLASSES},
     A.DOWNLOAD: {**_SCHOOL_VIEW, DISTRICT: S.DISTRICT},
     A.REPORT: {ADMIN: S.SCHOOL, PRINCIPAL: S.SCHOOL, DEAN: S.SCHOOL},
+    # 合规 names the students behind a rule, flagged ones too: the roles and classes that may see flags
+    A.VIEW_COMPLIANCE: {
+        ADMIN: S.SCHOOL,
+        PRINCIPAL: S.SCHOOL,
+        DEAN: S.SCHOOL,
+        HEAD: S.HEAD_CLASSES,
+        TEACHER: S.HEAD_CLASSES,
+    },
     A.MEETING_SCREEN: {**_SCHOOL_VIEW, MEETING: S.SCHOOL},
     A.DISTRICT_VIEW: {DISTRICT: S.DISTRICT},
     A.OWN_ACCOUNT: {**_SCHOOL_VIEW, DISTRICT: S.DISTRICT},
@@ -161,6 +172,7 @@ TABLE: dict[Action, Mapping[str, Scope]] = {
     A.IMPORT_REQUESTS: _RECORD_FILE,
     A.IMPORT_VOLUNTEERING: _RECORD_FILE,
     A.IMPORT_ACTIVITIES: _RECORD_FILE,
+    A.IMPORT_GUIDANCE_ATTENDANCE: _RECORD_FILE,
     A.IMPORT_MORAL_LONG: _RECORD_FILE,
     A.IMPORT_MORAL_WIDE: _RECORD_FILE,
     A.IMPORT_SATISFACTION: _RECORD_FILE,
@@ -173,6 +185,7 @@ TABLE: dict[Action, Mapping[str, Scope]] = {
     A.EXPORT_REQUESTS: _RECORD_FILE,
     A.EXPORT_VOLUNTEERING: _RECORD_FILE,
     A.EXPORT_ACTIVITIES: _RECORD_FILE,
+    A.EXPORT_GUIDANCE_ATTENDANCE: _RECORD_FILE,
     A.EXPORT_MORAL_LONG: _RECORD_FILE,
     A.EXPORT_MORAL_WIDE: _RECORD_FILE,
     A.EXPORT_SATISFACTION: _RECORD_FILE,

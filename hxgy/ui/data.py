@@ -32,7 +32,7 @@ import streamlit as st
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from hxgy import auth, changes, config, db, rights, terms
+from hxgy import auth, changes, compliance, config, db, rights, terms
 from hxgy.meeting import slides as meeting_slides
 from hxgy.metrics import judging, moral, overview, stats, trends
 from hxgy.metrics.roster import ClassFilter, classes_in_view
@@ -540,3 +540,19 @@ def records_to_manage(
     """Records of one kind the user may correct or delete."""
     with read_session() as session:
         return entry_queries.records_to_manage(session, user, kind, start=start, end=end, class_ids=class_ids)
+
+
+@figures("communication", "requests", "activities")
+def compliance_results(period: terms.Period, classes: ClassFilter, now: datetime) -> list[compliance.Result]:
+    """Each enabled rule of 工作要求 per class in view and for the view (hxgy.compliance.evaluate)."""
+    with read_session() as session:
+        return compliance.evaluate(session, period, classes, now)
+
+
+def compliance_history(period: terms.Period, classes: ClassFilter, now: datetime) -> list[tuple[str, list]]:
+    """Each term begun by today (the same children's classes then, as the trends): its name and the view's
+    results (class_id None), each term's read cached under that term's versions."""
+    return [
+        (then.term_label, [r for r in compliance_results(then, followed, now) if r.class_id is None])
+        for then, followed in trend_history(period, classes, today())
+    ]

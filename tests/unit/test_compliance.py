@@ -20,7 +20,8 @@ By hand, first term over:
   家长学校场次 (2): 1 held → 未达标 (school only); on 2025-10-01 → 未到期
   家长学校参与 (1, 80%): 一(1) 3 of 4 families (E none) → needs ceil(3.2) = 4 → 未达标; school 4 of 5 → 达标
   诉求按时答复: 一(1) r1 on time, r2 late → 未达标; school the same two (r3 pending) → 未达标
-Second term: 新生家访 subjects F only → 达标; first term: every student is new (no earlier term on record).
+Second term: 新生家访 subjects F only → 达标; first term (none before it on record): the students who entered the
+school this school year (entry_year 2025: all five; four once A's entry_year is 2024).
 """
 
 from __future__ import annotations
@@ -164,7 +165,10 @@ def test_new_students_in_their_first_term(school: TinySchool) -> None:
     whole = next(r for r in results if r.class_id is None)
     assert (whole.status, whole.subjects, whole.met) == (compliance.MET, 1, 1)
     first = _results(school)[("new_student_visit", "全校")]
-    assert first.subjects == 5
+    assert first.subjects == 5  # the first term on record: everyone entered in 2025 (entry_year)
+    school.students["A"].entry_year = 2024
+    school.session.flush()
+    assert _results(school)[("new_student_visit", "全校")].subjects == 4
 
 
 def test_disabled_rules_are_not_checked(school: TinySchool) -> None:

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hxgy import auth, navigation, rights
+from hxgy import auth, compliance, navigation, rights
 from hxgy.entry import accounts, categories, moral_grid, records, school_classes, school_settings
 from hxgy.entry.records import ActivityEntry, ContactEntry, RequestEntry, VolunteerEntry
 from hxgy.entry.rules import InvalidEntry, WriteRefused
@@ -327,6 +327,13 @@ def _flags(s: TinySchool, user: auth.CurrentUser, scope: Scope) -> None:
     assert shown == reached(user.role, scope)
 
 
+def _compliance(s: TinySchool, user: auth.CurrentUser, scope: Scope) -> None:
+    """合规: the classes whose rules the user sees (hxgy.compliance.visible_classes)."""
+    visible = compliance.visible_classes(s.session, user, on_day=TODAY)
+    shown = {n for n in (OWN, OTHER) if scope is not Scope.NONE and (visible is None or s.classes[n].id in visible)}
+    assert shown == reached(user.role, scope)
+
+
 def _download(s: TinySchool, user: auth.CurrentUser, scope: Scope) -> None:
     assert rights.can(user.role, Action.DOWNLOAD) == (scope is not Scope.NONE)
 
@@ -400,6 +407,7 @@ CHECKS: dict[Action, Callable[[TinySchool, auth.CurrentUser, Scope], None]] = {
     Action.VIEW_NAMES: _names,
     Action.VIEW_FLAGS: _flags,
     Action.DOWNLOAD: _download,
+    Action.VIEW_COMPLIANCE: _compliance,
     Action.REPORT: _page_only,
     Action.MEETING_SCREEN: _page_only,
     Action.DISTRICT_VIEW: _page_only,

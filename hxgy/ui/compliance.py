@@ -1,0 +1,90 @@
+"""合规: each rule of 工作要求 for the view, per class, the students behind it and its history across terms.
+
+Every figure comes from hxgy.compliance (through the cached hxgy.ui.data.compliance_results); names only through
+compliance.behind_list, which checks the right and writes the view to the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from hxgy import compliance
+from hxgy.auth import SchoolUser
+from hxgy.compliance import MET, NO_SUBJECTS, NOT_DUE, NOT_MET, STATUS_LABELS, SUBJECT_UNITS, Result
+from hxgy.terms import Period
+from hxgy.ui import data, widgets
+from hxgy.ui import entry as forms
+
+STATUS_MARKS = {
+    MET: ":green[**达标**]",
+    NOT_MET: ":red[**未达标**]",
+    NOT_DUE: ":orange[**未到期**]",
+    NO_SUBJECTS: "无需检查",
+}
+CELL_COLOURS = {"达标": "#c8e6c9", "未达标": "#ffcdd2", "未到期": "#ffe0b2", "无需检查": "#eeeeee"}
+
+
+def progress_text(result: Result) -> str:
+    """已达到 3/5 名学生（60%）, or the rule's own note (已举办 1 场)."""
+    if result.note:
+        return result.note
+    if not result.subjects:
+        return "本期没有需要检查的对象"
+    unit = SUBJECT_UNITS[result.rule.kind]
+    return f"已达到 {result.met}/{result.subjects} {unit}（{result.met / result.subjects:.0%}）"
+
+
+def summary(results: Sequence[Result], limit_hours: int) -> None:
+    """One line per rule for the view: the status, the rule in words and how far it is."""
+    for result in results:
+        with st.container(border=True):
+            st.markdown(f"{STATUS_MARKS[result.status]} · **{widgets.plain(result.rule.label)}**")
+            st.caption(f"{result.rule.text(limit_hours)}。{progress_text(result)}")
+
+
+def class_grid(results: Sequence[Result], class_names: dict[int, str]) -> None:
+    """Classes × rules: 达标 / 未达标 / 未到期, coloured."""
+    rows = [r for r in results if r.class_id is not None]
+    if not rows:
+        return
+    frame = pd.DataFrame(
+        [(class_names.get(r.class_id or 0, ""), r.rule.label, STATUS_LABELS[r.status]) for r in rows],
+        columns=["班级", "要求", "状态"],
+    )
+    order = list(dict.fromkeys(frame["要求"]))
+    grid = frame.pivot(index="班级", columns="要求", values="状态")[order]
+    grid = grid.reindex([n for n in class_names.values() if n in grid.index])
+    styled = grid.style.map(lambda v: f"background-color: {CELL_COLOURS.get(v, 'white')}")
+    st.dataframe(styled, width="stretch")
+
+
+def names_behind(user: SchoolUser, result: Result, period: Period) -> None:
+    """A button that opens (and audits) the list of those behind one result."""
+    if not result.behind:
+        return
+    key = f"compliance-names-{result.rule.code}-{result.class_id}"
+    if st.button(f"查看尚未达到的名单（{len(result.behind)}）", key=key, icon=":material/list:"):
+        ok, frame = forms.record_view(
+            lambda session: compliance.behind_list(session, user, result, period, on_day=data.today())
+        )
+        if ok and frame is not None:
+            st.session_state[key + "-shown"] = frame
+    shown = st.session_state.get(key + "-shown")
+    if isinstance(shown, pd.DataFrame):
+        st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def history(rows: list[tuple[str, list[Result]]]) -> None:
+    """Rules × terms: the view's status in each term on record."""
+    records = [(term, r.rule.label, STATUS_LABELS[r.status]) for term, results in rows for r in results]
+    if not records:
+        st.caption("尚无往期记录。")
+        return
+    frame = pd.DataFrame(records, columns=["学期", "要求", "状态"])
+    terms = list(dict.fromkeys(frame["学期"]))
+    rules = list(dict.fromkeys(frame["要求"]))
+    grid = frame.pivot(index="要求", columns="学期", values="状态").reindex(index=rules)[terms]
+    st.dataframe(grid.style.map(lambda v: f"background-color: {CELL_COLOURS.get(v, 'white')}"), width="stretch")
