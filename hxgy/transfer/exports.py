@@ -22,6 +22,7 @@ from hxgy.auth import CurrentUser
 from hxgy.entry.rules import refuse
 from hxgy.models import (
     Activity,
+    ActivityAttendance,
     ActivityClass,
     Category,
     ClassAssignment,
@@ -292,6 +293,56 @@ def _activities(session: Session, lk: Lookup, term: Term | None) -> list[list]:
     return out
 
 
+def _guidance_attendance(session: Session, lk: Lookup, term: Term | None) -> list[list]:
+    """A row per guardian signed in at a live guidance session and child of theirs in a class the session was for
+    (and the user may export): the import's columns, 签到 √."""
+    sessions = session.execute(
+        select(Activity.id, Activity.activity_date, Activity.title, Activity.scope)
+        .join(Category, Category.id == Activity.type_id)
+        .where(
+            Activity.school_id == lk.school_id,
+            Activity.deleted_at.is_(None),
+            Category.guidance.is_(True),
+            _between(Activity.activity_date, term),
+        )
+        .order_by(Activity.activity_date, Activity.id)
+    ).all()
+    if not sessions:
+        return []
+    ids = [s.id for s in sessions]
+    listed: dict[int, set[int]] = {}
+    for activity_id, listed_class in session.execute(
+        select(ActivityClass.activity_id, ActivityClass.class_id).where(ActivityClass.activity_id.in_(ids))
+    ):
+        listed.setdefault(activity_id, set()).add(listed_class)
+    children: dict[int, list] = {}
+    for info in lk.students.values():
+        if info.family_id is not None:
+            children.setdefault(info.family_id, []).append(info)
+    signed: dict[int, list[tuple[int, str]]] = {}
+    for activity_id, family_id, name in session.execute(
+        select(ActivityAttendance.activity_id, Guardian.family_id, Guardian.name)
+        .join(Guardian, Guardian.id == ActivityAttendance.guardian_id)
+        .where(ActivityAttendance.activity_id.in_(ids))
+        .order_by(ActivityAttendance.id)
+    ):
+        signed.setdefault(activity_id, []).append((family_id, name))
+    out = []
+    for s in sessions:
+        rows = []
+        for family_id, name in signed.get(s.id, []):
+            for info in children.get(family_id, []):
+                in_class = lk.class_of(info, s.activity_date)
+                if in_class is None or (s.scope != "school" and in_class not in listed.get(s.id, set())):
+                    continue
+                if lk.own_classes is not None and in_class not in lk.own_classes:
+                    continue
+                rows.append((lk.class_names[in_class], info.no, info.name, name))
+        for class_name, no, student, guardian in sorted(rows):
+            out.append([_day(s.activity_date), s.title, class_name, no, student, guardian, "√"])
+    return out
+
+
 def _moral_rows(session: Session, lk: Lookup, term: Term | None):
     m = MoralScore
     stmt = (
@@ -466,6 +517,7 @@ EXPORTERS = {
     "requests": _requests,
     "volunteering": _volunteering,
     "activities": _activities,
+    "guidance_attendance": _guidance_attendance,
     "moral_long": _moral_long,
     "moral_wide": _moral_wide,
     "satisfaction": _satisfaction,

@@ -35,6 +35,7 @@ from hxgy.transfer.columns import (
 )
 from hxgy.transfer.record_columns import (
     ACTIVITY_COLUMNS,
+    ATTENDANCE_COLUMNS,
     COMMUNICATION_COLUMNS,
     MORAL_LONG_COLUMNS,
     MORAL_WIDE_COLUMNS,
@@ -188,6 +189,15 @@ _kind(
         "activity",
         ACTIVITY_COLUMNS,
         "活动名称 + 活动日期；参与班级按行",
+    )
+)
+_kind(
+    Kind(
+        "guidance_attendance",
+        "家长学校签到",
+        "activity_attendance",
+        ATTENDANCE_COLUMNS,
+        "活动（活动名称 + 活动日期）+ 家长",
     )
 )
 _kind(

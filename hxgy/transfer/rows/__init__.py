@@ -7,7 +7,7 @@ records already stored that it matches, and how new and changed records are writ
 - activities.py     协同活动          - moral.py        德育评分        - satisfaction.py 满意度
 - students.py       学生名册          - guardians.py    监护人          - staff.py        教职工与任课
 - committee.py      家委会名单
-- partners.py       合作单位
+- partners.py       合作单位          - attendance.py   家长学校签到
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 from hxgy.transfer.kinds import KINDS, Kind
 from hxgy.transfer.rows.activities import Activities
+from hxgy.transfer.rows.attendance import GuidanceAttendance
 from hxgy.transfer.rows.base import Handler, Prepared, Stored
 from hxgy.transfer.rows.committee import CommitteeRows
 from hxgy.transfer.rows.communications import Communications
@@ -41,6 +42,7 @@ HANDLERS: dict[str, type[Handler[Any]]] = {
     "requests": Requests,
     "volunteering": Volunteering,
     "activities": Activities,
+    "guidance_attendance": GuidanceAttendance,
     "moral_long": MoralScores,
     "moral_wide": MoralScoresWide,
     "satisfaction": Satisfaction,
