@@ -91,7 +91,6 @@ class Action(StrEnum):
     IMPORT_VOLUNTEERING = "import_volunteering"
     IMPORT_ACTIVITIES = "import_activities"
     IMPORT_GUIDANCE_ATTENDANCE = "import_guidance_attendance"  # 家长学校签到
-    IMPORT_GUIDANCE_ATTENDANCE = "import_guidance_attendance"  # 家长学校签到
     IMPORT_MORAL_LONG = "import_moral_long"
     IMPORT_MORAL_WIDE = "import_moral_wide"
     IMPORT_SATISFACTION = "import_satisfaction"
@@ -104,7 +103,6 @@ class Action(StrEnum):
     EXPORT_REQUESTS = "export_requests"
     EXPORT_VOLUNTEERING = "export_volunteering"
     EXPORT_ACTIVITIES = "export_activities"
-    EXPORT_GUIDANCE_ATTENDANCE = "export_guidance_attendance"
     EXPORT_GUIDANCE_ATTENDANCE = "export_guidance_attendance"
     EXPORT_MORAL_LONG = "export_moral_long"
     EXPORT_MORAL_WIDE = "export_moral_wide"
@@ -175,7 +173,6 @@ TABLE: dict[Action, Mapping[str, Scope]] = {
     A.IMPORT_VOLUNTEERING: _RECORD_FILE,
     A.IMPORT_ACTIVITIES: _RECORD_FILE,
     A.IMPORT_GUIDANCE_ATTENDANCE: _RECORD_FILE,
-    A.IMPORT_GUIDANCE_ATTENDANCE: _RECORD_FILE,
     A.IMPORT_MORAL_LONG: _RECORD_FILE,
     A.IMPORT_MORAL_WIDE: _RECORD_FILE,
     A.IMPORT_SATISFACTION: _RECORD_FILE,
@@ -188,7 +185,6 @@ TABLE: dict[Action, Mapping[str, Scope]] = {
     A.EXPORT_REQUESTS: _RECORD_FILE,
     A.EXPORT_VOLUNTEERING: _RECORD_FILE,
     A.EXPORT_ACTIVITIES: _RECORD_FILE,
-    A.EXPORT_GUIDANCE_ATTENDANCE: _RECORD_FILE,
     A.EXPORT_GUIDANCE_ATTENDANCE: _RECORD_FILE,
     A.EXPORT_MORAL_LONG: _RECORD_FILE,
     A.EXPORT_MORAL_WIDE: _RECORD_FILE,
