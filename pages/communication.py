@@ -14,10 +14,10 @@ user, view, now, allowed, stamp = page.user, page.view, page.now, page.allowed, 
 frame, figures = page.frame, page.figures
 GRADE_MEASURES = ("contact_coverage", "home_visit_coverage", "contacts_per_family")
 page.cards((*GRADE_MEASURES, "contacts_per_week"))
-page.trend((*GRADE_MEASURES, "contacts_per_week"))
 with data.read_session() as session:  # notices are counted apart: no contact figure above includes them
     sent = community.notices(session, view.period, user.school_id).school_or_grade
 st.caption(f"本期推送全校/年级通知 {sent} 条（单独统计，不计入沟通次数）。")
+page.trend((*GRADE_MEASURES, "contacts_per_week"))
 
 if view.grade_level is None and view.class_id is None:
     st.subheader("各年级")

@@ -12,6 +12,7 @@ from hxgy.entry import notices
 from hxgy.metrics.community import REACH_CLASSES, REACH_GRADE, REACH_SCHOOL, reach_kind, year_grades
 from hxgy.metrics.community import notices as notice_summary
 from hxgy.queries import community
+from hxgy.queries import entry as entry_queries
 from hxgy.ui import data
 from hxgy.ui import entry as forms
 
@@ -37,9 +38,10 @@ with data.read_session() as session:
     listed = community.term_notices(session, user.school_id, period.school_year_id, period.first_day, period.last_day)
     summary = notice_summary(session, period, user.school_id)
     grades_of_year = year_grades(session, user.school_id, period.school_year_id)
+classes_only = summary.total - summary.school_or_grade
 st.markdown(
     f"**本学期通知 {summary.total} 条**：全校 {summary.whole_school} 条，年级 {summary.grade_wide} 条，"
-    f"其余发给部分班级。"
+    f"部分班级 {classes_only} 条。"
 )
 st.dataframe(listed.drop(columns="id"), hide_index=True, width="stretch", placeholder="—")
 
@@ -51,6 +53,9 @@ else:  # a head teacher: notices to their own classes only
     reaches = {"classes": notices.REACHES["classes"]}
 class_names = dict(year_classes)
 channels = data.categories(user.school_id, "channel")
+with data.read_session() as session:  # a notice goes out like a class-wide message: 微信/班级群 first chosen
+    wide = entry_queries.channel_class_wide(session, user.school_id)
+group_channels = [c for c, _name in channels if wide.get(c)]
 
 
 def notice_form(key: str, *, day: date, title: str = "", channel_id: int | None = None, content: str = "",
@@ -115,7 +120,7 @@ def edit_notice(notice_id: int) -> None:
 
 st.subheader("登记通知")
 with st.form("notice-add", clear_on_submit=False):
-    entry = notice_form("notice-add", day=today)
+    entry = notice_form("notice-add", day=today, channel_id=group_channels[0] if group_channels else None)
 if entry is not None:
     forms.save_entry(
         FORM, notices.record_notice, user, entry, today=today, done="已登记通知。", again="这条通知已登记过。"

@@ -27,7 +27,7 @@ from hxgy.models.community import COMMITTEE_POSITIONS
 
 SCHOOL_LEVEL = "校级家委会"
 MEMBER_COLUMNS = ["id", "范围", "职务", "家长", "关系", "学生"]
-NOTICE_COLUMNS = ["id", "日期", "标题", "渠道", "范围"]
+NOTICE_COLUMNS = ["id", "日期", "范围", "标题", "渠道"]  # 范围 before the title: seen on a phone too
 
 
 def school_year_on(session: Session, school_id: int, day: date) -> SchoolYear | None:
@@ -159,7 +159,7 @@ def term_notices(session: Session, school_id: int, school_year_id: int, first: d
     )
     class_names = {int(cid): str(name) for cid, name in named}
     out = [
-        (nid, day, title, channel or "—", reach_label(reach.get(nid, set()), grades, class_names))
+        (nid, day, reach_label(reach.get(nid, set()), grades, class_names), title, channel or "—")
         for nid, day, title, channel in rows
     ]
     return pd.DataFrame(out, columns=NOTICE_COLUMNS)
