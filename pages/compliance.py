@@ -58,7 +58,7 @@ if not whole:
     st.stop()
 met = sum(r.status == compliance.MET for r in whole)
 st.markdown(f"{len(whole)} 项要求中 **{met}** 项达标。")
-view.summary(whole, limit)
+view.summary(whole, limit, running=period.in_progress)
 
 if classes_in_view.class_ids is None:
     st.subheader("各班情况")
@@ -69,7 +69,7 @@ behind = [r for r in whole if r.behind]
 if not behind:
     st.caption("各项要求的对象都已达到。")
 for result in behind:
-    with st.expander(f"{result.rule.label}：{view.progress_text(result)}"):
+    with st.expander(f"{result.rule.label}：{view.progress_text(result, period.in_progress)}"):
         view.names_behind(user, result, period)
 
 st.subheader("历年情况")

@@ -13,6 +13,7 @@ from datetime import datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.demo.care import add_care_contacts
 from db.demo.committee import add_committee_and_notices
 from db.demo.guidance import add_guidance_attendance
 from db.demo.records import RecordMaker
@@ -50,6 +51,7 @@ def load_demo(session: Session, spec: DemoSpec) -> list[DemoAccount]:
         add_guidance_attendance(session, world, random.Random(school.seed * 7919 + 2))
         add_committee_and_notices(session, world, random.Random(school.seed * 7919 + 3))
         add_honours_and_report_text(session, world, random.Random(school.seed * 7919 + 4))
+        add_care_contacts(session, world, random.Random(school.seed * 7919 + 5))
         refresh_school(
             session, school_id=world.school_id, today=spec.anchor, now=datetime.combine(spec.anchor, time(12))
         )

@@ -24,25 +24,30 @@ STATUS_MARKS = {
     NOT_DUE: ":orange[**未到期**]",
     NO_SUBJECTS: "无需检查",
 }
+ROW_PX = 35  # a row of st.dataframe
 CELL_COLOURS = {"达标": "#c8e6c9", "未达标": "#ffcdd2", "未到期": "#ffe0b2", "无需检查": "#eeeeee"}
 
 
-def progress_text(result: Result) -> str:
-    """已达到 3/5 名学生（60%）, or the rule's own note (已举办 1 场)."""
+def progress_text(result: Result, running: bool = False) -> str:
+    """已达到 3/5 名学生（60%）, how many can no longer reach it while the term runs, or the rule's own note."""
     if result.note:
         return result.note
     if not result.subjects:
         return "本期没有需要检查的对象"
     unit = SUBJECT_UNITS[result.rule.kind]
-    return f"已达到 {result.met}/{result.subjects} {unit}（{result.met / result.subjects:.0%}）"
+    if running and result.rule.kind == "flag_contact":
+        text = f"截至目前每月均已联系 {result.subjects - result.failed}/{result.subjects} {unit}"
+        return text + (f"，{result.failed} {unit}有月份未联系" if result.failed else "")
+    text = f"已达到 {result.met}/{result.subjects} {unit}（{result.met / result.subjects:.0%}）"
+    return text + (f"，{result.failed} {unit}已无法达到" if running and result.failed else "")
 
 
-def summary(results: Sequence[Result], limit_hours: int) -> None:
+def summary(results: Sequence[Result], limit_hours: int, *, running: bool) -> None:
     """One line per rule for the view: the status, the rule in words and how far it is."""
     for result in results:
         with st.container(border=True):
             st.markdown(f"{STATUS_MARKS[result.status]} · **{widgets.plain(result.rule.label)}**")
-            st.caption(f"{result.rule.text(limit_hours)}。{progress_text(result)}")
+            st.caption(f"{result.rule.text(limit_hours)}。{progress_text(result, running)}")
 
 
 def class_grid(results: Sequence[Result], class_names: dict[int, str]) -> None:
@@ -58,7 +63,7 @@ def class_grid(results: Sequence[Result], class_names: dict[int, str]) -> None:
     grid = frame.pivot(index="班级", columns="要求", values="状态")[order]
     grid = grid.reindex([n for n in class_names.values() if n in grid.index])
     styled = grid.style.map(lambda v: f"background-color: {CELL_COLOURS.get(v, 'white')}")
-    st.dataframe(styled, width="stretch")
+    st.dataframe(styled, width="stretch", height=ROW_PX * (len(grid) + 1) + 3)  # every class, no inner scroll
 
 
 def names_behind(user: SchoolUser, result: Result, period: Period) -> None:
