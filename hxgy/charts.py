@@ -325,6 +325,7 @@ def bars(
     return _finish(chart, title, stamp)
 
 
+@remembered
 def side_by_side(
     frame: pd.DataFrame,
     *,
