@@ -3,9 +3,10 @@
 Exports keep the same rules as the screens: roster files for admin and dean only; a head teacher gets the
 records of the classes they teach; hxgy.exports.excel_bytes neutralises cells a spreadsheet would run.
 
-Phone numbers (监护人, 教职工与任课, 合作单位) are whole only in the admin's files, which are meant to be edited and imported
-back; every other export shows them as hxgy.formats.mask_phone does (138****5678), and importing such a file keeps
-the stored numbers (hxgy.transfer.rows.cells.unmasked_phone). ``phone_warning`` is what the page says before either.
+Phone numbers (监护人, 教职工与任课, 合作单位) are whole only in the admin's files, which are meant to be edited and
+imported back; every other export shows them as hxgy.formats.mask_phone does (138****5678), and importing such a file
+keeps the stored numbers (hxgy.transfer.rows.cells.unmasked_phone).
+``phone_warning`` is what the page says before either.
 """
 
 from __future__ import annotations
