@@ -5,6 +5,7 @@ Plain reads (no Streamlit); hxgy.entry.attendance decides what may be written.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pandas as pd
@@ -15,8 +16,8 @@ from hxgy.entry.attendance import guidance_activity_or_none
 from hxgy.entry.rules import students_of_class
 from hxgy.metrics import parent_school
 from hxgy.metrics.roster import ClassFilter
-from hxgy.models import Activity, ActivityAttendance, ActivityClass, Category, Guardian, SchoolClass, Student
-from hxgy.terms import HolidayRefused, Period, counting_term
+from hxgy.models import Activity, ActivityAttendance, ActivityClass, Category, Guardian, SchoolClass, Student, Term
+from hxgy.terms import HolidayRefused, Period, counting_term, term_period
 
 SHEET_COLUMNS = ["guardian_id", "student_no", "student", "guardian", "relation", "came"]
 
@@ -84,18 +85,21 @@ def sign_in_sheet(session: Session, school_id: int, activity_id: int, class_id: 
     return pd.DataFrame(rows, columns=SHEET_COLUMNS)
 
 
-FAMILY_LIST_COLUMNS = ["班级", "学号", "学生", "家长", "参加场次", "面向本班场次"]
+FAMILY_LIST_COLUMNS = ["班级", "学号", "学生", "家长", "参加场次", "面向本班场次", "本学年参加场次"]
 
 
 def family_list(session: Session, period: Period, classes: ClassFilter, named: frozenset[int] | None) -> pd.DataFrame:
     """One row per student of the classes in view the reader may name (``named``: those classes; None: all):
     班级, 学号, 学生, 家长 (the family's guardians), 参加场次 (guidance sessions the family attended in the period),
-    面向本班场次 (sessions offered to the class); by class and 学号 (hxgy.metrics.parent_school.family_attendance)."""
+    面向本班场次 (sessions offered to the class), 本学年参加场次 (from the school year's first term to the period's
+    end); by class and 学号 (hxgy.metrics.parent_school.family_attendance)."""
     frame = parent_school.family_attendance(session, period, classes)
     if named is not None:
         frame = frame[frame["class_id"].isin(list(named))]
     if frame.empty:
         return pd.DataFrame(columns=FAMILY_LIST_COLUMNS)
+    year = parent_school.family_attendance(session, year_so_far(session, period), classes)
+    in_year = {int(f): int(n) for f, n in zip(year["family_id"], year["sessions"], strict=True) if f is not None}
     student_ids = [int(s) for s in frame["student_id"]]
     students = {
         sid: (no, name)
@@ -133,7 +137,20 @@ def family_list(session: Session, period: Period, classes: ClassFilter, named: f
                 "、".join(family),
                 r.sessions,
                 r.offered,
+                in_year.get(int(r.family_id), 0) if r.family_id is not None else 0,
             )
         )
     rows.sort(key=lambda row: (row[0], row[2]))
     return pd.DataFrame([row[1:] for row in rows], columns=FAMILY_LIST_COLUMNS)
+
+
+def year_so_far(session: Session, period: Period) -> Period:
+    """The period's school year from its first term (and the holiday records that term counts) to the period's end."""
+    first = session.scalar(
+        select(Term).where(Term.school_year_id == period.school_year_id).order_by(Term.start_date).limit(1)
+    )
+    if first is None or first.start_date >= period.start:
+        return period
+    return dataclasses.replace(
+        period, start=first.start_date, records_start=term_period(first).records_start, label="本学年", term_id=None
+    )

@@ -136,3 +136,15 @@ def test_no_family_no_session(engine) -> None:
     assert parent_school.summary(session, period, ClassFilter(s.school.id)).mean_per_family is None
     assert parent_school.class_attendance(session, period, ClassFilter(s.school.id)).empty
     session.close()
+
+
+def test_the_named_family_list_counts_the_term_and_the_year(school: TinySchool) -> None:
+    from hxgy.queries.attendance import family_list
+
+    period = term_period(school.term2, date(2026, 3, 1))
+    only_one = frozenset({school.classes["一(1)班"].id})
+    listing = family_list(school.session, period, ClassFilter(school.school.id), only_one)
+    assert set(listing["班级"]) == {"一(1)班"}  # the other class's names are left out
+    rows = listing.set_index("学生")[["家长", "参加场次", "本学年参加场次"]].to_dict("index")
+    assert rows["A"] == {"家长": "A妈妈、A爸爸", "参加场次": 0, "本学年参加场次": 2}
+    assert rows["C"] == {"家长": "C妈妈", "参加场次": 1, "本学年参加场次": 1}
