@@ -24,13 +24,12 @@ def _expected(url: str) -> list[compliance.Result]:
     return [r for r in results if r.class_id is None]
 
 
-def test_principal_sees_each_rule_and_opens_a_list(make_app, demo_copy_url) -> None:
-    at = make_app(demo_copy_url, "principal")
+def test_principal_sees_each_rule_and_opens_a_list(make_app, demo_url) -> None:
+    at = make_app(demo_url, "principal", script="pages/compliance.py")
     at.run()
-    at.switch_page("pages/compliance.py").run()
     assert not at.exception
     text = all_text(at)
-    expected = _expected(demo_copy_url)
+    expected = _expected(demo_url)
     met = sum(r.status == compliance.MET for r in expected)
     assert f"{len(expected)} 项要求中 **{met}** 项达标" in text
     for result in expected:
@@ -38,7 +37,7 @@ def test_principal_sees_each_rule_and_opens_a_list(make_app, demo_copy_url) -> N
         assert compliance.STATUS_LABELS[result.status] in text
     grid = at.dataframe[0].value
     assert len(grid) > 10 and "全员家访" in grid.columns  # a row per class
-    engine = db.create_db_engine(demo_copy_url)
+    engine = db.create_db_engine(demo_url)
     with Session(engine) as session:
         before = session.scalar(select(func.coalesce(func.max(AuditLog.id), 0)))
     buttons = [b for b in at.button if b.key and b.key.startswith("compliance-names-")]
@@ -46,16 +45,19 @@ def test_principal_sees_each_rule_and_opens_a_list(make_app, demo_copy_url) -> N
     buttons[0].click().run()
     assert not at.exception
     with Session(engine) as session:
-        views = session.scalars(select(AuditLog.detail).where(AuditLog.id > before, AuditLog.action == "view")).all()
+        views = session.scalars(
+            select(AuditLog.detail).where(
+                AuditLog.id > before, AuditLog.action == "view", AuditLog.entity == "work_rule"
+            )
+        ).all()
     engine.dispose()
     assert len(views) == 1 and views[0].startswith("合规名单：")
     assert any("学号" in d.value.columns for d in at.dataframe)
 
 
-def test_head_teacher_sees_own_class_only(make_app, demo_copy_url) -> None:
-    at = make_app(demo_copy_url, "headteacher")
+def test_head_teacher_sees_own_class_only(make_app, demo_url) -> None:
+    at = make_app(demo_url, "headteacher", script="pages/compliance.py")
     at.run()
-    at.switch_page("pages/compliance.py").run()
     assert not at.exception
     scope = at.selectbox(key="compliance-scope")
     assert len(scope.options) == 1 and scope.options[0].endswith("班")
