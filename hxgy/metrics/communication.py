@@ -274,3 +274,19 @@ def late_requests(session: Session, period: Period, classes: ClassFilter, *, now
     frame = pd.DataFrame(session.execute(stmt).all(), columns=columns)
     frame["hours"] = frame["hours"].astype(float).round(1)
     return frame
+
+
+def visited_families(session: Session, period: Period, classes: ClassFilter) -> int:
+    """Families (户) with at least one child of the classes' roster visited at home (家访) in the period.
+
+    The students counted are those of 家访覆盖率 (``reached_students`` with ``home_visit``); siblings count once.
+    """
+    roster = period_roster(period, classes).subquery()
+    visited = reached_students(period, classes.school_id, home_visit=True)
+    stmt = (
+        select(func.count(func.distinct(Student.family_id)))
+        .select_from(roster)
+        .join(Student, Student.id == roster.c.student_id)
+        .where(roster.c.student_id.in_(visited))
+    )
+    return int(session.scalar(stmt) or 0)

@@ -24,6 +24,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hxgy import compliance
 from hxgy.glossary import grade_name
 from hxgy.metrics import (
     activities,
@@ -33,6 +34,7 @@ from hxgy.metrics import (
     moral,
     overview,
     small_groups,
+    special_groups,
     trends,
     volunteers,
 )
@@ -98,6 +100,10 @@ class ReportFigures:
     partner_types: list[tuple[str, int]] = field(default_factory=list)  # partners.partners_by_type
     bases_used: int | None = None  # partners.practice_bases_used
     year_before: overview.Figures | None = None  # 同比: trends.year_on_year's figures (same term last year)
+    visited_families: int | None = None  # communication.visited_families: 户 with a 家访
+    # the whole school's report only (a grade's: empty / None): 工作要求 and 重点关爱学生, counts, no names
+    rules: list[compliance.Result] = field(default_factory=list)  # compliance.school_results
+    care: special_groups.SpecialGroups | None = None  # special_groups.special_groups (groups under 5 hidden)
 
     def hidden(self, key: str) -> bool:
         """The view's own figure ``key`` rests on a small group and is not shown."""
@@ -275,6 +281,9 @@ def gather(session: Session, scope: ReportScope) -> ReportFigures:
         partner_types=partners_by_type(session, school_id, period.end),
         bases_used=practice_bases_used(session, period, classes),
         year_before=_year_before(session, period, classes, now),
+        visited_families=communication.visited_families(session, period, classes),
+        rules=compliance.school_results(session, school_id, period, now) if grade_level is None else [],
+        care=special_groups.special_groups(session, period, classes) if grade_level is None else None,
     )
 
 

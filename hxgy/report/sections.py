@@ -8,6 +8,7 @@ from hxgy import formats
 from hxgy.metrics import small_groups
 from hxgy.report.blocks import Writer
 from hxgy.report.figures import ReportFigures
+from hxgy.report.parts import volunteer_honours
 from hxgy.report.wording import (
     change_text,
     coverage_base,
@@ -121,7 +122,8 @@ def home_visits(w: Writer) -> None:
     shown = fig.classes[~fig.class_hidden("home_visit_coverage").to_numpy()]
     frame = shown.dropna(subset=["home_visit_coverage"])
     full = int((frame["home_visit_coverage"] >= 1 - 1e-9).sum())
-    text = f"本学期共开展家访 {whole(visits)} 次；" + rate_text(
+    families = f"，走访 {whole(fig.visited_families)} 户家庭" if fig.visited_families else ""
+    text = f"本学期共开展家访 {whole(visits)} 次{families}；" + rate_text(
         fig, "home_visit_coverage", coverage_base(fig, "visited_students")
     )
     if f["students_not_visited"]:
@@ -163,7 +165,8 @@ def volunteers(w: Writer) -> None:
         + f"；户均志愿时长 {value_text('hours_per_family', f['hours_per_family'])}（服务时长 ÷ 学生数）"
         + tail(change_text(fig, "hours_per_family"), target_text(fig, "hours_per_family"))
         + "。"
-        + (f"另有 {whole(fig.unconfirmed)} 条记录待确认，未计入以上数字。" if fig.unconfirmed else ""),
+        + (f"另有 {whole(fig.unconfirmed)} 条记录待确认，未计入以上数字。" if fig.unconfirmed else "")
+        + volunteer_honours(fig),
         lead="服务总量",
     )
     mix = fig.volunteer_mix.sort_values("volunteer_hours", ascending=False, kind="stable")

@@ -56,6 +56,7 @@ def draft(fig: ReportFigures) -> Draft:
     sections.moral(w)
     sections.activities(w)
     sections.satisfaction(w)
+    parts.work_rules(w)
     parts.committee_and_honours(w)
     parts.dean_section(w, "measures", "工作举措与成效")
     parts.dean_section(w, "cases", "典型案例")
