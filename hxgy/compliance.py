@@ -1,7 +1,7 @@
 """工作要求 (合规): the school's rules, kept as data (``work_rule``), checked against the records.
 
 A rule is a measure, a group, a period and a threshold a dean edits on 设置 → 工作要求
-(defaults: db.seed.DEFAULT_RULES):
+(defaults: DEFAULT_RULES in db/seed.py):
 
 - ``home_visit``: every student of the class gets at least ``min_count`` 家访 in person (records on a channel marked
   ``in_person``, e.g. 家访; a 视频家访 channel the school leaves unmarked does not count) in the term;

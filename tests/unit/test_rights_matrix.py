@@ -218,6 +218,7 @@ PAGE_ROLES = {
     "records": WRITER_ROLES, "data_transfer": {"admin", "principal", "dean", "head_teacher"},
     "settings": SETTINGS_ROLES, "audit": SETTINGS_ROLES, "account": set(ROLES) - {"meeting"},
     "todo": WRITER_ROLES, "student": WRITER_ROLES,  # the roles that see names (teachers: own classes)
+    "compliance": WRITER_ROLES,  # the roles that see flags (teachers: the classes they head)
 }  # fmt: skip
 # files of admin and dean (合作单位, 家委会名单: the rights of 设置); a head teacher's files: own classes' records
 ROSTERS = {"students", "guardians", "staff", "partners", "committee"}
