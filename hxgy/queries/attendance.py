@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hxgy import compliance
 from hxgy.entry.attendance import guidance_activity_or_none
 from hxgy.entry.rules import students_of_class
 from hxgy.metrics import parent_school
@@ -85,14 +86,15 @@ def sign_in_sheet(session: Session, school_id: int, activity_id: int, class_id: 
     return pd.DataFrame(rows, columns=SHEET_COLUMNS)
 
 
-FAMILY_LIST_COLUMNS = ["班级", "学号", "学生", "家长", "参加场次", "面向本班场次", "本学年参加场次"]
+FAMILY_LIST_COLUMNS = ["班级", "学号", "学生", "家长", "参加场次", "面向本班场次", "本学年参加场次", "达到工作要求"]
 
 
 def family_list(session: Session, period: Period, classes: ClassFilter, named: frozenset[int] | None) -> pd.DataFrame:
     """One row per student of the classes in view the reader may name (``named``: those classes; None: all):
     班级, 学号, 学生, 家长 (the family's guardians), 参加场次 (guidance sessions the family attended in the period),
     面向本班场次 (sessions offered to the class), 本学年参加场次 (from the school year's first term to the period's
-    end); by class and 学号 (hxgy.metrics.parent_school.family_attendance)."""
+    end), 达到工作要求 (是/否 against the school's enabled 家长学校参与 rule of 工作要求, as hxgy.compliance judges it;
+    — without one); by class and 学号 (hxgy.metrics.parent_school.family_attendance)."""
     frame = parent_school.family_attendance(session, period, classes)
     if named is not None:
         frame = frame[frame["class_id"].isin(list(named))]
@@ -124,6 +126,7 @@ def family_list(session: Session, period: Period, classes: ClassFilter, named: f
             .order_by(Guardian.family_id, Guardian.is_primary.desc(), Guardian.id)
         ):
             guardians.setdefault(family_id, []).append(name)
+    rule = next((r for r in compliance.rules(session, classes.school_id) if r.kind == "guidance_attendance"), None)
     rows = []
     for r in frame.itertuples(index=False):
         no, name = students[int(r.student_id)]
@@ -138,6 +141,7 @@ def family_list(session: Session, period: Period, classes: ClassFilter, named: f
                 r.sessions,
                 r.offered,
                 in_year.get(int(r.family_id), 0) if r.family_id is not None else 0,
+                "—" if rule is None or r.family_id is None else ("是" if r.sessions >= rule.min_count else "否"),
             )
         )
     rows.sort(key=lambda row: (row[0], row[2]))

@@ -148,3 +148,5 @@ def test_the_named_family_list_counts_the_term_and_the_year(school: TinySchool) 
     rows = listing.set_index("学生")[["家长", "参加场次", "本学年参加场次"]].to_dict("index")
     assert rows["A"] == {"家长": "A妈妈、A爸爸", "参加场次": 0, "本学年参加场次": 2}
     assert rows["C"] == {"家长": "C妈妈", "参加场次": 1, "本学年参加场次": 1}
+    # against the default 工作要求 (each family at least 1 session a term)
+    assert listing.set_index("学生")["达到工作要求"].to_dict() == {"A": "否", "B": "否", "C": "是", "Dd": "否"}
