@@ -178,3 +178,31 @@ def test_disabled_rules_are_not_checked(school: TinySchool) -> None:
     codes = {r.code for r in compliance.rules(school.session, school.school.id)}
     assert "home_visit" not in codes and "request_reply" in codes
     assert school.session.scalar(select(WorkRule.enabled).where(WorkRule.code == "home_visit")) is False
+
+
+def test_the_dean_edits_the_rules_checked_and_audited(school: TinySchool) -> None:
+    from hxgy.entry import categories, work_rules
+    from hxgy.entry.rules import InvalidEntry, WriteRefused
+    from hxgy.models import AuditLog
+
+    s = school.session
+    dean = school.user("dean")
+    teacher = school.user("head_teacher", "班主任")
+    s.commit()  # a refusal is logged in its own transaction: the accounts must be there
+    rules = {r.code: r for r in compliance.rules(s, school.school.id, enabled_only=False)}
+    visit = rules["home_visit"]
+    labels = {r.id: r.label for r in rules.values()}
+    with pytest.raises(InvalidEntry) as wrong:
+        work_rules.update_rules(s, dean, {visit.id: work_rules.RuleSetting(True, 1, 0.0)}, labels)
+    assert "全员家访·达标比例" in str(wrong.value)
+    with pytest.raises(WriteRefused):
+        work_rules.update_rules(s, teacher, {visit.id: work_rules.RuleSetting(True, 1, 50.0)}, labels)
+    assert work_rules.update_rules(s, dean, {visit.id: work_rules.RuleSetting(True, 1, 50.0)}, labels) == 1
+    assert work_rules.update_rules(s, dean, {visit.id: work_rules.RuleSetting(True, 1, 50.0)}, labels) == 0
+    assert _results(school)[("home_visit", "一(1)班")].status == compliance.MET  # 2 of 4 at 50 %
+    audited = s.scalars(select(AuditLog.entity).where(AuditLog.action == "update")).all()
+    assert audited == ["work_rule"]  # the one change (the same setting again writes nothing)
+    # the phone counts as an in-person visit once the dean says so (设置 → 类别)
+    phone = school.category("channel", "phone")
+    categories.set_flagged_categories(s, dean, "channel", {school.category("channel", "home_visit"), phone})
+    assert _results(school)[("home_visit", "一(1)班")].met == 3
