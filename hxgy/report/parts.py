@@ -107,7 +107,9 @@ def volunteer_honours(fig: ReportFigures) -> str:
         return ""
     counted = chosen.groupby(["level", "title"], sort=False).size()
     return (
-        "本学期" + "、".join(f"{whole(n)} 名家长获评{level}“{title}”" for (level, title), n in counted.items()) + "。"
+        "本学期共有 "
+        + "、".join(f"{whole(n)} 名家长获评{level}“{title}”" for (level, title), n in counted.items())
+        + "。"
     )
 
 

@@ -74,7 +74,7 @@ def test_a_dean_writes_the_text_drafts_the_report_and_downloads_it(make_app, dem
     doc = Document(io.BytesIO(data))
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == title
-    assert "东湖区实验小学教导处" in texts and "十、典型案例" in texts
+    assert "东湖区实验小学教导处" in texts and "十一、典型案例" in texts
     assert "测试学生甲" not in "\n".join(texts)
     shown = all_text(at)
     assert "一、总体概况" in shown and "（一）主要指标。" in shown, "the draft is previewed on the page"

@@ -233,19 +233,20 @@ def test_the_deans_text_goes_around_the_figures_with_the_signature(report) -> No
         "五、德育评价",
         "六、协同活动与合作单位",
         "七、家长满意度",
-        "八、家委会与荣誉表彰",
-        "九、工作举措与成效",
-        "十、典型案例",
-        "十一、下一步工作计划",
+        "八、工作要求落实情况",
+        "九、家委会与荣誉表彰",
+        "十、工作举措与成效",
+        "十一、典型案例",
+        "十二、下一步工作计划",
         "附表",
     ]
     at = texts.index
-    assert at("九、工作举措与成效") < at("一是落实全员家访，班主任开学一个月内完成入户家访。")
+    assert at("十、工作举措与成效") < at("一是落实全员家访，班主任开学一个月内完成入户家访。")
     assert (
         at("二是办好家长学校，每学期两场专题讲座。") == at("一是落实全员家访，班主任开学一个月内完成入户家访。") + 1
     ), "each line a paragraph, blank lines and leading 全角 spaces dropped"
-    assert at("十、典型案例") + 1 == at(CASES)
-    plan = at("十一、下一步工作计划")
+    assert at("十一、典型案例") + 1 == at(CASES)
+    plan = at("十二、下一步工作计划")
     assert texts[plan + 1 : plan + 4] == ["一是新生入学前完成首次家访。", "二是提高家长学校到场率。", "需要关注的事项"]
     assert doc.paragraphs[plan + 3].style.name == "Heading 2"
     assert doc.paragraphs[plan + 4].style.name == "List Bullet", "the data's points follow the dean's plan"
@@ -405,7 +406,8 @@ def test_honour_sentence_groups_named_recipients() -> None:
     sentence = honour_sentence(frame)
     assert (
         sentence
-        == "本学期共获各级荣誉 3 项（人次）：家长张丽、王芳获评校级“优秀家长志愿者”；1 名学生获评校级“新时代好少年”。"
+        == "本学期共获各级荣誉 3 项（人次）：家长张丽、王芳（2 人）获评校级“优秀家长志愿者”；"
+        "1 名学生获评校级“新时代好少年”。"
     )
     assert "李明" not in sentence
     assert honour_sentence(frame.iloc[0:0]) == ""
