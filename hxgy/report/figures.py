@@ -46,7 +46,7 @@ from hxgy.metrics.partners import partners_by_type, practice_bases_used
 from hxgy.metrics.roster import ClassFilter
 from hxgy.models import Guardian, School, Student, Term
 from hxgy.queries import report_parts
-from hxgy.terms import Period, term_period
+from hxgy.terms import Period, same_term_last_year, term_period
 
 
 class ReportError(LookupError):
@@ -104,6 +104,8 @@ class ReportFigures:
     # the whole school's report only (a grade's: empty / None): 工作要求 and 重点关爱学生, counts, no names
     rules: list[compliance.Result] = field(default_factory=list)  # compliance.school_results
     care: special_groups.SpecialGroups | None = None  # special_groups.special_groups (groups under 5 hidden)
+    honours_before: pd.DataFrame | None = None  # queries.report_parts.honours of the same term last year
+    request_kinds: pd.DataFrame | None = None  # communication.requests_by_category
 
     def hidden(self, key: str) -> bool:
         """The view's own figure ``key`` rests on a small group and is not shown."""
@@ -284,7 +286,15 @@ def gather(session: Session, scope: ReportScope) -> ReportFigures:
         visited_families=communication.visited_families(session, period, classes),
         rules=compliance.school_results(session, school_id, period, now) if grade_level is None else [],
         care=special_groups.special_groups(session, period, classes) if grade_level is None else None,
+        honours_before=_honours_last_year(session, school_id, term.id),
+        request_kinds=communication.requests_by_category(session, period, classes),
     )
+
+
+def _honours_last_year(session: Session, school_id: int, term_id: int) -> pd.DataFrame | None:
+    """The honours of the same term last year (去年同期), None without that term."""
+    before = same_term_last_year(session, term_id=term_id)
+    return report_parts.honours(session, school_id, before.id) if before is not None else None
 
 
 def _year_before(session: Session, period: Period, classes: ClassFilter, now: datetime) -> overview.Figures | None:

@@ -70,15 +70,18 @@ def committee_sentence(fig: ReportFigures) -> str:
     return "家委会：" + "，".join(parts) + "。"
 
 
-def honour_sentence(honours: pd.DataFrame | None) -> str:
-    """The honours of the term, highest level first: named recipients by title, students counted, never named."""
+def honour_sentence(honours: pd.DataFrame | None, before: pd.DataFrame | None = None) -> str:
+    """The honours of the term, highest level first: named recipients by title, students counted, never named.
+
+    With ``before`` (the same term last year), a students' honour also awarded then is compared: 较去年同期增加 5 名.
+    """
     if honours is None or honours.empty:
         return ""
     items = []
     keys = ["level", "title", "recipient_kind"]
     for (level, title, kind), rows in honours.groupby(keys, sort=False):
         if kind == "student":
-            items.append(f"{len(rows)} 名学生获评{level}“{title}”")
+            items.append(f"{len(rows)} 名学生获评{level}“{title}”{_last_year(before, level, title, len(rows))}")
         else:
             names = NAMED_PREFIX.get(str(kind), "") + "、".join(str(r) for r in rows["recipient"])
             many = f"（{len(rows)} {NAMED_UNITS.get(str(kind), '个')}）" if len(rows) > 1 else ""
@@ -86,10 +89,24 @@ def honour_sentence(honours: pd.DataFrame | None) -> str:
     return f"本学期共获各级荣誉 {len(honours)} 项（人次）：" + "；".join(items) + "。"
 
 
+def _last_year(before: pd.DataFrame | None, level: str, title: str, now: int) -> str:
+    """（较去年同期增加 5 名 / 减少 / 持平）for a students' honour awarded the same term last year too."""
+    if before is None or before.empty:
+        return ""
+    then = int(
+        ((before["level"] == level) & (before["title"] == title) & (before["recipient_kind"] == "student")).sum()
+    )
+    if not then:
+        return ""
+    if now == then:
+        return "，与去年同期持平"
+    return f"，较去年同期{'增加' if now > then else '减少'} {abs(now - then)} 名"
+
+
 def committee_and_honours(w: Writer) -> None:
     """家委会与荣誉表彰: the committee's counts and (the whole school's report) the honours; left out when empty."""
     committee = committee_sentence(w.fig)
-    honours = honour_sentence(w.fig.honours) if w.fig.grade_level is None else ""
+    honours = honour_sentence(w.fig.honours, w.fig.honours_before) if w.fig.grade_level is None else ""
     if not committee and not honours:
         return
     w.section("家委会与荣誉表彰")

@@ -99,7 +99,7 @@ def requests_sentence(fig: ReportFigures) -> str:
     late = int((fig.late["status"] == "late").sum()) if not fig.late.empty else 0
     overdue = int((fig.late["status"] == "overdue").sum()) if not fig.late.empty else 0
     pending = int(f["requests"] - f["requests_due"])
-    text = limit + f"本学期共收到家长诉求 {whole(f['requests'])} 件，"
+    text = limit + f"本学期共收到家长诉求 {whole(f['requests'])} 件{request_kinds_text(fig)}，"
     if not f["requests_due"]:
         return text + f"均在答复时限内，尚无到期诉求（{pending} 件待答复）。"
     if fig.hidden("response_on_time"):  # 1–4 requests due: their replies are not told one by one
@@ -113,6 +113,17 @@ def requests_sentence(fig: ReportFigures) -> str:
     issues.append(f"尚在答复时限内 {pending} 件" if pending else "")
     issues = [i for i in issues if i]
     return text + ("；" + "，".join(issues) if issues else "") + "。"
+
+
+def request_kinds_text(fig: ReportFigures) -> str:
+    """（按类别：学习辅导 10 件、安全 8 件……）; empty with a single category or none recorded."""
+    kinds = fig.request_kinds
+    if kinds is None or len(kinds) < 2:
+        return ""
+    listed = "、".join(
+        f"{name} {whole(n)} 件" for name, n in zip(kinds["category_name"], kinds["requests"], strict=True)
+    )
+    return f"（按类别：{listed}）"
 
 
 def home_visits(w: Writer) -> None:
@@ -299,7 +310,7 @@ def activities(w: Writer) -> None:
         )
         text = f"与 {len(active)} 家合作单位共同开展活动 {whole(active['activities'].sum())} 场：{listed}"
         text += f"；另有 {idle} 家合作单位本学期未开展共同活动。" if idle else "。"
-    w.paragraph(agreements_sentence(fig) + text + bases_sentence(fig), lead="合作单位")
+    w.paragraph(agreements_sentence(fig) + text + partner_types_sentence(fig) + bases_sentence(fig), lead="合作单位")
 
 
 # the measure word of each 合作单位类型 (db/seed.py); 家 for any other type
@@ -313,6 +324,28 @@ def agreements_sentence(fig: ReportFigures) -> str:
         return ""
     listed = "、".join(f"{whole(n)} {PARTNER_MEASURE_WORDS.get(name, '家')}{name}" for name, n in counted)
     return f"学校已与 {listed}签订合作协议。"
+
+
+def partner_types_sentence(fig: ReportFigures) -> str:
+    """按合作单位类型：社区服务中心 4 场（参与学生 820 人次）……; empty without a partner's activity."""
+    listing, partners = fig.activity_list, fig.partners
+    if listing.empty or partners.empty:
+        return ""
+    kinds = dict(zip(partners["partner_name"], partners["partner_type"], strict=True))
+    done = listing.dropna(subset=["partner_name"])
+    done = done.assign(kind=[kinds.get(name) or "其他" for name in done["partner_name"]])
+    if done.empty:
+        return ""
+    grouped = (
+        done.groupby("kind", sort=False)
+        .agg(n=("activity_id", "count"), students=("students_count", "sum"))
+        .sort_values("n", ascending=False, kind="stable")
+    )
+    items = [
+        f"{kind} {whole(row['n'])} 场" + (f"（参与学生 {whole(row['students'])} 人次）" if row["students"] else "")
+        for kind, row in grouped.iterrows()
+    ]
+    return "按合作单位类型：" + "；".join(items) + "。"
 
 
 def bases_sentence(fig: ReportFigures) -> str:

@@ -8,7 +8,9 @@ Records:
   电话 on the 15th of Sep, Oct, Nov, Dec and on 01-10 to 01–05; 电话 09-15 to 06 (nothing in Nov: it fails);
   家访 2025-10-10 to 01–08 (8 students, 7 families: 07 and 08 are one);
   one 家长学校 2025-11-20, its sign-in: the guardians of 01–07, 09, 10 (9 of 11 families);
-  requests (72 h): 4 answered in a day, 1 answered after 5 days;
+  requests (72 h): 4 answered in a day (安全), 1 answered after 5 days (教育教学);
+  a 社区实践 2025-11-05 with 新华路社区服务中心 (社区服务中心), 30 students, and a 职业启蒙 2025-12-05 with
+  城南消防救援站 (企事业单位), no student count;
   1 confirmed volunteer record; honours 校级 优秀家长志愿者 赵丽, 钱敏.
 
 By hand, the term over (drafted 2026-02-01):
@@ -16,6 +18,7 @@ By hand, the term over (drafted 2026-02-01):
   全员家访 8/12 → 未达标; 新生家访 8/12 名新生 → 未达标; 留守儿童联系 5/6 → 未达标 (06 missed Nov);
   单亲 2 students → not told; 困难家庭 none → 无需检查; 家长学校场次 1 of 2 → 未达标，已举办 1 场;
   家长学校参与 9/11 ≥ ceil(0.8 × 11) = 9 → 达标; 诉求 4/5 → 未达标.
+  诉求 by category: 安全 4 件、教育教学 1 件. 按合作单位类型：社区服务中心 1 场（参与学生 30 人次）；企事业单位 1 场.
   → 8 项: 达标 1 项、未达标 5 项（另有 2 项…）.
   关爱 (任一类 = 留守 = 01–06): contacted 6, visited 6, contacts 5 × 6 + 2 = 32 → 5.3 次;
   others (07–12): contacted 07 08 = 2/6 = 33.3%, contacts 2 → 0.3 次; 单亲 (2) not told.
@@ -28,16 +31,18 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from hxgy import db
-from hxgy.metrics.communication import visited_families
+from hxgy.metrics.communication import requests_by_category, visited_families
 from hxgy.metrics.roster import ClassFilter
-from hxgy.models import ActivityAttendance, Honour
+from hxgy.models import ActivityAttendance, Honour, Partner
 from hxgy.models.base import Base
 from hxgy.report import ReportScope, gather
+from hxgy.report.parts import honour_sentence
 from hxgy.report.writing import draft
 from hxgy.terms import term_period
 from tests.builders import TinySchool, tiny_school
@@ -82,7 +87,14 @@ def school(engine: Engine) -> Iterator[TinySchool]:
         )
     for day in (10, 11, 12, 13):
         s.request("一(1)班", datetime(2025, 10, day, 9), datetime(2025, 10, day + 1, 9))
-    s.request("一(1)班", datetime(2025, 11, 3, 9), datetime(2025, 11, 8, 9))
+    late = s.request("一(1)班", datetime(2025, 11, 3, 9), datetime(2025, 11, 8, 9))
+    late.category_id = s.category("request_category", "teaching")
+    session.add(
+        Partner(school_id=s.school.id, name="新华路社区服务中心", type_id=s.category("partner_type", "community"))
+    )
+    session.flush()
+    s.activity("社区清洁日", date(2025, 11, 5), "community_practice", "class", {"一(1)班": 2}, "新华路社区服务中心", 30)
+    s.activity("职业启蒙进校园", date(2025, 12, 5), "career", "class", {"一(1)班": 1}, partner="城南消防救援站")
     s.volunteer("一(1)班", "学生01", date(2025, 10, 20), 2.0)
     for parent in ("赵丽", "钱敏"):
         session.add(
@@ -170,3 +182,30 @@ def test_a_grades_report_has_no_rules_or_flags(school: TinySchool) -> None:
     grade = _text(school, date(2026, 2, 1), grade_level=1)
     assert "工作要求" not in grade
     assert "留守儿童" not in grade
+
+
+def test_requests_by_category(school: TinySchool, text: str) -> None:
+    period = term_period(school.term1, date(2026, 2, 1))
+    kinds = requests_by_category(school.session, period, ClassFilter(school.school.id))
+    assert list(kinds.itertuples(index=False, name=None)) == [("安全", 4), ("教育教学", 1)]
+    assert "本学期共收到家长诉求 5 件（按类别：安全 4 件、教育教学 1 件），" in text
+
+
+def test_activities_by_partner_type(text: str) -> None:
+    assert "按合作单位类型：社区服务中心 1 场（参与学生 30 人次）；企事业单位 1 场。" in text
+
+
+def test_students_honours_compared_with_last_year() -> None:
+    columns = ["honour_id", "title", "level", "recipient_kind", "recipient", "awarded_on"]
+    now = pd.DataFrame(
+        [(i, "新时代好少年", "区级", "student", f"学生{i}", None) for i in range(1, 13)]
+        + [(20, "阳光少年", "校级", "student", "学生20", None)],
+        columns=columns,
+    )
+    before = pd.DataFrame(
+        [(i, "新时代好少年", "区级", "student", f"学生{i}", None) for i in range(1, 8)], columns=columns
+    )
+    sentence = honour_sentence(now, before)
+    assert "12 名学生获评区级“新时代好少年”，较去年同期增加 5 名" in sentence
+    assert sentence.endswith("1 名学生获评校级“阳光少年”。"), "not awarded last year: no comparison"
+    assert "较去年" not in honour_sentence(now, before.iloc[0:0])
