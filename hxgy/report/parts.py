@@ -195,6 +195,8 @@ def care_sentence(fig: ReportFigures) -> str:
     """留守儿童 N 名，有个别沟通记录 M 名（x%）、已家访 K 名（y%），人均个别沟通 z 次（其他学生 w 次）… counts only."""
     if fig.grade_level is not None or fig.care is None or fig.care.total.empty:
         return ""
+    if care_hidden(fig, ANY):  # every flag is hidden with it (special_groups): one sentence, no flag named
+        return f"全校重点关爱学生人数不足 {small_groups.MIN_GROUP} 人或可据此推算，为保护学生隐私不单独统计。"
     items = []
     for flag in (ANY, *STUDENT_FLAGS):
         name = CARE_LABELS.get(flag, flag)

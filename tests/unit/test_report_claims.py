@@ -28,6 +28,7 @@ On 2025-12-20 (running): 全员家访 8 met, 4 pending → 未到期; 留守儿�
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -41,8 +42,8 @@ from hxgy.metrics.communication import requests_by_category, visited_families
 from hxgy.metrics.roster import ClassFilter
 from hxgy.models import ActivityAttendance, Honour, Partner
 from hxgy.models.base import Base
-from hxgy.report import ReportScope, gather
-from hxgy.report.parts import honour_sentence
+from hxgy.report import ReportFigures, ReportScope, gather
+from hxgy.report.parts import care_sentence, honour_sentence
 from hxgy.report.writing import draft
 from hxgy.terms import term_period
 from tests.builders import TinySchool, tiny_school
@@ -121,9 +122,18 @@ def _text(school: TinySchool, today: date, grade_level: int | None = None) -> st
 
 
 @pytest.fixture(scope="module")
-def text(school: TinySchool) -> str:
+def fig(school: TinySchool) -> ReportFigures:
+    """The whole school's figures of the finished term."""
+    with Session(school.session.get_bind()) as session:
+        return gather(
+            session, ReportScope(school.school.id, school.term1.id, date(2026, 2, 1), datetime(2026, 2, 1, 12))
+        )
+
+
+@pytest.fixture(scope="module")
+def text(fig: ReportFigures) -> str:
     """The whole school's report of the finished term, as text."""
-    return _text(school, date(2026, 2, 1))
+    return draft(fig).text()
 
 
 def test_visited_families_counts_siblings_once(school: TinySchool) -> None:
@@ -209,3 +219,11 @@ def test_students_honours_compared_with_last_year() -> None:
     assert "12 名学生获评区级“新时代好少年”，较去年同期增加 5 名" in sentence
     assert sentence.endswith("1 名学生获评校级“阳光少年”。"), "not awarded last year: no comparison"
     assert "较去年" not in honour_sentence(now, before.iloc[0:0])
+
+
+def test_flagged_students_all_hidden_in_one_sentence(fig: ReportFigures) -> None:
+    """When 任一类 is hidden (every flag is hidden with it), no flag is named, not even one nobody has."""
+    assert fig.care is not None
+    hidden = fig.care.total.assign(hidden=True)
+    sentence = care_sentence(replace(fig, care=replace(fig.care, total=hidden, total_hidden=True)))
+    assert sentence == "全校重点关爱学生人数不足 5 人或可据此推算，为保护学生隐私不单独统计。"
