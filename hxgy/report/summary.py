@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from hxgy import formats
+from hxgy import compliance, formats
 from hxgy.glossary import grade_name
 from hxgy.metrics import small_groups
 from hxgy.metrics.measures import CLASS_STATUS_MEASURES, CLASS_TABLE_COLUMNS, MEASURES, TARGET_MEASURES, label, measure
 from hxgy.report.blocks import Block, Table, Writer
 from hxgy.report.figures import ReportFigures
-from hxgy.report.parts import dean_paragraphs, dean_text
+from hxgy.report.parts import dean_paragraphs, dean_text, rule_hidden
 from hxgy.report.wording import (
     change_text,
     coverage_base,
@@ -168,6 +168,9 @@ def attention_points(fig: ReportFigures) -> list[str]:
     missed = [k for k in TARGET_MEASURES if fig.cards[k].status in ("red", "amber") and k not in CLASS_STATUS_MEASURES]
     if missed:
         items.append("全校层面未达到目标的其他指标：" + "、".join(label(k) for k in missed) + "。")
+    unmet = [r.rule.label for r in fig.rules if r.status == compliance.NOT_MET and not rule_hidden(fig, r)]
+    if unmet:
+        items.append(f"工作要求未达标 {len(unmet)} 项：{'、'.join(unmet)}（见“工作要求落实情况”）。")
     if not items:
         judged = [k for k in TARGET_MEASURES if fig.cards[k].status not in ("grey", "incomplete")]
         items.append("各项指标均已达到目标，请继续保持。" if judged else "暂未发现需要特别关注的事项。")

@@ -227,3 +227,10 @@ def test_flagged_students_all_hidden_in_one_sentence(fig: ReportFigures) -> None
     hidden = fig.care.total.assign(hidden=True)
     sentence = care_sentence(replace(fig, care=replace(fig.care, total=hidden, total_hidden=True)))
     assert sentence == "全校重点关爱学生人数不足 5 人或可据此推算，为保护学生隐私不单独统计。"
+
+
+def test_rules_not_met_are_a_point_to_attend_to(text: str) -> None:
+    assert (
+        "工作要求未达标 5 项：全员家访、新生家访、留守儿童联系、家长学校场次、诉求按时答复（见“工作要求落实情况”）。"
+        in text.splitlines()
+    )
