@@ -54,6 +54,7 @@ from hxgy.models import (
 from hxgy.terms import Period, previous_term
 
 MET, NOT_MET, NOT_DUE, NO_SUBJECTS = "met", "not_met", "not_due", "none"
+ON_TRACK = "on_track"  # a subject's state only: not met yet, nothing missed so far
 STATUS_LABELS = {MET: "达标", NOT_MET: "未达标", NOT_DUE: "未到期", NO_SUBJECTS: "无需检查"}
 FLAG_LABELS = {"left_behind": "留守儿童", "single_parent": "单亲家庭学生", "hardship": "困难家庭学生"}
 KIND_LABELS = {
@@ -136,6 +137,7 @@ class Result:
     failed: int
     behind: tuple[int, ...] = ()  # the subjects not met yet: student ids, family ids or request ids
     failed_ids: tuple[int, ...] = ()  # those of them that can no longer meet it
+    on_track: int = 0  # not met yet but up to date (关爱学生: contacted in every month so far); not in ``behind``
     note: str = ""
 
     @property
@@ -150,15 +152,23 @@ class _Tally:
 
     met: set[int] = field(default_factory=set)
     failed: set[int] = field(default_factory=set)
-    pending: set[int] = field(default_factory=set)
+    pending: set[int] = field(default_factory=set)  # not met yet, and behind: nothing done for it so far
+    on_track: set[int] = field(
+        default_factory=set
+    )  # not met yet, but up to date (关爱学生: contacted every month so far)
 
     def add(self, subject: int, state: str) -> None:
-        {MET: self.met, NOT_MET: self.failed, NOT_DUE: self.pending}[state].add(subject)
+        {MET: self.met, NOT_MET: self.failed, NOT_DUE: self.pending, ON_TRACK: self.on_track}[state].add(subject)
 
     def merge(self, other: _Tally) -> None:
         self.met |= other.met
         self.failed |= other.failed
         self.pending |= other.pending
+        self.on_track |= other.on_track
+
+    @property
+    def subjects(self) -> int:
+        return len(self.met) + len(self.failed) + len(self.pending) + len(self.on_track)
 
 
 def rules(session: Session, school_id: int, *, enabled_only: bool = True) -> list[Rule]:
@@ -171,7 +181,7 @@ def rules(session: Session, school_id: int, *, enabled_only: bool = True) -> lis
 
 def judge(rule: Rule, tally: _Tally, *, running: bool) -> str:
     """The rule's status from its subjects' states (see the module's docstring)."""
-    subjects = len(tally.met) + len(tally.failed) + len(tally.pending)
+    subjects = tally.subjects
     if subjects == 0:
         return NO_SUBJECTS
     needed = math.ceil(rule.share / 100 * subjects - 1e-9)
@@ -202,6 +212,8 @@ def months(period: Period) -> list[tuple[date, date]]:
 
 
 def _roster(session: Session, period: Period, classes: ClassFilter) -> pd.DataFrame:
+    """The students of the classes in view with their flags, their first day at the school and the first and last
+    day they were at the school within the period (``arrived``, ``left``)."""
     roster = period_roster(period, classes).subquery()
     first_day = select(func.min(Enrolment.start_date)).where(Enrolment.student_id == Student.id).scalar_subquery()
     stmt = select(
@@ -213,7 +225,30 @@ def _roster(session: Session, period: Period, classes: ClassFilter) -> pd.DataFr
         first_day,
     ).join(Student, Student.id == roster.c.student_id)
     columns = ["student_id", "class_id", "left_behind", "single_parent", "hardship", "first_day"]
-    return pd.DataFrame(session.execute(stmt).all(), columns=columns)
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=columns)
+    last_day = func.coalesce(Enrolment.end_date, SchoolYear.end_date)
+    spans = session.execute(
+        select(Enrolment.student_id, func.min(Enrolment.start_date), func.max(last_day))
+        .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
+        .join(SchoolYear, SchoolYear.id == SchoolClass.school_year_id)
+        .where(
+            SchoolClass.school_id == classes.school_id,
+            Enrolment.start_date <= period.end,
+            last_day >= period.start,
+            Enrolment.student_id.in_(select(roster.c.student_id)),
+        )
+        .group_by(Enrolment.student_id)
+    ).all()
+    here = {int(s): (max(first, period.start), min(last, period.full_end or period.end)) for s, first, last in spans}
+    frame["arrived"] = [here.get(int(s), (period.start, period.end))[0] for s in frame["student_id"]]
+    frame["left"] = [here.get(int(s), (period.start, period.end))[1] for s in frame["student_id"]]
+    return frame
+
+
+def _staying(roster: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The students who had not left the school before the term's last day (a student who left mid-term is not
+    checked by the student rules: they can no longer be visited or followed up)."""
+    return roster[roster["left"] >= (period.full_end or period.end)]
 
 
 def _contacts(session: Session, period: Period, school_id: int, student_ids: Iterable[int]) -> pd.DataFrame:
@@ -260,6 +295,9 @@ def _visit_tally(rule: Rule, roster: pd.DataFrame, visits: dict[int, int], runni
 def _flag_tally(
     rule: Rule, roster: pd.DataFrame, contacts: pd.DataFrame, period: Period, running: bool
 ) -> dict[int, _Tally]:
+    """Each flagged student's months: those of the term in which they were at the school at least MIN_MONTH_DAYS
+    days (a student who came on 20 November is first checked in December). Failed once a month of theirs went by
+    without enough contacts; pending while this month still lacks them; on track when every month so far has them."""
     spans = months(period)
     flagged = roster[roster[rule.flag or "left_behind"].astype(bool)]
     per_month: dict[tuple[int, int], int] = defaultdict(int)
@@ -268,16 +306,26 @@ def _flag_tally(
         index = next((i for i, (_, last) in enumerate(spans) if day <= last), len(spans) - 1)
         per_month[(int(student), index)] += 1
     tallies: dict[int, _Tally] = defaultdict(_Tally)
-    for student, class_id in zip(flagged["student_id"], flagged["class_id"], strict=True):
+    for row in flagged.itertuples(index=False):
+        student = int(row.student_id)
+        present = [
+            i
+            for i, (first, last) in enumerate(spans)
+            if (min(last, row.left) - max(first, row.arrived)).days + 1 >= min(MIN_MONTH_DAYS, (last - first).days + 1)
+        ]
         state = MET
-        for index, (_, last) in enumerate(spans):
-            if per_month[(int(student), index)] >= rule.min_count:
+        for index in present:
+            last = spans[index][1]
+            if per_month[(student, index)] >= rule.min_count:
                 continue
             if not running or last < period.end:  # a month over without enough contacts
                 state = NOT_MET
                 break
-            state = NOT_DUE  # this month (or one to come) still has time
-        tallies[int(class_id)].add(int(student), state)
+            if spans[index][0] <= period.end:  # this month still lacks them
+                state = NOT_DUE
+            elif state == MET:  # only months to come: nothing missed so far
+                state = ON_TRACK
+        tallies[int(row.class_id)].add(student, state)
     return tallies
 
 
@@ -325,6 +373,7 @@ def evaluate(
     chosen = list(only) if only is not None else rules(session, classes.school_id)
     running = period.in_progress
     roster = _roster(session, period, classes)
+    staying = _staying(roster, period)
     class_ids = sorted(
         session.scalars(
             select(SchoolClass.id).where(classes.condition(), SchoolClass.school_year_id == period.school_year_id)
@@ -339,12 +388,12 @@ def evaluate(
     for rule in chosen:
         tallies: dict[int, _Tally]
         if rule.kind == "home_visit":
-            tallies = _visit_tally(rule, roster, visits, running)
+            tallies = _visit_tally(rule, staying, visits, running)
         elif rule.kind == "new_student_visit":
-            new = _new_students(session, period, roster)
-            tallies = _visit_tally(rule, roster[roster["student_id"].isin(new)], visits, running)
+            new = _new_students(session, period, staying)
+            tallies = _visit_tally(rule, staying[staying["student_id"].isin(new)], visits, running)
         elif rule.kind == "flag_contact":
-            tallies = _flag_tally(rule, roster, contacts, period, running)
+            tallies = _flag_tally(rule, staying, contacts, period, running)
         elif rule.kind == "guidance_attendance":
             tallies = _attendance_tally(rule, parent_school.family_attendance(session, period, classes), running)
         elif rule.kind == "request_reply":
@@ -377,16 +426,17 @@ def evaluate(
 
 
 def _result(rule: Rule, class_id: int | None, tally: _Tally, running: bool) -> Result:
-    behind = tuple(sorted(tally.failed | tally.pending))
+    behind = tuple(sorted(tally.failed | tally.pending))  # the failed first in behind_list
     return Result(
         rule,
         class_id,
         judge(rule, tally, running=running),
-        len(tally.met) + len(tally.failed) + len(tally.pending),
+        tally.subjects,
         len(tally.met),
         len(tally.failed),
         behind,
         tuple(sorted(tally.failed)),
+        len(tally.on_track),
     )
 
 
@@ -403,21 +453,35 @@ def visible_classes(session: Session, user: CurrentUser, *, on_day: date) -> fro
     return rights.class_scope(session, user, rights.Action.VIEW_COMPLIANCE, on_day=on_day)
 
 
-def behind_list(session: Session, user: CurrentUser, result: Result, period: Period, *, on_day: date) -> pd.DataFrame:
-    """Who is behind one result, named, for a user allowed to see it; the view is written to the audit log.
+def behind_list(
+    session: Session,
+    user: CurrentUser,
+    result: Result,
+    period: Period,
+    classes: ClassFilter,
+    where: str,
+    *,
+    on_day: date,
+) -> pd.DataFrame:
+    """Who is behind one result of the view ``classes`` (named ``where``: 全校, 三年级, 三(2)班), named, for a user
+    allowed to see it; the view is written to the audit log.
 
-    Students (or the children of the families) not meeting the rule yet: 班级, 学号, 学生, 状态; requests: 收到时间,
-    班级, 状态 (requests carry no child's name). Names need Action.VIEW_NAMES for the class (the school for the
-    school's row), a rule about flagged students also Action.VIEW_FLAGS.
+    Students (or the children in the view of the families) not meeting the rule, those who can no longer meet it
+    first: 班级, 学号, 学生, 状态; requests: 收到时间, 班级, 状态 (requests carry no child's name). Every class of
+    the view must be open to the user for 合规 and for names (Action.VIEW_NAMES), for a rule about flagged students
+    also for flags (Action.VIEW_FLAGS).
     """
-    actions = [rights.Action.VIEW_NAMES] + ([rights.Action.VIEW_FLAGS] if result.rule.needs_flags else [])
-    if result.rule.kind != "request_reply" and not all(
-        rights.may(session, user, action, result.class_id, on_day=on_day) for action in actions
-    ):
-        raise refuse(session, user, f"查看合规名单 {result.rule.code}")
-    if not rights.may(session, user, rights.Action.VIEW_COMPLIANCE, result.class_id, on_day=on_day):
-        raise refuse(session, user, f"查看合规 {result.rule.code}")
-    where = "全校" if result.class_id is None else session.get(SchoolClass, result.class_id).name  # type: ignore[union-attr]
+    actions = [rights.Action.VIEW_COMPLIANCE]
+    if result.rule.kind != "request_reply":
+        actions.append(rights.Action.VIEW_NAMES)
+    if result.rule.needs_flags:
+        actions.append(rights.Action.VIEW_FLAGS)
+    in_view = set(session.scalars(classes.ids_in(period)))
+    for action in actions:
+        scope = rights.class_scope(session, user, action, on_day=on_day)
+        whole = classes.grade_level is None and classes.class_ids is None
+        if scope is not None and (whole or not in_view <= scope):
+            raise refuse(session, user, f"查看合规名单（{result.rule.label}，{where}）")
     audit(session, user, "view", "work_rule", result.rule.id, detail=f"合规名单：{result.rule.label}（{where}）")
     failed = set(result.failed_ids)
     if result.rule.kind == "request_reply":
@@ -431,7 +495,7 @@ def behind_list(session: Session, user: CurrentUser, result: Result, period: Per
             [(received, name or "全校", "答复超时") for _, received, name in requests],
             columns=["收到时间", "班级", "状态"],
         )
-    roster = period_roster(period, ClassFilter(user.school_id or 0)).subquery()
+    roster = period_roster(period, classes).subquery()
     key = Student.id if result.rule.kind in STUDENT_RULES else Student.family_id
     stmt = (
         select(key, SchoolClass.name, Student.student_no, Student.name)
@@ -443,7 +507,9 @@ def behind_list(session: Session, user: CurrentUser, result: Result, period: Per
     if result.class_id is not None:
         stmt = stmt.where(roster.c.class_id == result.class_id)
     rows = session.execute(stmt).all()
-    return pd.DataFrame(
-        [(cls, no, name, "未达标" if subject in failed else "待完成") for subject, cls, no, name in rows],
-        columns=["班级", "学号", "学生", "状态"],
-    )
+    listed = [
+        (subject not in failed, cls, no, name, "未达标" if subject in failed else "待完成")
+        for subject, cls, no, name in rows
+    ]
+    listed.sort(key=lambda row: row[0])  # stable: the failed first, each part by class and 学号
+    return pd.DataFrame([row[1:] for row in listed], columns=["班级", "学号", "学生", "状态"])

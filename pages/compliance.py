@@ -36,7 +36,7 @@ classes = [(cid, name, grade) for cid, name, grade in data.classes_of_year(user.
 if visible is not None:
     classes = [c for c in classes if c[0] in visible]
     if not classes:
-        st.info("您本学年没有担任班主任的班级，合规只对本班显示。")
+        st.info("您在所选学年没有担任班主任的班级；合规只显示您担任班主任的班级。")
         st.stop()
 scopes: dict[str, ClassFilter] = {}
 if visible is None:
@@ -56,8 +56,7 @@ st.subheader(f"{chosen} · {period.label}")
 if not whole:
     st.info("没有启用的工作要求。请在设置 → 工作要求中启用。")
     st.stop()
-met = sum(r.status == compliance.MET for r in whole)
-st.markdown(f"{len(whole)} 项要求中 **{met}** 项达标。")
+st.markdown(view.headline(whole))
 view.summary(whole, limit, running=period.in_progress)
 
 if classes_in_view.class_ids is None:
@@ -70,8 +69,8 @@ if not behind:
     st.caption("各项要求的对象都已达到。")
 for result in behind:
     with st.expander(f"{result.rule.label}：{view.progress_text(result, period.in_progress)}"):
-        view.names_behind(user, result, period)
+        view.names_behind(user, result, period, classes_in_view, chosen)
 
 st.subheader("历年情况")
-st.caption("每个学期按同一批学生（往年为他们当时所在的班级）检查当前的工作要求。")
+st.caption("每个学期按同一批学生（往年为他们当时所在的班级）检查当前的工作要求；关爱学生按学生现在的关爱类别统计。")
 view.history(data.compliance_history(period, classes_in_view, forms_now))

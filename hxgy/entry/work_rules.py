@@ -20,7 +20,7 @@ class RuleSetting:
     """What a dean sets for one rule."""
 
     enabled: bool
-    min_count: int
+    min_count: float  # a whole number; checked by update_rules
     share: float  # %
 
 
@@ -36,8 +36,8 @@ def update_rules(
         if rule_id not in found:
             raise refuse(session, user, f"修改工作要求 {rule_id}")
         name = labels.get(rule_id, "要求")
-        if not 0 <= setting.min_count <= MAX_COUNT or int(setting.min_count) != setting.min_count:
-            problems.add(f"{name}·次数", f"应为 0–{MAX_COUNT} 的整数")
+        if not 1 <= setting.min_count <= MAX_COUNT or int(setting.min_count) != setting.min_count:
+            problems.add(f"{name}·次数", f"应为 1–{MAX_COUNT} 的整数（不检查这一项请取消“启用”）")
         if not 0 < setting.share <= 100:
             problems.add(f"{name}·达标比例", "应大于 0、不超过 100（%）")
     problems.raise_if_any()

@@ -14,6 +14,7 @@ import streamlit as st
 from hxgy import compliance
 from hxgy.auth import SchoolUser
 from hxgy.compliance import MET, NO_SUBJECTS, NOT_DUE, NOT_MET, STATUS_LABELS, SUBJECT_UNITS, Result
+from hxgy.metrics.roster import ClassFilter
 from hxgy.terms import Period
 from hxgy.ui import data, widgets
 from hxgy.ui import entry as forms
@@ -34,12 +35,25 @@ def progress_text(result: Result, running: bool = False) -> str:
         return result.note
     if not result.subjects:
         return "本期没有需要检查的对象"
-    unit = SUBJECT_UNITS[result.rule.kind]
+    unit, n = SUBJECT_UNITS[result.rule.kind], result.subjects
+    if result.rule.kind == "request_reply":
+        return f"按时答复 {result.met}/{n} 条（{result.met / n:.0%}）" + (
+            f"，{result.failed} 条超时" if result.failed else ""
+        )
     if running and result.rule.kind == "flag_contact":
-        text = f"截至目前每月均已联系 {result.subjects - result.failed}/{result.subjects} {unit}"
+        waiting = len(result.behind) - result.failed
+        text = f"截至目前每月均已联系 {result.met + result.on_track}/{n} {unit}"
+        text += f"，{waiting} {unit}本月尚未联系" if waiting else ""
         return text + (f"，{result.failed} {unit}有月份未联系" if result.failed else "")
-    text = f"已达到 {result.met}/{result.subjects} {unit}（{result.met / result.subjects:.0%}）"
+    text = f"已达到 {result.met}/{n} {unit}（{result.met / n:.0%}）"
     return text + (f"，{result.failed} {unit}已无法达到" if running and result.failed else "")
+
+
+def headline(results: Sequence[Result]) -> str:
+    """N 项要求：达标 a 项、未达标 b 项、未到期 c 项."""
+    counts = {status: sum(r.status == status for r in results) for status in (MET, NOT_MET, NOT_DUE, NO_SUBJECTS)}
+    parts = [f"{STATUS_LABELS[status]} **{n}** 项" for status, n in counts.items() if n]
+    return f"{len(results)} 项要求：" + "、".join(parts) + "。"
 
 
 def summary(results: Sequence[Result], limit_hours: int, *, running: bool) -> None:
@@ -66,20 +80,25 @@ def class_grid(results: Sequence[Result], class_names: dict[int, str]) -> None:
     st.dataframe(styled, width="stretch", height=ROW_PX * (len(grid) + 1) + 3)  # every class, no inner scroll
 
 
-def names_behind(user: SchoolUser, result: Result, period: Period) -> None:
-    """A button that opens (and audits) the list of those behind one result."""
+def names_behind(user: SchoolUser, result: Result, period: Period, classes: ClassFilter, where: str) -> None:
+    """A button that opens (and audits) the list of those behind one result of the view."""
     if not result.behind:
         return
-    key = f"compliance-names-{result.rule.code}-{result.class_id}"
-    if st.button(f"查看尚未达到的名单（{len(result.behind)}）", key=key, icon=":material/list:"):
+    # the term and the view in the key: a list opened for one view never shows under another
+    key = f"compliance-names-{period.term_id}-{where}-{result.rule.code}"
+    unit = (
+        "条" if result.rule.kind == "request_reply" else ("户" if result.rule.kind == "guidance_attendance" else "人")
+    )
+    if st.button(f"查看名单（{len(result.behind)} {unit}）", key=key, icon=":material/list:"):
         ok, frame = forms.record_view(
-            lambda session: compliance.behind_list(session, user, result, period, on_day=data.today())
+            lambda session: compliance.behind_list(session, user, result, period, classes, where, on_day=data.today())
         )
         if ok and frame is not None:
             st.session_state[key + "-shown"] = frame
     shown = st.session_state.get(key + "-shown")
     if isinstance(shown, pd.DataFrame):
         st.dataframe(shown, hide_index=True, width="stretch")
+        st.caption("已记入操作日志（查看）。")
 
 
 def history(rows: list[tuple[str, list[Result]]]) -> None:

@@ -31,8 +31,9 @@ def rules_tab(user: SchoolUser) -> None:
         {
             "要求": [r.text(limit) for r in rules],
             "启用": [r.enabled for r in rules],
-            "次数": [r.min_count for r in rules],
-            "达标比例": [r.share for r in rules],
+            # a setting a rule does not use is left blank: 诉求答复 has no count, 家长学校场次 no share
+            "次数": [None if r.kind == "request_reply" else r.min_count for r in rules],
+            "达标比例": [None if r.kind == "guidance_sessions" else r.share for r in rules],
         },
         index=[r.id for r in rules],
     )
@@ -45,19 +46,30 @@ def rules_tab(user: SchoolUser) -> None:
         column_config={
             "要求": st.column_config.TextColumn("要求", width="large"),
             "启用": st.column_config.CheckboxColumn("启用"),
-            "次数": st.column_config.NumberColumn("次数", min_value=0, max_value=work_rules.MAX_COUNT, step=1),
+            "次数": st.column_config.NumberColumn("次数", min_value=1, max_value=work_rules.MAX_COUNT, step=1),
             "达标比例": st.column_config.NumberColumn("达标比例（%）", min_value=1, max_value=100, step=5),
         },
     )
     if st.button("保存工作要求", key="work-rules-save"):
+        by_id = {r.id: r for r in rules}
         settings = {
             int(rule_id): work_rules.RuleSetting(
                 enabled=bool(row["启用"]),
-                min_count=int(row["次数"]) if pd.notna(row["次数"]) else -1,
-                share=float(row["达标比例"]) if pd.notna(row["达标比例"]) else 0.0,
+                # a blank a rule does not use keeps its value; a blank it uses is refused (-1, 0: out of range)
+                min_count=_number(
+                    row["次数"], by_id[int(rule_id)].min_count if by_id[int(rule_id)].kind == "request_reply" else -1
+                ),
+                share=_number(
+                    row["达标比例"], by_id[int(rule_id)].share if by_id[int(rule_id)].kind == "guidance_sessions" else 0
+                ),
             )
             for rule_id, row in edited.iterrows()
         }
         ok, changed = forms.save(lambda session: work_rules.update_rules(session, user, settings, labels))
         if ok:
             forms.flash(f"工作要求已保存（{changed} 项有改动）。" if changed else "没有改动。")
+
+
+def _number(value: object, blank: float) -> float:
+    """A cell of the table as a number (``blank`` when empty)."""
+    return blank if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]

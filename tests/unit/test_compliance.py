@@ -206,3 +206,29 @@ def test_the_dean_edits_the_rules_checked_and_audited(school: TinySchool) -> Non
     phone = school.category("channel", "phone")
     categories.set_flagged_categories(s, dean, "channel", {school.category("channel", "home_visit"), phone})
     assert _results(school)[("home_visit", "一(1)班")].met == 3
+
+
+def test_students_who_come_or_go_mid_term(school: TinySchool) -> None:
+    """H (留守) came on 2025-11-20: first checked in December (November had 11 days of theirs), contacted in
+    December and January → 达标. L (留守) left on 2025-10-15 unvisited: not checked by the student rules."""
+    school.add_student("H", "一(2)班", start=date(2025, 11, 20))
+    school.add_student("L", "一(2)班", end=date(2025, 10, 15))
+    for name in ("H", "L"):
+        school.students[name].left_behind = True
+    school.contact("一(2)班", date(2025, 12, 3), "H")
+    school.contact("一(2)班", date(2026, 1, 6), "H")
+    school.session.flush()
+    got = _results(school)
+    flagged = got[("left_behind_contact", "一(2)班")]
+    assert (flagged.status, flagged.subjects, flagged.met) == (compliance.MET, 1, 1)
+    visits = got[("home_visit", "一(2)班")]
+    assert visits.subjects == 2 and _names(school, visits.behind) == {"H"}  # G and H; L left
+
+
+def test_flagged_students_up_to_date_are_not_behind(school: TinySchool) -> None:
+    """On 2025-11-15 A has a contact in September, October and November: on track, not listed, not yet 达标."""
+    november = _results(school, date(2025, 11, 15), datetime(2025, 11, 15, 12))
+    flagged = november[("left_behind_contact", "一(1)班")]
+    assert (flagged.status, flagged.met, flagged.on_track, flagged.behind) == (compliance.NOT_DUE, 0, 1, ())
+    october = _results(school, date(2025, 10, 3), datetime(2025, 10, 3, 12))  # October has no contact yet
+    assert _names(school, october[("left_behind_contact", "一(1)班")].behind) == {"A"}
