@@ -220,16 +220,27 @@ def locate_all(tables: list[Table], kind: Kind, *, extra: Iterable[Column] = ())
 
 
 def _other_kind(table: Table, kind: Kind) -> Kind | None:
-    """Another kind whose required headers a sheet has (its header row among the first rows)."""
+    """Another kind whose required headers a sheet has (its header row among the first rows); of several, the one
+    more of whose columns the sheet has (a volunteer sheet has 家长姓名 as a 家委会名单 does, and more)."""
     for _number, values in table.rows[:HEADER_SEARCH_ROWS]:
-        seen = {normalise_header(v) for v in values} - {""}
-        for other in KINDS.values():
-            if other.key == kind.key or other.table == kind.table:
-                continue
-            names = {c.key: {normalise_header(h) for h in (c.header, *c.aliases)} for c in other.columns}
-            if all(names[c.key] & seen for c in other.columns if c.required) and len(seen) >= 2:
-                return other
+        if len({normalise_header(v) for v in values} - {""}) >= 2 and (other := _best_fit(values, kind)):
+            return other
     return None
+
+
+def _best_fit(values: Iterable[object], kind: Kind) -> Kind | None:
+    """The kind other than ``kind`` whose required columns all are among ``values`` (headers, aliases) and which
+    has the most columns there; None when none fits."""
+    seen = {normalise_header(v) for v in values} - {""}
+    best, best_count = None, 0
+    for other in KINDS.values():
+        if other.key == kind.key or other.table == kind.table:
+            continue
+        names = {c.key: {normalise_header(h) for h in (c.header, *c.aliases)} for c in other.columns}
+        found = {key for key, headers in names.items() if headers & seen}
+        if all(c.key in found for c in other.columns if c.required) and len(found) > best_count:
+            best, best_count = other, len(found)
+    return best
 
 
 def _better_kind(header_values: list[object], kind: Kind, matched: int) -> Kind | None:
@@ -248,14 +259,9 @@ def _better_kind(header_values: list[object], kind: Kind, matched: int) -> Kind 
 
 def _looks_like(table: Table, kind: Kind) -> str:
     """When the headers fit another kind better, say so (a volunteer file uploaded as communications)."""
-    seen = {normalise_header(v) for _n, values in table.rows[:HEADER_SEARCH_ROWS] for v in values}
-    for other in KINDS.values():
-        if other.key == kind.key or other.table == kind.table:
-            continue
-        required = [normalise_header(c.header) for c in other.columns if c.required]
-        if required and all(r in seen for r in required):
-            return f"（这个文件看起来是“{other.title}”，请在导入时选对数据类型）"
-    return ""
+    seen = [v for _n, values in table.rows[:HEADER_SEARCH_ROWS] for v in values]
+    other = _best_fit(seen, kind)
+    return f"（这个文件看起来是“{other.title}”，请在导入时选对数据类型）" if other else ""
 
 
 def example_values(columns: list[Column], located: Located) -> dict[int, str]:
