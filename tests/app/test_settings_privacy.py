@@ -28,8 +28,9 @@ def _school(url: str) -> tuple[str, int, int]:
 
 
 def _student_box(at):
-    """The 学生 box (its key changes with the students' labels)."""
-    return next(s for s in at.selectbox if s.label == "学生")
+    """The 学生 box of 家庭数据 (its key changes with the students' labels; 家委会 has a 学生 box too)."""
+    tab = next(t for t in at.tabs if t.label == "家庭数据")
+    return next(s for s in tab.selectbox if s.label == "学生")
 
 
 def _in_privacy_tab(at) -> str:
