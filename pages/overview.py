@@ -24,7 +24,6 @@ notes = {
 }
 keys = ("contact_coverage", "home_visit_coverage", "contacts_per_family", "response_on_time", "volunteer_hours")
 page.cards((*keys, "moral_good_rate", "satisfaction", "activities"), notes, year_on_year=True)
-page.trend((*keys, "moral_good_rate", "satisfaction", "activities"))
 
 st.subheader("各班目标达成")
 statuses = measure_page.class_status(frame, goals, view.period, completion_min=page.completion_min)
@@ -102,6 +101,9 @@ with right, st.container(border=True):
                 ),
                 placeholder=None,
             )
+
+# each measure across terms: after what needs attention now (the grid first: a principal's first look)
+page.trend((*keys, "moral_good_rate", "satisfaction", "activities"))
 
 st.subheader("各班指标明细")
 widgets.table_block(
