@@ -228,11 +228,11 @@ def _other_kind(table: Table, kind: Kind) -> Kind | None:
     return None
 
 
-def _best_fit(values: Iterable[object], kind: Kind) -> Kind | None:
+def _best_fit(values: Iterable[object], kind: Kind, *, more_than: int = 0) -> Kind | None:
     """The kind other than ``kind`` whose required columns all are among ``values`` (headers, aliases) and which
-    has the most columns there; None when none fits."""
+    has the most columns there, more than ``more_than``; None when none fits."""
     seen = {normalise_header(v) for v in values} - {""}
-    best, best_count = None, 0
+    best, best_count = None, more_than
     for other in KINDS.values():
         if other.key == kind.key or other.table == kind.table:
             continue
@@ -245,16 +245,7 @@ def _best_fit(values: Iterable[object], kind: Kind) -> Kind | None:
 
 def _better_kind(header_values: list[object], kind: Kind, matched: int) -> Kind | None:
     """Another kind whose columns the headers fit better (a communications file chosen as 学生名册)."""
-    seen = {normalise_header(v) for v in header_values} - {""}
-    best, best_count = None, matched
-    for other in KINDS.values():
-        if other.key == kind.key or other.table == kind.table:
-            continue
-        names = {c.key: {normalise_header(h) for h in (c.header, *c.aliases)} for c in other.columns}
-        found = {key for key, headers in names.items() if headers & seen}
-        if all(c.key in found for c in other.columns if c.required) and len(found) > best_count:
-            best, best_count = other, len(found)
-    return best
+    return _best_fit(header_values, kind, more_than=matched)
 
 
 def _looks_like(table: Table, kind: Kind) -> str:
