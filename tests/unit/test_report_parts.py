@@ -405,8 +405,7 @@ def test_honour_sentence_groups_named_recipients() -> None:
     )
     sentence = honour_sentence(frame)
     assert (
-        sentence
-        == "本学期共获各级荣誉 3 项（人次）：家长张丽、王芳（2 人）获评校级“优秀家长志愿者”；"
+        sentence == "本学期共获各级荣誉 3 项（人次）：家长张丽、王芳（2 人）获评校级“优秀家长志愿者”；"
         "1 名学生获评校级“新时代好少年”。"
     )
     assert "李明" not in sentence
