@@ -43,6 +43,7 @@ def rules_tab(user: SchoolUser) -> None:
         width="stretch",
         disabled=["要求"],
         key="work-rules",
+        placeholder="—",
         column_config={
             "要求": st.column_config.TextColumn("要求", width="large"),
             "启用": st.column_config.CheckboxColumn("启用"),
