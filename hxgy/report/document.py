@@ -131,11 +131,12 @@ def _body(doc: DocxDocument, text: str, lead: str = "") -> None:
 
 
 def _signature(doc: DocxDocument, signer: str, day: str) -> None:
-    """落款: the signer right-aligned after a blank line, the date under it."""
+    """落款: the signer right-aligned after a blank line, the date under it, on one page (kept together)."""
     for i, text in enumerate((signer, day)):
         paragraph = doc.add_paragraph(text, style="Normal")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         paragraph.paragraph_format.space_before = Pt(24 if i == 0 else 0)
+        paragraph.paragraph_format.keep_with_next = i == 0
 
 
 def _repeat_header(table: DocxTable) -> None:
