@@ -131,7 +131,10 @@ def _body(doc: DocxDocument, text: str, lead: str = "") -> None:
 
 
 def _signature(doc: DocxDocument, signer: str, day: str) -> None:
-    """落款: the signer right-aligned after a blank line, the date under it, on one page (kept together)."""
+    """落款: the signer right-aligned after a blank line, the date under it, kept on one page with the text's last
+    paragraph (a 落款 alone on a page signs nothing)."""
+    if doc.paragraphs:
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
     for i, text in enumerate((signer, day)):
         paragraph = doc.add_paragraph(text, style="Normal")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -255,6 +255,7 @@ def test_the_deans_text_goes_around_the_figures_with_the_signature(report) -> No
     assert signer < at("附表")
     assert doc.paragraphs[signer].alignment == doc.paragraphs[signer + 1].alignment == WD_ALIGN_PARAGRAPH.RIGHT
     assert doc.paragraphs[signer].paragraph_format.keep_with_next, "the signer and the date on one page"
+    assert doc.paragraphs[signer - 1].paragraph_format.keep_with_next, "with the text's last paragraph"
     assert all(p.style.name == "List Bullet" for p in doc.paragraphs[plan + 4 : signer])
 
 
