@@ -33,10 +33,13 @@ from hxgy.models import (
     Communication,
     Family,
     Guardian,
+    Honour,
     ImportBatch,
     MoralScore,
+    Notice,
     ParentRequest,
     Partner,
+    ReportText,
     SatisfactionResult,
     Student,
     VolunteerRecord,
@@ -60,6 +63,10 @@ FREE_TEXT: tuple[InstrumentedAttribute[str], ...] = (
     SatisfactionResult.note,
     Partner.services,
     ImportBatch.file_name,
+    Honour.recipient,
+    Notice.title,
+    Notice.content,
+    ReportText.body,
 )
 AUDIT_TEXT: tuple[InstrumentedAttribute[Any], ...] = (AuditLog.before, AuditLog.after, AuditLog.detail)
 # fields of an audited row that say who someone is or what was said: blanked in the audit entries of erased rows

@@ -3,9 +3,10 @@
 Everything comes from ``hxgy.privacy.story.student_story``, which reads every table that refers to the student or
 to a guardian of the family: the student's record and flags, the family and its guardians (full phone numbers: it is
 the family's own data), the classes, the communication records, the requests, the volunteer hours, the 德育 scores.
-Records withdrawn (soft-deleted) are still stored, so they are listed too, 已撤销 written in their row. Activities
-(家长会, 家长学校 …) are counted per class, never per family, so there is nothing of a family's own there; the
-document says so. A4 with the term report's margins; a record's table has few columns a parent can read.
+Records withdrawn (soft-deleted) are still stored, so they are listed too, 已撤销 written in their row. Of the
+activities, the family's own are its guardians' sign-ins (家长学校签到) and its places on a 家委会; the rest
+(家长会, 开放日 …) is counted per class.
+A4 with the term report's margins; a record's table has few columns a parent can read.
 
 ``family_file`` only reads; the page serves the file with ``hxgy.ui.downloads.private_download``, which writes the
 export in the audit log (who, what, how many rows).
@@ -242,11 +243,18 @@ def family_file(session: Session, school_id: int, student_id: int, *, today: dat
         empty="没有德育评分记录。",
     )
 
-    w.heading("八、家长学校与协同活动")
-    w.line(
-        "家长会、家长学校、开放日、社区实践等活动，系统只按班级记录到场人数，"
-        "不记录某位家长或学生是否参加，因此没有属于本家庭的活动记录。"
+    w.heading("八、家长学校与家委会")
+    w.table(
+        ["日期", "家长", "活动", "备注"],
+        [[a.day.isoformat(), a.guardian, a.activity, "已撤销" if a.withdrawn else ""] for a in story.attendance],
+        empty="没有本家庭家长的家长学校签到记录。",
     )
+    w.table(
+        ["学年", "家委会", "家长", "职务"],
+        [[c.school_year, c.committee, c.guardian, c.position] for c in story.committee],
+        empty="本家庭家长没有担任家委会成员。",
+    )
+    w.line("家长会、开放日、社区实践等其他活动，系统只按班级记录到场人数，不记录某位家长或学生是否参加。")
 
     w.heading("九、说明")
     w.line(

@@ -25,7 +25,10 @@ from hxgy import glossary
 from hxgy.metrics import moral
 from hxgy.metrics.roster import ClassFilter, enrolment_last_day
 from hxgy.models import (
+    Activity,
+    ActivityAttendance,
     Category,
+    CommitteeMember,
     Communication,
     Enrolment,
     Family,
@@ -174,6 +177,26 @@ class TermScores:
 
 
 @dataclass(frozen=True)
+class Attendance:
+    """A guardian of the family signed in at an activity (a 家长学校 session)."""
+
+    day: date
+    guardian: str
+    activity: str
+    withdrawn: bool  # the activity was withdrawn (soft-deleted)
+
+
+@dataclass(frozen=True)
+class CommitteeSeat:
+    """A guardian of the family on a 家委会."""
+
+    school_year: str
+    committee: str  # a class's name, or 校级家委会
+    guardian: str
+    position: str
+
+
+@dataclass(frozen=True)
 class Story:
     """Everything stored about one student and their family (lists oldest first)."""
 
@@ -191,6 +214,8 @@ class Story:
     volunteering: tuple[VolunteerHours, ...]
     ratings: tuple[Rating, ...]
     terms: tuple[TermScores, ...]
+    attendance: tuple[Attendance, ...] = ()
+    committee: tuple[CommitteeSeat, ...] = ()
     hidden_terms: int = 0  # terms of 德育 scores left out for this reader
 
     def class_on(self, day: date) -> ClassStay | None:
@@ -236,7 +261,36 @@ def student_story(session: Session, school_id: int, student_id: int) -> Story:
         volunteering=_volunteering(session, school_id, guardians),
         ratings=ratings,
         terms=_terms(session, school_id, student_id, ratings),
+        attendance=_attendance(session, school_id, guardians),
+        committee=_committee(session, school_id, guardians),
     )
+
+
+def _attendance(session: Session, school_id: int, guardians: tuple[GuardianInfo, ...]) -> tuple[Attendance, ...]:
+    if not guardians:
+        return ()
+    names = {g.id: g.name for g in guardians}
+    rows = session.execute(
+        select(Activity.activity_date, ActivityAttendance.guardian_id, Activity.title, Activity.deleted_at)
+        .join(Activity, Activity.id == ActivityAttendance.activity_id)
+        .where(ActivityAttendance.school_id == school_id, ActivityAttendance.guardian_id.in_(list(names)))
+        .order_by(Activity.activity_date, Activity.id)
+    ).all()
+    return tuple(Attendance(day, names[g], title, deleted is not None) for day, g, title, deleted in rows)
+
+
+def _committee(session: Session, school_id: int, guardians: tuple[GuardianInfo, ...]) -> tuple[CommitteeSeat, ...]:
+    if not guardians:
+        return ()
+    names = {g.id: g.name for g in guardians}
+    rows = session.execute(
+        select(SchoolYear.name, SchoolClass.name, CommitteeMember.guardian_id, CommitteeMember.position)
+        .join(SchoolYear, SchoolYear.id == CommitteeMember.school_year_id)
+        .outerjoin(SchoolClass, SchoolClass.id == CommitteeMember.class_id)
+        .where(CommitteeMember.school_id == school_id, CommitteeMember.guardian_id.in_(list(names)))
+        .order_by(SchoolYear.start_year, CommitteeMember.id)
+    ).all()
+    return tuple(CommitteeSeat(year, cls or "校级家委会", names[g], pos) for year, cls, g, pos in rows)
 
 
 def _classes(session: Session, student_id: int) -> tuple[ClassStay, ...]:

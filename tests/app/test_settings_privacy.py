@@ -81,7 +81,7 @@ def test_the_dean_exports_then_erases_a_student_who_left(make_app, empty_databas
     at.button(key=f"privacy-export-{gone_id}").click().run()
     assert not at.exception, at.exception
     exports = _read(url, select(AuditLog.detail).where(AuditLog.action == "export"))
-    assert len(exports) == 1 and exports[0].startswith(f"家庭数据（学生编号 {gone_id}）：31 行")
+    assert len(exports) == 1 and exports[0].startswith(f"家庭数据（学生编号 {gone_id}）：33 行")
 
     form = f"privacy-erase-{gone_id}"
     at.button(key=f"FormSubmitter:{form}-删除该生个人信息").click().run()

@@ -8,7 +8,17 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from hxgy.entry.rules import as_dict, audit
-from hxgy.models import Guardian, ImportBatch, VolunteerRecord
+from hxgy.models import (
+    ActivityAttendance,
+    CommitteeMember,
+    Guardian,
+    Honour,
+    ImportBatch,
+    Notice,
+    NoticeClass,
+    ReportText,
+    VolunteerRecord,
+)
 from tests.builders import TinySchool, tiny_school
 
 TODAY = date(2026, 11, 22)  # the tiny school's 2025-2026 year ended on 2026-08-31
@@ -65,6 +75,31 @@ def privacy_school(session: Session) -> tuple[TinySchool, int]:
     s.scores(STAYS, "三(1)班", {"teacher": 88})
     s.activity("家长会", date(2025, 9, 20), "parent_meeting", "class", {"三(1)班": 2}).outcome = f"{GONE}获表扬"
     s.survey("三(1)班", 2, 2)
+    # 家长学校: the mother signed in; the father on the class's 家委会; what the school wrote about the child
+    guidance = s.activity("家长学校第一讲", date(2025, 10, 16), "parent_school", "school", {})
+    session.add(ActivityAttendance(school_id=s.school.id, activity_id=guidance.id, guardian_id=mother.id))
+    session.add(
+        CommitteeMember(
+            school_id=s.school.id,
+            school_year_id=s.year.id,
+            class_id=s.classes["三(1)班"].id,
+            guardian_id=father.id,
+            position="副主任",
+        )
+    )
+    session.add(
+        Honour(
+            school_id=s.school.id, term_id=s.term1.id, title="新时代好少年", level="校级", recipient_kind="student",
+            recipient=GONE,
+        )
+    )  # fmt: skip
+    notice = Notice(
+        school_id=s.school.id, notice_date=date(2025, 11, 1), title=f"感谢{FATHER}家长", content=f"{GONE}家长捐书"
+    )
+    session.add(notice)
+    session.flush()
+    session.add(NoticeClass(notice_id=notice.id, class_id=s.classes["三(1)班"].id))
+    session.add(ReportText(school_id=s.school.id, term_id=s.term1.id, part="cases", body=f"【案例】{GONE}的转变"))
     # what the audit log and the import history hold about them, as the entry functions and imports write it
     dean = s.user("dean", "德育主任甲")
     audit(session, dean, "update", "student", gone.id, before=as_dict(gone), after={"name": GONE, "hardship": True})

@@ -79,6 +79,7 @@ def test_erasing_a_student_who_left_keeps_every_figure_and_leaves_no_trace(engin
         # the name is in the rows themselves, other records' free text, the audit log and the import history
         tables = {hit.split(".")[0] for hit in present}
         assert {"student", "guardian", "communication", "parent_request", "audit_log", "import_batch"} <= tables
+        assert {"honour", "notice", "report_text"} <= tables  # what the report's parts and notices say
         gone_id = s.students[GONE].id
         contacts_before = session.scalar(select(func.count()).select_from(Communication))
 

@@ -28,8 +28,9 @@ def test_the_family_file_holds_every_record_of_the_student_and_guardians(engine:
         s, _ = privacy_school(session)
         data, rows = family_file(session, s.school.id, s.students[GONE].id, today=TODAY)
     # 1 student + 2 guardians + 1 class + 3 contacts (one withdrawn) + 1 request + 3 volunteer records (the mother's
-    # two, the father's one) + 德育 12 scores in term 1 (3 raters × 4 dimensions) and 8 in term 2 (2 raters)
-    assert rows == 1 + 2 + 1 + 3 + 1 + 3 + 12 + 8
+    # two, the father's one) + 德育 12 scores in term 1 (3 raters × 4 dimensions) and 8 in term 2 (2 raters) + the
+    # mother's 家长学校 sign-in + the father's place on the 家委会
+    assert rows == 1 + 2 + 1 + 3 + 1 + 3 + 12 + 8 + 1 + 1
     text = _text(data)
     for expected in (
         f"姓名：{GONE}",
@@ -54,6 +55,8 @@ def test_the_family_file_holds_every_record_of_the_student_and_guardians(engine:
         "教师评",
         "95",
         "不记录某位家长或学生是否参加",
+        "家长学校第一讲",  # the family's own sign-in and 家委会 place
+        "副主任",
     ):
         assert expected in text, expected
     # nothing about another child: not the class-wide notice, not the classmate's record that names this child
