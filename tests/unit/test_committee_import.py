@@ -137,3 +137,27 @@ def test_the_deans_export_imports_back_unchanged(school: TinySchool, dean: Curre
     data = exports.excel_bytes({"家委会名单": frame}, stamp="测试小学 · 家委会名单")
     back = _import(school, dean, data)
     assert (back.added, back.updated, back.unchanged) == (0, 0, 3)
+
+
+def test_a_second_chair_against_the_stored_one_is_refused_unless_the_file_swaps_them(
+    school: TinySchool, dean: CurrentUser
+) -> None:
+    _import(school, dean, workbook(HEADERS, ROWS))  # A妈妈 is 主任 of 一(1)班
+    second = [["2025-2026学年", "一(1)班", "S0002", "", "B妈妈", "主任"]]
+    with pytest.raises(ImportBlocked) as caught:
+        run_import(school.session, dean, "committee", "b.xlsx", workbook(HEADERS, second), today=TODAY)
+    school.session.rollback()
+    messages = [str(p) for p in caught.value.plan.problems]
+    assert messages and messages[0].startswith("第 2 行，F 列“职务”：该家委会已有一位主任"), messages
+    swap = [*second, ["2025-2026学年", "一(1)班", "S0001", "", "A妈妈", "委员"]]
+    swapped = _import(school, dean, workbook(HEADERS, swap))
+    assert swapped.updated == 2
+    assert {("一(1)班", "B", "主任"), ("一(1)班", "A", "委员")} <= _members(school)
+
+
+def test_rows_of_one_committee_name_their_column_letter(school: TinySchool, dean: CurrentUser) -> None:
+    twice = [ROWS[0], ROWS[0]]
+    with pytest.raises(ImportBlocked) as caught:
+        run_import(school.session, dean, "committee", "t.xlsx", workbook(HEADERS, twice), today=TODAY)
+    school.session.rollback()
+    assert any(str(p).startswith("第 3 行，E 列“家长姓名”：与第 2 行") for p in caught.value.plan.problems)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,7 @@ from hxgy.entry.committee import CHAIR
 from hxgy.models import CommitteeMember
 from hxgy.models.base import utcnow
 from hxgy.models.community import COMMITTEE_POSITIONS
+from hxgy.transfer.kinds import Kind
 from hxgy.transfer.lookup import Lookup, key_text
 from hxgy.transfer.reading import Problem, RowReader
 from hxgy.transfer.rows.base import Handler, Key, Prepared, Stored, Values, columns_of
@@ -42,7 +44,18 @@ class CommitteeRows(Handler[CommitteeRow]):
     model = CommitteeMember
     compared = ("position",)
 
+    def __init__(self, kind: Kind) -> None:
+        super().__init__(kind)
+        self._letters: dict[str, str] = {}  # column letters of 家长姓名 and 职务, for problems found across rows
+        self._chairs: dict[tuple[int, int], int] = {}  # each committee's stored 主任 (guardian id)
+        self._not_chair: set[Key] = set()  # members the file gives a position other than 主任
+
     def convert(self, r: RowReader, lk: Lookup, user: CurrentUser) -> list[Prepared[CommitteeRow]]:
+        self._letters = {
+            key: get_column_letter(position + 1)
+            for key, position in r.located.positions.items()
+            if key in ("guardian_name", "position")
+        }
         year = year_cell(r, lk)
         school_level = clean_text(r.raw("class")) in SCHOOL_WORDS
         class_id = None if school_level else class_cell(r, lk, year)
@@ -72,24 +85,54 @@ class CommitteeRows(Handler[CommitteeRow]):
         kept: dict[Key, Prepared[CommitteeRow]] = {}
         for p in prepared:
             if p.key in kept:
-                problems.append(Problem(p.row, "家长姓名", "", "", f"与第 {kept[p.key].row} 行是同一位家委会成员"))
+                problems.append(
+                    Problem(
+                        p.row, "家长姓名", self._letters.get("guardian_name", ""), "",
+                        f"与第 {kept[p.key].row} 行是同一位家委会成员",
+                    )
+                )  # fmt: skip
                 continue
             kept[p.key] = p
             if p.record.position == CHAIR:
                 committee = (p.record.school_year_id, p.record.class_id or SCHOOL_KEY)
                 if committee in chairs:
                     problems.append(
-                        Problem(p.row, "职务", "", CHAIR, f"与第 {chairs[committee]} 行同一家委会只能有一位主任")
+                        Problem(
+                            p.row,
+                            "职务",
+                            self._letters.get("position", ""),
+                            CHAIR,
+                            f"与第 {chairs[committee]} 行同一家委会只能有一位主任",
+                        )
                     )
                 else:
                     chairs[committee] = p.row
         return list(kept.values())
 
     def existing(self, session: Session, lk: Lookup, prepared: list[Prepared[CommitteeRow]]) -> dict[Key, Stored]:
+        members = session.scalars(select(CommitteeMember).where(CommitteeMember.school_id == lk.school_id)).all()
+        self._chairs = {
+            (m.school_year_id, m.class_id or SCHOOL_KEY): m.guardian_id for m in members if m.position == CHAIR
+        }
+        self._not_chair = {p.key for p in prepared if p.record.position != CHAIR}
         return {
             (m.school_year_id, m.class_id or SCHOOL_KEY, m.guardian_id): Stored(m.id, {"position": m.position})
-            for m in session.scalars(select(CommitteeMember).where(CommitteeMember.school_id == lk.school_id))
+            for m in members
         }
+
+    def against_stored(self, p: Prepared[CommitteeRow], stored: Stored | None) -> Prepared[CommitteeRow] | Problem:
+        """A 主任 where another guardian is the stored 主任 is refused, unless the file makes that one 副主任 or
+        委员."""
+        if p.record.position != CHAIR:
+            return p
+        committee = (p.record.school_year_id, p.record.class_id or SCHOOL_KEY)
+        holder = self._chairs.get(committee)
+        if holder is None or holder == p.record.guardian_id or (*committee, holder) in self._not_chair:
+            return p
+        return Problem(
+            p.row, "职务", self._letters.get("position", ""), CHAIR,
+            "该家委会已有一位主任；同一家委会只能有一位主任。如要更换，请在同一文件中把原主任改为副主任或委员",
+        )  # fmt: skip
 
     def insert_values(self, p: Prepared[CommitteeRow], lk: Lookup, user: CurrentUser) -> Values:
         return {"school_id": lk.school_id, **columns_of(p.record), "created_at": utcnow()}
