@@ -37,7 +37,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from hxgy import rights
 from hxgy.auth import CurrentUser
 from hxgy.entry.rules import audit, refuse
-from hxgy.metrics import parent_school
+from hxgy.metrics import parent_school, small_groups
 from hxgy.metrics.communication import live_contacts, request_status, requests_in
 from hxgy.metrics.roster import ClassFilter, period_roster
 from hxgy.models import (
@@ -446,6 +446,17 @@ def school_results(session: Session, school_id: int, period: Period, now: dateti
 
 
 STUDENT_RULES = frozenset({"home_visit", "new_student_visit", "flag_contact"})
+COUNTED_RULES = STUDENT_RULES | {"guidance_attendance", "request_reply"}  # subjects counted one by one
+SUBGROUP_RULES = frozenset({"new_student_visit", "flag_contact"})  # subjects: a part of the students only
+
+
+def too_few(result: Result, *, subgroups_only: bool = False) -> bool:
+    """Whether a result counts a group of 1–4 students, families or requests (hxgy.metrics.small_groups), whose
+    status is then not told: in the term report any such rule; in the district's 统计表 (which shows each school's
+    own figures whatever its size) a rule about a part of the students (new or flagged ones). 合规 shows it to those
+    who may see the names behind it."""
+    kinds = SUBGROUP_RULES if subgroups_only else COUNTED_RULES
+    return result.rule.kind in kinds and result.status != NO_SUBJECTS and small_groups.small(result.subjects)
 
 
 def visible_classes(session: Session, user: CurrentUser, *, on_day: date) -> frozenset[int] | None:

@@ -28,7 +28,6 @@ from hxgy.report.wording import chinese_day, value_text, whole
 
 NAMED_PREFIX = {"school": "", "class": "", "staff": "教师", "parent": "家长"}  # written once before the names
 NAMED_UNITS = {"school": "所", "class": "个班级", "staff": "人", "parent": "人"}  # 家长甲、乙（2 人）获评…
-COUNTED_RULES = compliance.STUDENT_RULES | {"guidance_attendance", "request_reply"}  # subjects counted one by one
 CARE_LABELS = {ANY: "重点关爱学生（任一类）", **compliance.FLAG_LABELS}
 
 
@@ -54,7 +53,8 @@ def dean_section(w: Writer, part: str, title: str) -> None:
 
 
 def committee_sentence(fig: ReportFigures) -> str:
-    """家委会：校级家委会 N 人，N 个班级成立班级家委会，共 N 人 (counts only; a grade's report: its classes)."""
+    """家委会：校级家委会 N 人，N 个班级成立班级家委会，共 N 人次 (seats: a guardian on two class committees counts
+    twice; counts only; a grade's report: its classes)."""
     counts: CommitteeCounts | None = fig.committee
     if counts is None or not (counts.school_members or counts.class_members):
         return ""
@@ -63,10 +63,10 @@ def committee_sentence(fig: ReportFigures) -> str:
         parts.append(f"校级家委会 {whole(counts.school_members)} 人")
     classes, formed = len(fig.classes), counts.classes_with_committee
     if classes and formed >= classes:
-        parts.append(f"全部 {whole(classes)} 个班级均成立班级家委会，共 {whole(counts.class_members)} 人")
+        parts.append(f"全部 {whole(classes)} 个班级均成立班级家委会，共 {whole(counts.class_members)} 人次")
     else:
         among = f"{whole(classes)} 个班级中 " if classes else ""
-        parts.append(f"{among}{whole(formed)} 个班级成立班级家委会，共 {whole(counts.class_members)} 人")
+        parts.append(f"{among}{whole(formed)} 个班级成立班级家委会，共 {whole(counts.class_members)} 人次")
     return "家委会：" + "，".join(parts) + "。"
 
 
@@ -132,11 +132,13 @@ def volunteer_honours(fig: ReportFigures) -> str:
 
 def rule_hidden(fig: ReportFigures, result: compliance.Result) -> bool:
     """A rule whose subjects are a group of 1–4 (or whose flag the 重点关爱学生 figures hide) is not told."""
-    if result.rule.kind not in COUNTED_RULES or result.status == compliance.NO_SUBJECTS:
-        return False
-    if small_groups.small(result.subjects):
+    if compliance.too_few(result):
         return True
-    return result.rule.kind == "flag_contact" and care_hidden(fig, result.rule.flag or ANY)
+    return (
+        result.rule.kind == "flag_contact"
+        and result.status != compliance.NO_SUBJECTS
+        and care_hidden(fig, result.rule.flag or ANY)
+    )
 
 
 def rule_line(fig: ReportFigures, result: compliance.Result) -> str:

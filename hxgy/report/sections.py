@@ -116,9 +116,15 @@ def requests_sentence(fig: ReportFigures) -> str:
 
 
 def request_kinds_text(fig: ReportFigures) -> str:
-    """（按类别：学习辅导 10 件、安全 8 件……）; empty with a single category or none recorded."""
+    """（按类别：学习辅导 10 件、安全 8 件……）; empty with a single category or none recorded, and where the replies
+    are hidden as a small group (1–4 requests due: they are not told one by one)."""
     kinds = fig.request_kinds
-    if kinds is None or len(kinds) < 2:
+    if (
+        kinds is None
+        or len(kinds) < 2
+        or fig.hidden("response_on_time")
+        or int(kinds["requests"].sum()) < small_groups.MIN_GROUP
+    ):
         return ""
     listed = "、".join(
         f"{name} {whole(n)} 件" for name, n in zip(kinds["category_name"], kinds["requests"], strict=True)

@@ -4,7 +4,8 @@ The figures are the 全区 page's own (hxgy.metrics.stats.district_school_table 
 school year and number, from the pre-aggregated class_term_stats); activities, partners and the 工作要求 come from
 hxgy.metrics.activities, hxgy.metrics.partners and hxgy.compliance.school_results. A last row adds the district up
 (counts summed, rates recomputed from the sums: overview.combine). No child, family or member of staff is named,
-and a 关爱学生 rule of a school with fewer than MIN_GROUP flagged students is not judged in the file.
+and a rule about 1 to MIN_GROUP − 1 new or flagged students of a school (compliance.too_few) is not judged in the
+file.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ SHEET = "各校统计"
 NOTES_SHEET = "说明"
 TOTAL_ROW = "全区合计"
 NOT_ENABLED = "未启用"
-TOO_FEW = f"不足{MIN_GROUP}人"
+TOO_FEW = f"不足{MIN_GROUP}个对象"
+NO_TERM, NOT_BEGUN = "未设置该学期", "该学期尚未开始"  # a school's row without figures
 INTEGER, ONE_DECIMAL = "0", "0.0"
 # the measures of a school's row, in order (hxgy.metrics.measures: label, unit and Excel format)
 MEASURE_KEYS = (
@@ -95,22 +97,25 @@ def _count(value: object) -> int:
 
 def _periods(
     session: Session, district: str, start_year: int, term_no: int, today: date
-) -> tuple[list[tuple[int, str]], dict[int, Period]]:
-    """The district's schools (id, name) and, for those that have the term and have begun it, its period."""
-    schools, periods = [], {}
+) -> tuple[list[tuple[int, str]], dict[int, Period], set[int]]:
+    """The district's schools (id, name); for those that have the term and have begun it, its period; the schools
+    whose term has not begun yet."""
+    schools, periods, waiting = [], {}, set()
     for school in district_schools(session, district=district):
         schools.append((school.id, school.name))
         term = school_term(session, school_id=school.id, start_year=start_year, term_no=term_no)
         if term is not None and term.start_date <= today:
             periods[school.id] = term_period(term, today)
-    return schools, periods
+        elif term is not None:
+            waiting.add(school.id)
+    return schools, periods, waiting
 
 
 def district_table(
     session: Session, *, district: str, start_year: int, term_no: int, today: date, now: datetime
 ) -> DistrictTable:
     """The 统计表 of a district for the term ``term_no`` of the school year starting ``start_year``."""
-    schools, periods = _periods(session, district, start_year, term_no, today)
+    schools, periods, waiting = _periods(session, district, start_year, term_no, today)
     empty = pd.DataFrame(columns=["school_id"])
     figures = stats.district_school_table(session, district=district, terms=periods, now=now) if periods else empty
     by_school = figures.set_index("school_id") if not figures.empty else figures
@@ -133,15 +138,16 @@ def district_table(
         for result in compliance.school_results(session, school_id, period, now):
             rule = result.rule
             rule_headers.setdefault(rule.code, f"工作要求：{rule.label}")
-            small = rule.needs_flags and 0 < result.subjects < MIN_GROUP
-            judged[school_id][rule.code] = TOO_FEW if small else compliance.STATUS_LABELS[result.status]
+            judged[school_id][rule.code] = (
+                TOO_FEW if compliance.too_few(result, subgroups_only=True) else compliance.STATUS_LABELS[result.status]
+            )
     types: list[str] = []
     for school_id in periods:
         types += [t for t in signed[school_id] if t not in types]
 
     columns = [
         TableColumn("学校", None, "本区使用本系统的学校"),
-        TableColumn("学期", None, "该校该学期的名称；未设置该学期的学校无数据"),
+        TableColumn("学期", None, "该校该学期的名称；未设置或尚未开始该学期的学校无数据"),
         TableColumn("学生数", INTEGER, "该学期在读学生（各班之和）"),
         TableColumn("班级数", INTEGER, "该学期有学生的班级"),
         *(_measure_column(key) for key in MEASURE_KEYS),
@@ -161,7 +167,8 @@ def district_table(
     for school_id, name in schools:
         span = periods.get(school_id)
         if span is None:
-            rows.append((name, "未设置该学期", *([None] * (len(columns) - 2))))
+            label = NOT_BEGUN if school_id in waiting else NO_TERM
+            rows.append((name, label, *([None] * (len(columns) - 2))))
             continue
         row: list[object] = [name, span.label]
         known = school_id in by_school.index
@@ -188,7 +195,7 @@ def _district_row(
     judged: dict[int, dict[str, str]],
 ) -> tuple[object, ...]:
     """The district as a whole: counts summed, rates from the summed counts, how many schools met each rule."""
-    counted = [r for r in rows if r[1] != "未设置该学期"]
+    counted = [r for r in rows if r[1] not in (NO_TERM, NOT_BEGUN)]
     combined = overview.combine(figures, next(iter(periods.values()))) if periods and not figures.empty else {}
     first_count = 4 + len(MEASURE_KEYS)  # 协同活动, partners by type, 实践基地 follow the measures
     sums = [sum(_count(r[i]) for r in counted) for i in range(first_count, first_count + partner_types + 2)]

@@ -10,7 +10,7 @@
   工作要求 全员家访: a2 and a3 never visited → 未达标.
 乙小学 (T2): 一(1)班 b1–b4, 4 students, 1 class, each visited at home → 1.0, 1.0, 1.0; no volunteering → 0.0;
   no 德育 → blank; class survey 2 of 4 → 0.5; no request → blank; no activity; its 文化场馆 signed 2026-02-01,
-  after the term → 0. 全员家访 达标; b1, b2 留守儿童 (2 < 5) → 留守儿童联系 不足5人.
+  after the term → 0. 全员家访 达标; b1, b2 留守儿童 (2 < 5) → 留守儿童联系 不足5个对象.
 别区 has a third school, left out.
 全区合计: 7 students, 3 classes, coverage 6/7, 家访 5/7, 户均 6/7, 参与率 1/7, 2.0 h, 优良率 1/2, 满意度 11/14,
   答复 1/1, 1 activity, 社区 2, base 1, 1 base used; 全员家访 1/2 所达标.
@@ -121,7 +121,7 @@ def test_the_table_has_one_row_per_school_and_the_district(session: Session) -> 
     assert second["家长满意度"] == pytest.approx(0.5)
     assert [second[h] for h in headers[13:18]] == [0, 0, 0, 0, 0]
     assert second["工作要求：全员家访"] == "达标"
-    assert second["工作要求：留守儿童联系"] == "不足5人"
+    assert second["工作要求：留守儿童联系"] == "不足5个对象"
 
     assert (total["学期"], total["学生数"], total["班级数"], total["协同活动（场）"]) == ("2 所学校", 7, 3, 1)
     for header, value in (("沟通覆盖率", 6 / 7), ("家访覆盖率", 5 / 7), ("户均沟通次数", 6 / 7),

@@ -286,7 +286,7 @@ def test_the_counts_match_the_hand_computation(report) -> None:
     notices = next(p.text for p in doc.paragraphs if "重要通知。" in p.text)
     assert notices.endswith("本学期学校推送重要通知 2 条，其中面向全校 2 条（通知不计入以上沟通次数）。")
     committee = _paragraph(doc, "（一）家长委员会。")
-    assert committee == "（一）家长委员会。家委会：校级家委会 1 人，全部 1 个班级均成立班级家委会，共 2 人。"
+    assert committee == "（一）家长委员会。家委会：校级家委会 1 人，全部 1 个班级均成立班级家委会，共 2 人次。"
     guidance = next(p.text for p in doc.paragraphs if "家长学校。本学期" in p.text)
     assert guidance.endswith(
         "本学期开展家长学校 2 场，覆盖 2 户家庭，户均参加 0.5 场（共 6 户家庭，家长到场 3 人次）。"
