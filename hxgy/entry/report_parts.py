@@ -157,7 +157,10 @@ def add_honour(
             )
         )
         if same is not None:
-            problems.add("荣誉名称", f"本学期已登记“{recipient}”获“{title}”")
+            problems.add(
+                "荣誉名称",
+                f"本学期已登记“{recipient}”获“{title}”（同名的另一人请在姓名后注明班级或单位，如“{recipient}（三(2)班）”）",
+            )
     problems.raise_if_any()
     honour = Honour(
         school_id=school_id,
