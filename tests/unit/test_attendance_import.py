@@ -12,7 +12,6 @@ import io
 from collections.abc import Iterator
 from datetime import date
 
-import openpyxl
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,6 +20,7 @@ from hxgy.auth import CurrentUser
 from hxgy.models import Activity, ActivityAttendance, Guardian
 from hxgy.transfer.exports import export_frame
 from hxgy.transfer.imports import ImportBlocked, ImportResult, run_import
+from tests import spreadsheets
 from tests.builders import TinySchool, tiny_school
 
 TODAY = date(2025, 12, 1)
@@ -35,17 +35,10 @@ ROWS: list[list[object]] = [
 
 
 def workbook(rows: list[list[object]], headers: list[str] = HEADERS) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["2025-2026学年第一学期家长学校签到表"])
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    sheet.append(["合计", "", "", "", "", "", 3])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    """A sign-in sheet as schools make it: a title row above the headers, a 合计 row below."""
+    return spreadsheets.workbook(
+        headers, rows, before=[["2025-2026学年第一学期家长学校签到表"]], after=[["合计", "", "", "", "", "", 3]]
+    )
 
 
 @pytest.fixture

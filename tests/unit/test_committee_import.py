@@ -7,11 +7,9 @@ the roles of 设置 may import, and the dean's export imports back unchanged.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from datetime import date
 
-import openpyxl
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,6 +21,7 @@ from hxgy.models import CommitteeMember
 from hxgy.transfer.exports import export_frame
 from hxgy.transfer.imports import ImportBlocked, ImportResult, prepare, run_import
 from tests.builders import TinySchool, tiny_school
+from tests.spreadsheets import workbook
 
 TODAY = date(2025, 12, 1)
 HEADERS = ["学年", "班级", "学号", "学生姓名", "家长姓名", "职务"]
@@ -31,18 +30,6 @@ ROWS = [
     ["", "一（1）班", "", "B", "B妈妈", ""],  # by name in the class; blank 职务 is 委员
     ["", "校级", "S0003", "", "C妈妈", "副主任"],
 ]
-
-
-def workbook(headers: list[str], rows: list[list[object]]) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture

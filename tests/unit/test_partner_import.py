@@ -5,11 +5,9 @@ row stops the whole file with Chinese messages, the dean's export (phones masked
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from datetime import date
 
-import openpyxl
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,6 +19,7 @@ from hxgy.models import Category, Partner
 from hxgy.transfer.exports import export_frame
 from hxgy.transfer.imports import ImportBlocked, ImportResult, prepare, run_import
 from tests.builders import TinySchool, tiny_school
+from tests.spreadsheets import workbook
 
 TODAY = date(2026, 3, 20)
 HEADERS = ["单位名称", "单位类型", "联系人", "联系电话", "签约日期", "服务内容", "启用"]
@@ -29,18 +28,6 @@ ROWS = [
     ["市供电公司", "企事业单位", "", "", date(2025, 9, 1), "", "是"],
     ["市科技馆", "文化场馆", "李老师", "0571-88881234", "", "研学", "否"],
 ]
-
-
-def workbook(headers: list[str], rows: list[list[object]]) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture
